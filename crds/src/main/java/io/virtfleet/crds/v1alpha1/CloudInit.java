@@ -1,0 +1,53 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+
+import java.util.List;
+
+/** What goes into the VM's cloud-init NoCloud seed. */
+public class CloudInit {
+    @JsonPropertyDescription("Fully qualified host name of the guest.")
+    private String fqdn;
+
+    @JsonPropertyDescription("SSH public keys authorized for root.")
+    private List<String> sshAuthorizedKeys;
+
+    @JsonPropertyDescription("Secret key holding the root password hash (crypt format, starting with $).")
+    private SecretKeySelector rootPasswordHash;
+
+    @JsonPropertyDescription("Secret key holding extra cloud-config user-data merged into the generated one.")
+    private SecretKeySelector userData;
+
+    public String getFqdn() {
+        return fqdn;
+    }
+
+    public void setFqdn(String fqdn) {
+        this.fqdn = fqdn;
+    }
+
+    public List<String> getSshAuthorizedKeys() {
+        return sshAuthorizedKeys;
+    }
+
+    public void setSshAuthorizedKeys(List<String> sshAuthorizedKeys) {
+        this.sshAuthorizedKeys = sshAuthorizedKeys;
+    }
+
+    public SecretKeySelector getRootPasswordHash() {
+        return rootPasswordHash;
+    }
+
+    public void setRootPasswordHash(SecretKeySelector rootPasswordHash) {
+        this.rootPasswordHash = rootPasswordHash;
+    }
+
+    public SecretKeySelector getUserData() {
+        return userData;
+    }
+
+    public void setUserData(SecretKeySelector userData) {
+        this.userData = userData;
+    }
+}

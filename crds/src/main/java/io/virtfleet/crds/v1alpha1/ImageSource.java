@@ -1,0 +1,52 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Where a root volume's base image comes from and how it is verified. */
+public class ImageSource {
+    @Required
+    @Pattern("^(s3|minio|https?)://.+$")
+    @JsonPropertyDescription("Image location: s3://bucket/key, minio://bucket/key or https://host/path.")
+    private String url;
+
+    @Pattern("^[a-f0-9]{64}$")
+    @JsonPropertyDescription("Expected SHA-256 of the image (lower-case hex). When empty the agent reads <url>.sha256.")
+    private String sha256;
+
+    @JsonPropertyDescription("Name of a Secret in the same namespace holding accessKey and secretKey for the object store.")
+    private String credentialsSecret;
+
+    public ImageSource() {
+    }
+
+    public ImageSource(String url, String sha256) {
+        this.url = url;
+        this.sha256 = sha256;
+    }
+
+    public String getUrl() {
+        return url;
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public String getSha256() {
+        return sha256;
+    }
+
+    public void setSha256(String sha256) {
+        this.sha256 = sha256;
+    }
+
+    public String getCredentialsSecret() {
+        return credentialsSecret;
+    }
+
+    public void setCredentialsSecret(String credentialsSecret) {
+        this.credentialsSecret = credentialsSecret;
+    }
+}

@@ -1,0 +1,79 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+import java.util.List;
+
+/** A NIC on a host bridge with a static IPv4 address. */
+public class NetworkInterface {
+    @Required
+    @JsonPropertyDescription("Host bridge the NIC is attached to.")
+    private String bridge;
+
+    @Required
+    @JsonPropertyDescription("IPv4 address in CIDR form, e.g. 10.0.0.5/24.")
+    private String ip;
+
+    @JsonPropertyDescription("IPv4 gateway.")
+    private String gateway;
+
+    @JsonPropertyDescription("DNS servers.")
+    private List<String> dns;
+
+    @JsonPropertyDescription("Whether the default route goes through this NIC (default: only the first NIC).")
+    private Boolean defaultRoute;
+
+    @Pattern("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
+    @JsonPropertyDescription("MAC address; default be:ef: followed by the IPv4 octets in hex.")
+    private String mac;
+
+    public String getBridge() {
+        return bridge;
+    }
+
+    public void setBridge(String bridge) {
+        this.bridge = bridge;
+    }
+
+    public String getIp() {
+        return ip;
+    }
+
+    public void setIp(String ip) {
+        this.ip = ip;
+    }
+
+    public String getGateway() {
+        return gateway;
+    }
+
+    public void setGateway(String gateway) {
+        this.gateway = gateway;
+    }
+
+    public List<String> getDns() {
+        return dns;
+    }
+
+    public void setDns(List<String> dns) {
+        this.dns = dns;
+    }
+
+    public Boolean getDefaultRoute() {
+        return defaultRoute;
+    }
+
+    public void setDefaultRoute(Boolean defaultRoute) {
+        this.defaultRoute = defaultRoute;
+    }
+
+    public String getMac() {
+        return mac;
+    }
+
+    public void setMac(String mac) {
+        this.mac = mac;
+    }
+}

@@ -1,0 +1,19 @@
+package io.virtfleet.crds.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** The root disk of a VM on one host: a volume populated from a base image. */
+@Group(Api.GROUP)
+@Version(Api.VERSION)
+@ShortNames({"vfrv"})
+@AdditionalPrinterColumn(name = "NODE", jsonPath = ".status.nodeName")
+@AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "DEVICE", jsonPath = ".status.devicePath")
+@AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class RootVolume extends CustomResource<RootVolumeSpec, RootVolumeStatus> implements Namespaced {
+}

@@ -1,0 +1,81 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+import java.util.Map;
+
+/** Desired state of a root volume: which image, how big, where. */
+@ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
+        message = "set either nodeName or nodeSelector, not both")
+public class RootVolumeSpec {
+    @Required
+    @JsonPropertyDescription("The base image the volume is populated from.")
+    private ImageSource image;
+
+    @Required
+    @JsonPropertyDescription("Size of the volume, at least the image's virtual size (e.g. 20Gi).")
+    private Quantity size;
+
+    @JsonPropertyDescription("Node (hypervisor) the volume must live on. Empty lets the operator choose.")
+    private String nodeName;
+
+    @JsonPropertyDescription("Labels a node must carry to hold the volume.")
+    private Map<String, String> nodeSelector;
+
+    @JsonPropertyDescription("Storage pool (LVM volume group or libvirt pool) on the node. Empty means the agent's default.")
+    private String storage;
+
+    @JsonPropertyDescription("Any change re-populates the volume from a fresh copy of the image.")
+    private String reprovisionToken;
+
+    public ImageSource getImage() {
+        return image;
+    }
+
+    public void setImage(ImageSource image) {
+        this.image = image;
+    }
+
+    public Quantity getSize() {
+        return size;
+    }
+
+    public void setSize(Quantity size) {
+        this.size = size;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public String getStorage() {
+        return storage;
+    }
+
+    public void setStorage(String storage) {
+        this.storage = storage;
+    }
+
+    public String getReprovisionToken() {
+        return reprovisionToken;
+    }
+
+    public void setReprovisionToken(String reprovisionToken) {
+        this.reprovisionToken = reprovisionToken;
+    }
+}

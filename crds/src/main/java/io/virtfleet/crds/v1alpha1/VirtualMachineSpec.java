@@ -1,0 +1,151 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.Quantity;
+
+import java.util.List;
+import java.util.Map;
+
+/** Desired state of a virtual machine. */
+@ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
+        message = "set either nodeName or nodeSelector, not both")
+public class VirtualMachineSpec {
+    @Required
+    @Min(1)
+    @JsonPropertyDescription("Number of virtual CPUs.")
+    private Integer vcpus;
+
+    @Required
+    @JsonPropertyDescription("Memory of the guest (e.g. 2Gi).")
+    private Quantity memory;
+
+    @Required
+    @JsonPropertyDescription("The root disk: a RootVolume by name, or a template the operator creates one from.")
+    private RootVolumeReference rootVolume;
+
+    @JsonPropertyDescription("Additional empty disks.")
+    private List<DataDisk> dataDisks;
+
+    @JsonPropertyDescription("Network interfaces on host bridges, with static addresses.")
+    private List<NetworkInterface> networkInterfaces;
+
+    @JsonPropertyDescription("Cloud-init NoCloud seed contents.")
+    private CloudInit cloudInit;
+
+    @JsonPropertyDescription("bios (default) or uefi.")
+    private Firmware firmware;
+
+    @JsonPropertyDescription("host-model or host-passthrough; empty leaves the hypervisor's default.")
+    private CpuMode cpuMode;
+
+    @JsonPropertyDescription("Always (default): keep running; Halted: keep stopped; Manual: leave the power state alone.")
+    private RunStrategy runStrategy;
+
+    @JsonPropertyDescription("Node (hypervisor) the VM must run on. Empty follows the root volume's node.")
+    private String nodeName;
+
+    @JsonPropertyDescription("Labels a node must carry to run the VM.")
+    private Map<String, String> nodeSelector;
+
+    @JsonPropertyDescription("Any change reprovisions the VM: stop, re-populate the root volume, new seed, start.")
+    private String reprovisionToken;
+
+    public Integer getVcpus() {
+        return vcpus;
+    }
+
+    public void setVcpus(Integer vcpus) {
+        this.vcpus = vcpus;
+    }
+
+    public Quantity getMemory() {
+        return memory;
+    }
+
+    public void setMemory(Quantity memory) {
+        this.memory = memory;
+    }
+
+    public RootVolumeReference getRootVolume() {
+        return rootVolume;
+    }
+
+    public void setRootVolume(RootVolumeReference rootVolume) {
+        this.rootVolume = rootVolume;
+    }
+
+    public List<DataDisk> getDataDisks() {
+        return dataDisks;
+    }
+
+    public void setDataDisks(List<DataDisk> dataDisks) {
+        this.dataDisks = dataDisks;
+    }
+
+    public List<NetworkInterface> getNetworkInterfaces() {
+        return networkInterfaces;
+    }
+
+    public void setNetworkInterfaces(List<NetworkInterface> networkInterfaces) {
+        this.networkInterfaces = networkInterfaces;
+    }
+
+    public CloudInit getCloudInit() {
+        return cloudInit;
+    }
+
+    public void setCloudInit(CloudInit cloudInit) {
+        this.cloudInit = cloudInit;
+    }
+
+    public Firmware getFirmware() {
+        return firmware;
+    }
+
+    public void setFirmware(Firmware firmware) {
+        this.firmware = firmware;
+    }
+
+    public CpuMode getCpuMode() {
+        return cpuMode;
+    }
+
+    public void setCpuMode(CpuMode cpuMode) {
+        this.cpuMode = cpuMode;
+    }
+
+    public RunStrategy getRunStrategy() {
+        return runStrategy;
+    }
+
+    public void setRunStrategy(RunStrategy runStrategy) {
+        this.runStrategy = runStrategy;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public Map<String, String> getNodeSelector() {
+        return nodeSelector;
+    }
+
+    public void setNodeSelector(Map<String, String> nodeSelector) {
+        this.nodeSelector = nodeSelector;
+    }
+
+    public String getReprovisionToken() {
+        return reprovisionToken;
+    }
+
+    public void setReprovisionToken(String reprovisionToken) {
+        this.reprovisionToken = reprovisionToken;
+    }
+}

@@ -1,0 +1,74 @@
+package io.virtfleet.crds.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.List;
+
+/** Observed state of a virtual machine, written only by the operator. */
+public class VirtualMachineStatus extends ConditionedStatus {
+    @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Stopped, Reprovisioning or Failed.")
+    private VirtualMachinePhase phase;
+
+    @JsonPropertyDescription("The node the VM is bound to.")
+    private String nodeName;
+
+    @JsonPropertyDescription("UUID of the libvirt domain.")
+    private String domainUUID;
+
+    @JsonPropertyDescription("MAC address of each network interface, in spec order.")
+    private List<String> macAddresses;
+
+    @JsonPropertyDescription("IPv4 address of each network interface, in spec order.")
+    private List<String> ipAddresses;
+
+    @JsonPropertyDescription("How to reach the consoles.")
+    private Console console;
+
+    public VirtualMachinePhase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(VirtualMachinePhase phase) {
+        this.phase = phase;
+    }
+
+    public String getNodeName() {
+        return nodeName;
+    }
+
+    public void setNodeName(String nodeName) {
+        this.nodeName = nodeName;
+    }
+
+    public String getDomainUUID() {
+        return domainUUID;
+    }
+
+    public void setDomainUUID(String domainUUID) {
+        this.domainUUID = domainUUID;
+    }
+
+    public List<String> getMacAddresses() {
+        return macAddresses;
+    }
+
+    public void setMacAddresses(List<String> macAddresses) {
+        this.macAddresses = macAddresses;
+    }
+
+    public List<String> getIpAddresses() {
+        return ipAddresses;
+    }
+
+    public void setIpAddresses(List<String> ipAddresses) {
+        this.ipAddresses = ipAddresses;
+    }
+
+    public Console getConsole() {
+        return console;
+    }
+
+    public void setConsole(Console console) {
+        this.console = console;
+    }
+}

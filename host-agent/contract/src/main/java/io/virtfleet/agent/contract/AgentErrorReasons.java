@@ -1,0 +1,22 @@
+package io.virtfleet.agent.contract;
+
+/** The reasons the agent puts in {@link AgentError#reason()}; the operator copies them into conditions. */
+public final class AgentErrorReasons {
+    public static final String CHECKSUM_MISMATCH = "ChecksumMismatch";
+    public static final String CHECKSUM_UNAVAILABLE = "ChecksumUnavailable";
+    public static final String IMAGE_NOT_FOUND = "ImageNotFound";
+    public static final String UNSUPPORTED_IMAGE_URL = "UnsupportedImageUrl";
+    public static final String DOWNLOAD_FAILED = "DownloadFailed";
+    public static final String VOLUME_TOO_SMALL = "VolumeTooSmall";
+    public static final String POPULATE_FAILED = "PopulateFailed";
+    public static final String POOL_NOT_FOUND = "PoolNotFound";
+    public static final String VOLUME_NOT_FOUND = "VolumeNotFound";
+    public static final String VOLUME_NOT_READY = "VolumeNotReady";
+    public static final String VOLUME_IN_USE = "VolumeInUse";
+    public static final String INVALID_REQUEST = "InvalidRequest";
+    public static final String UNAUTHORIZED = "Unauthorized";
+    public static final String LIBVIRT_ERROR = "LibvirtError";
+
+    private AgentErrorReasons() {
+    }
+}

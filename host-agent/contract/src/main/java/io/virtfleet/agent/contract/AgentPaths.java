@@ -1,0 +1,19 @@
+package io.virtfleet.agent.contract;
+
+/** The agent's HTTP routes. Every route but {@link #HEALTH} requires {@code Authorization: Bearer <token>}. */
+public final class AgentPaths {
+    public static final String HEALTH = "/healthz";
+    public static final String VOLUMES = "/api/v1/volumes";
+    public static final String DOMAINS = "/api/v1/domains";
+
+    private AgentPaths() {
+    }
+
+    public static String volume(String name) {
+        return VOLUMES + "/" + name;
+    }
+
+    public static String domain(String name) {
+        return DOMAINS + "/" + name;
+    }
+}

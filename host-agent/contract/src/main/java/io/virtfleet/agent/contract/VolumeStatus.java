@@ -1,0 +1,15 @@
+package io.virtfleet.agent.contract;
+
+/**
+ * Observed state of a volume ({@code GET /api/v1/volumes/{name}}).
+ *
+ * @param devicePath     path of the volume on the host (a file in a dir pool, a block device in a logical pool)
+ * @param imageSha256    digest of the image the volume holds or is being populated from
+ * @param bytesDone      progress of the current step (download or population)
+ * @param bytesTotal     size of the current step's work
+ * @param populatedToken reprovision token of the completed population; null until populated
+ * @param error          why the volume failed; null unless {@code phase == Failed}
+ */
+public record VolumeStatus(String name, VolumePhase phase, String devicePath, String imageSha256, long bytesDone,
+                           long bytesTotal, String populatedToken, AgentError error) {
+}
