@@ -1,0 +1,119 @@
+package io.virtfleet.operator.agent;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.virtfleet.agent.contract.AgentError;
+import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumeStatus;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Calls one node's host agent. Every call is idempotent, so a caller may simply repeat it on the next reconcile. */
+public final class AgentClient {
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final AgentEndpoint endpoint;
+    private final HttpClient http;
+
+    AgentClient(AgentEndpoint endpoint, HttpClient http) {
+        this.endpoint = endpoint;
+        this.http = http;
+    }
+
+    public String nodeName() {
+        return endpoint.nodeName();
+    }
+
+    public VolumeStatus putVolume(String name, VolumeRequest request) throws AgentCallException {
+        return call("PUT", AgentPaths.volume(name), request, VolumeStatus.class).orElseThrow();
+    }
+
+    public Optional<VolumeStatus> getVolume(String name) throws AgentCallException {
+        return call("GET", AgentPaths.volume(name), null, VolumeStatus.class);
+    }
+
+    public void deleteVolume(String name) throws AgentCallException {
+        call("DELETE", AgentPaths.volume(name), null, Void.class);
+    }
+
+    public DomainStatus putDomain(String name, DomainRequest request) throws AgentCallException {
+        return call("PUT", AgentPaths.domain(name), request, DomainStatus.class).orElseThrow();
+    }
+
+    public Optional<DomainStatus> getDomain(String name) throws AgentCallException {
+        return call("GET", AgentPaths.domain(name), null, DomainStatus.class);
+    }
+
+    public void deleteDomain(String name) throws AgentCallException {
+        call("DELETE", AgentPaths.domain(name), null, Void.class);
+    }
+
+    /** Empty on 404 of a GET; the parsed body on 2xx; an exception otherwise. */
+    private <T> Optional<T> call(String method, String path, Object body, Class<T> answerType)
+            throws AgentCallException {
+        HttpResponse<byte[]> response;
+        try {
+            HttpRequest.BodyPublisher publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
+            HttpRequest request = HttpRequest.newBuilder(resolve(path))
+                    .timeout(CALL_TIMEOUT)
+                    .header("Authorization", "Bearer " + endpoint.token())
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .method(method, publisher)
+                    .build();
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw AgentCallException.unreachable(endpoint.nodeName(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AgentCallException.unreachable(endpoint.nodeName(), e);
+        }
+        int status = response.statusCode();
+        if (status == 404 && method.equals("GET")) {
+            return Optional.empty();
+        }
+        if (status / 100 != 2) {
+            throw AgentCallException.answered(endpoint.nodeName(), status, parseError(response));
+        }
+        if (answerType == Void.class || response.body().length == 0) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(JSON.readValue(response.body(), answerType));
+        } catch (IOException e) {
+            throw AgentCallException.answered(endpoint.nodeName(), status,
+                    new AgentError("InvalidAgentAnswer", "could not read the agent's answer: " + e.getMessage()));
+        }
+    }
+
+    private URI resolve(String path) {
+        String base = endpoint.baseUri().toString();
+        return URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) + path : base + path);
+    }
+
+    private static AgentError parseError(HttpResponse<byte[]> response) {
+        try {
+            AgentError error = JSON.readValue(response.body(), AgentError.class);
+            if (error.reason() != null) {
+                return error;
+            }
+        } catch (IOException ignored) {
+            // fall through: not one of our error bodies (a proxy's page, say)
+        }
+        return new AgentError("AgentError" + response.statusCode(),
+                new String(response.body(), java.nio.charset.StandardCharsets.UTF_8).strip());
+    }
+}

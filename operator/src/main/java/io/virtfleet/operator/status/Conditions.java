@@ -1,0 +1,59 @@
+package io.virtfleet.operator.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * The one place that writes conditions: keeps lastTransitionTime when a condition's status does not change, and
+ * stamps every condition and the status with the generation it describes.
+ */
+public final class Conditions {
+    private final Clock clock;
+
+    public Conditions(Clock clock) {
+        this.clock = clock;
+    }
+
+    public void set(ConditionedStatus status, long generation, ConditionType type, boolean isTrue, String reason,
+                    String message) {
+        String statusValue = isTrue ? "True" : "False";
+        Optional<Condition> existing = find(status, type);
+        String transitionTime = existing
+                .filter(condition -> statusValue.equals(condition.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        Condition condition = new ConditionBuilder()
+                .withType(type.name())
+                .withStatus(statusValue)
+                .withReason(reason)
+                .withMessage(message)
+                .withObservedGeneration(generation)
+                .withLastTransitionTime(transitionTime)
+                .build();
+        status.getConditions().removeIf(c -> type.name().equals(c.getType()));
+        status.getConditions().add(condition);
+        status.getConditions().sort(java.util.Comparator.comparing(c -> ConditionType.valueOf(c.getType()).ordinal()));
+        status.setObservedGeneration(generation);
+    }
+
+    public void remove(ConditionedStatus status, ConditionType type) {
+        status.getConditions().removeIf(c -> type.name().equals(c.getType()));
+    }
+
+    public static Optional<Condition> find(ConditionedStatus status, ConditionType type) {
+        if (status == null || status.getConditions() == null) {
+            return Optional.empty();
+        }
+        return status.getConditions().stream().filter(c -> type.name().equals(c.getType())).findFirst();
+    }
+
+    public static boolean isTrue(ConditionedStatus status, ConditionType type) {
+        return find(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+}
