@@ -1,0 +1,132 @@
+package io.virtfleet.stack;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code dev/local}: starts the local stack, applies the quickstart, shows progress until the VM runs, then serves
+ * until Ctrl-C ({@code --once}: exits 0 as soon as the VM runs, non-zero with the reason when it cannot). On the way
+ * out the quickstart objects are deleted, so the operator removes the domain and the volume.
+ */
+public final class LocalStackMain {
+    private static final Duration ONCE_DEADLINE = Duration.ofMinutes(5);
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean once = List.of(args).contains("--once");
+        Path repo = Path.of(System.getProperty("virtfleet.repo", ".")).toAbsolutePath().normalize();
+        Path work = repo.resolve(".local");
+        var options = new LocalStack.Options(work.resolve("stack"),
+                System.getProperty("virtfleet.libvirtUri", "qemu:///system"),
+                System.getProperty("virtfleet.domainType", "qemu"), "virtfleet-local");
+        try (LocalStack stack = LocalStack.start(options)) {
+            Path kubeconfig = stack.kubernetes().writeKubeconfig(work.resolve("kubeconfig"));
+            say("local stack up: Kubernetes API (Fabric8 mock server) " + stack.kubernetes().url()
+                    + ", S3 (S3Proxy) " + stack.s3().endpoint() + ", agent " + stack.agent().baseUri());
+            say("kubectl: kubectl --kubeconfig " + kubeconfig + " get vfvm,vfrv");
+            Path manifest = repo.resolve("examples/quickstart.yaml");
+            List<HasMetadata> applied = stack.apply(manifest);
+            say("applied " + repo.relativize(manifest) + ": " + applied.size() + " objects");
+            Optional<String> failure = followUntilRunning(stack.kubernetes().client(), once);
+            if (failure.isPresent()) {
+                say("FAILED: " + failure.get());
+                cleanUp(stack, applied);
+                System.exit(1);
+            }
+            say("quickstart VM is Running");
+            if (!once) {
+                say("serving; press Ctrl-C to stop (the quickstart VM is removed on the way out)");
+                CountDownLatch interrupted = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    cleanUp(stack, applied);
+                    interrupted.countDown();
+                }));
+                interrupted.await();
+                return;
+            }
+            cleanUp(stack, applied);
+        }
+    }
+
+    /** Prints each change of phase or Ready reason; empty once the VM runs, the reason when it cannot. */
+    private static Optional<String> followUntilRunning(KubernetesClient client, boolean once)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(ONCE_DEADLINE);
+        Map<String, String> lastSeen = new HashMap<>();
+        while (!once || Instant.now().isBefore(deadline)) {
+            RootVolume volume = client.resources(RootVolume.class).inNamespace(LocalStack.NAMESPACE)
+                    .withName("quickstart-root").get();
+            VirtualMachine vm = client.resources(VirtualMachine.class).inNamespace(LocalStack.NAMESPACE)
+                    .withName("quickstart").get();
+            report(lastSeen, "RootVolume/quickstart-root", volume == null || volume.getStatus() == null ? null
+                    : volume.getStatus().getPhase(), volume == null ? null : volume.getStatus());
+            report(lastSeen, "VirtualMachine/quickstart", vm == null || vm.getStatus() == null ? null
+                    : vm.getStatus().getPhase(), vm == null ? null : vm.getStatus());
+            if (vm != null && vm.getStatus() != null && vm.getStatus().getPhase() == VirtualMachinePhase.Running) {
+                return Optional.empty();
+            }
+            if (vm != null && vm.getStatus() != null && vm.getStatus().getPhase() == VirtualMachinePhase.Failed) {
+                return Optional.of("VirtualMachine quickstart failed: " + readyMessage(vm.getStatus()));
+            }
+            Thread.sleep(250); // a person watching, not a test: a short poll keeps the output current
+        }
+        return Optional.of("the quickstart VM did not reach Running within " + ONCE_DEADLINE.toMinutes()
+                + " minutes; last state: " + lastSeen);
+    }
+
+    private static void report(Map<String, String> lastSeen, String what, Object phase, ConditionedStatus status) {
+        String line = phase + (status == null ? "" : " (" + readyMessage(status) + ")");
+        if (!Objects.equals(lastSeen.put(what, line), line)) {
+            say(what + ": " + line);
+        }
+    }
+
+    private static String readyMessage(ConditionedStatus status) {
+        return status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+                .map(LocalStackMain::describe).orElse("not reconciled yet");
+    }
+
+    private static String describe(Condition condition) {
+        return condition.getReason() + ": " + condition.getMessage();
+    }
+
+    /** Deletes what was applied and waits (bounded) for the operator's finalizers to clean the host. */
+    private static void cleanUp(LocalStack stack, List<HasMetadata> applied) {
+        KubernetesClient client = stack.kubernetes().client();
+        applied.reversed().forEach(object -> client.resource(object).delete());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)
+                && applied.stream().anyMatch(object -> client.resource(object).get() != null)) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        boolean gone = applied.stream().allMatch(object -> client.resource(object).get() == null);
+        say(gone ? "quickstart objects deleted; domain and volume removed from the host"
+                : "quickstart objects still present after 60 s; the host may keep the domain or volume");
+    }
+
+    private static void say(String line) {
+        System.out.println("[virtfleet] " + line);
+    }
+}
