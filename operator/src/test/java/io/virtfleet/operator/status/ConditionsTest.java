@@ -1,0 +1,73 @@
+package io.virtfleet.operator.status;
+
+import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConditionsTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Conditions conditions = new Conditions(clock);
+
+    @Test
+    void keepsTransitionTimeWhileStatusStaysAndMovesItOnFlip() {
+        RootVolumeStatus status = new RootVolumeStatus();
+        conditions.set(status, 1, ConditionType.Ready, false, "Downloading", "10 of 100 MiB");
+        clock.now = Instant.parse("2026-01-01T00:00:10Z");
+        conditions.set(status, 1, ConditionType.Ready, false, "Populating", "50 of 100 MiB");
+
+        assertThat(Conditions.find(status, ConditionType.Ready)).get().satisfies(c -> {
+            assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+            assertThat(c.getReason()).isEqualTo("Populating");
+        });
+
+        clock.now = Instant.parse("2026-01-01T00:00:20Z");
+        conditions.set(status, 2, ConditionType.Ready, true, "VolumeReady", "done");
+        assertThat(Conditions.find(status, ConditionType.Ready)).get().satisfies(c -> {
+            assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:20Z");
+            assertThat(c.getObservedGeneration()).isEqualTo(2L);
+        });
+        assertThat(status.getObservedGeneration()).isEqualTo(2L);
+        assertThat(status.getConditions()).hasSize(1);
+    }
+
+    @Test
+    void ordersConditionsByTheirVocabulary() {
+        RootVolumeStatus status = new RootVolumeStatus();
+        conditions.set(status, 1, ConditionType.Ready, false, "r", "m");
+        conditions.set(status, 1, ConditionType.Scheduled, true, "r", "m");
+        conditions.set(status, 1, ConditionType.Populated, false, "r", "m");
+
+        assertThat(status.getConditions()).extracting(c -> c.getType())
+                .containsExactly("Scheduled", "Populated", "Ready");
+        assertThat(Conditions.isTrue(status, ConditionType.Scheduled)).isTrue();
+        assertThat(Conditions.isTrue(status, ConditionType.Ready)).isFalse();
+    }
+
+    private static final class MutableClock extends Clock {
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
