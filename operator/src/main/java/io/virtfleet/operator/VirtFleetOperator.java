@@ -27,7 +27,7 @@ public final class VirtFleetOperator implements AutoCloseable {
                 .withKubernetesClient(client)
                 .withCloseClientOnStop(false)
                 .withUseSSAToPatchPrimaryResource(false));
-        operator.register(new RootVolumeReconciler(agents, conditions, events));
+        operator.register(new RootVolumeReconciler(agents, conditions, events, clock));
         operator.register(new VirtualMachineReconciler(agents, conditions, events));
     }
 

@@ -8,15 +8,22 @@ import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscoveryBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Queue;
 
 /**
  * The local stack's Kubernetes API: Fabric8's mock API server in CRUD mode (real HTTP, real watches; no schema or
@@ -25,6 +32,9 @@ import java.util.List;
  */
 public final class MockKubernetesApi implements AutoCloseable {
     static final List<String> CRD_FILES = List.of("rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml");
+
+    /** Held so the setting survives: java.util.logging keeps loggers only weakly. */
+    private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
@@ -35,13 +45,23 @@ public final class MockKubernetesApi implements AutoCloseable {
     }
 
     public static MockKubernetesApi start() {
-        KubernetesMockServer server = new KubernetesMockServer(false);
+        // The mixed dispatcher answers registered expectations (discovery) first and everything else in CRUD mode.
+        var responses = new HashMap<ServerRequest, Queue<ServerResponse>>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+                new KubernetesMixedDispatcher(responses), false);
         server.init();
         MockKubernetesApi api = new MockKubernetesApi(server);
         List<CustomResourceDefinition> crds = CRD_FILES.stream().map(MockKubernetesApi::loadCrd).toList();
         crds.forEach(crd -> api.client.apiextensions().v1().customResourceDefinitions().resource(crd).create());
         api.serveDiscovery(crds);
         return api;
+    }
+
+    /** The mock server logs every request at INFO through java.util.logging; that drowns everything else. */
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.WARNING);
+        return logger;
     }
 
     public NamespacedKubernetesClient client() {

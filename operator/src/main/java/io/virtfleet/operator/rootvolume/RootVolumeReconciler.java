@@ -18,6 +18,7 @@ import io.virtfleet.operator.AgentNames;
 import io.virtfleet.operator.agent.AgentCallException;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.agent.RetryGate;
 import io.virtfleet.operator.scheduling.NodeScheduler;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
@@ -27,7 +28,9 @@ import io.virtfleet.operator.status.StatusChange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -45,12 +48,14 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     private final NodeScheduler scheduler;
     private final Conditions conditions;
     private final EventRecorder events;
+    private final RetryGate retries;
 
-    public RootVolumeReconciler(AgentDirectory agents, Conditions conditions, EventRecorder events) {
+    public RootVolumeReconciler(AgentDirectory agents, Conditions conditions, EventRecorder events, Clock clock) {
         this.agents = agents;
         this.scheduler = new NodeScheduler(agents);
         this.conditions = conditions;
         this.events = events;
+        this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
     }
 
     @Override
@@ -71,6 +76,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
     private Duration reconcileSteps(RootVolume volume, RootVolumeStatus status) {
         long generation = volume.getMetadata().getGeneration();
+        boolean specChanged = !Objects.equals(status.getObservedGeneration(), generation);
         Optional<RootVolumeSpecCheck.Problem> problem = RootVolumeSpecCheck.check(volume.getSpec());
         if (problem.isPresent()) {
             return fail(status, generation, problem.get().reason(), problem.get().message(), RECHECK_WHEN_READY);
@@ -90,11 +96,30 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                     "no host agent is known for node " + node, RETRY_AFTER_FAILURE);
         }
         try {
-            VolumeStatus observed = agent.putVolume(AgentNames.of(volume), desiredVolume(volume.getSpec()));
-            return mirror(status, generation, observed);
+            return mirror(status, generation, converge(agent, volume, specChanged));
         } catch (AgentCallException e) {
             return agentFailed(status, generation, e);
         }
+    }
+
+    /**
+     * Reads the agent's volume first and states the desired one only when needed: when the agent lacks it or has
+     * nothing running for it, when the spec changed, or when a failure is due for a retry.
+     */
+    private VolumeStatus converge(AgentClient agent, RootVolume volume, boolean specChanged)
+            throws AgentCallException {
+        String name = AgentNames.of(volume);
+        Optional<VolumeStatus> observed = agent.getVolume(name);
+        boolean put = observed.isEmpty() || specChanged || switch (observed.get().phase()) {
+            case Pending -> true;
+            case Downloading, Populating, Ready -> false;
+            case Failed -> retries.tryAttempt(name);
+        };
+        if (!put) {
+            return observed.get();
+        }
+        retries.attempted(name);
+        return agent.putVolume(name, desiredVolume(volume.getSpec()));
     }
 
     static VolumeRequest desiredVolume(RootVolumeSpec spec) {
@@ -196,6 +221,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         }
         try {
             agent.get().deleteVolume(AgentNames.of(volume));
+            retries.forget(AgentNames.of(volume));
             LOG.info("volume deleted node={}", node);
             return DeleteControl.defaultDelete();
         } catch (AgentCallException e) {

@@ -13,6 +13,7 @@ public final class AgentErrorReasons {
     public static final String VOLUME_NOT_FOUND = "VolumeNotFound";
     public static final String VOLUME_NOT_READY = "VolumeNotReady";
     public static final String VOLUME_IN_USE = "VolumeInUse";
+    public static final String DOMAIN_NOT_FOUND = "DomainNotFound";
     public static final String INVALID_REQUEST = "InvalidRequest";
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String LIBVIRT_ERROR = "LibvirtError";

@@ -1,0 +1,154 @@
+package io.virtfleet.agent;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the agent needs to run. Built from {@code VIRTFLEET_AGENT_*} environment variables by {@link #main
+ * HostAgent.main}, or with {@link #builder(String)} by tests and the local stack that run the agent in-process.
+ *
+ * @param nodeName        name of this host as the operator knows it (logged, reported)
+ * @param bindAddress     address the HTTP server listens on
+ * @param port            TCP port; 0 picks a free one
+ * @param token           bearer token every API call but the health check must present
+ * @param libvirtUri      libvirt connection URI
+ * @param defaultPool     storage pool for volume requests that name none
+ * @param poolPath        when set and the default pool is missing, a {@code dir} pool is created at this path
+ * @param cacheDir        image cache root ({@code <cacheDir>/sha256/<hex>})
+ * @param stateDir        agent state root (volume markers under {@code <stateDir>/volumes})
+ * @param domainType      libvirt domain type, or AUTO to choose from the host's capabilities
+ * @param s3              object store for {@code s3://} image URLs; null when none is configured
+ * @param shutdownTimeout how long a graceful guest shutdown may take before the domain is destroyed
+ * @param workerThreads   how many volume populations run at once
+ */
+public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
+                          String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
+                          DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads) {
+    public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
+    public static final int DEFAULT_PORT = 9440;
+    public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
+    public static final String DEFAULT_POOL = "virtfleet";
+
+    public AgentConfig {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("a non-empty API token is required (" + ENV_PREFIX + "TOKEN)");
+        }
+        Objects.requireNonNull(libvirtUri, "libvirtUri");
+        Objects.requireNonNull(defaultPool, "defaultPool");
+        Objects.requireNonNull(cacheDir, "cacheDir");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(domainType, "domainType");
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("workerThreads must be at least 1: " + workerThreads);
+        }
+    }
+
+    public static Builder builder(String token) {
+        return new Builder(token);
+    }
+
+    public static AgentConfig fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /** Reads {@code VIRTFLEET_AGENT_*} variables from {@code env}; see the README for the full list. */
+    public static AgentConfig fromEnvironment(Map<String, String> env) {
+        EnvReader vars = new EnvReader(env);
+        Builder builder = builder(vars.required("TOKEN"))
+                .nodeName(vars.get("NODE_NAME").orElseGet(AgentConfig::localHostname))
+                .bindAddress(vars.get("BIND").orElse("0.0.0.0"))
+                .port(vars.get("PORT").map(Integer::parseInt).orElse(DEFAULT_PORT))
+                .libvirtUri(vars.get("LIBVIRT_URI").orElse(DEFAULT_LIBVIRT_URI))
+                .defaultPool(vars.get("POOL").orElse(DEFAULT_POOL))
+                .poolPath(vars.get("POOL_PATH").map(Path::of).orElse(null))
+                .cacheDir(Path.of(vars.get("CACHE_DIR").orElse("/var/lib/virtfleet/cache")))
+                .stateDir(Path.of(vars.get("STATE_DIR").orElse("/var/lib/virtfleet/state")))
+                .domainType(vars.get("DOMAIN_TYPE").map(DomainTypeSetting::parse).orElse(DomainTypeSetting.AUTO))
+                .shutdownTimeout(Duration.ofSeconds(vars.get("SHUTDOWN_TIMEOUT_SECONDS").map(Long::parseLong).orElse(60L)))
+                .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4));
+        vars.get("S3_ENDPOINT").ifPresent(endpoint -> builder.s3(new S3Settings(URI.create(endpoint),
+                vars.get("S3_REGION").orElse("us-east-1"), vars.get("S3_ACCESS_KEY").orElse(null),
+                vars.get("S3_SECRET_KEY").orElse(null))));
+        return builder.build();
+    }
+
+    /** Never shows the token or the S3 secret key: configs get logged. */
+    @Override
+    public String toString() {
+        return "AgentConfig[nodeName=" + nodeName + ", bind=" + bindAddress + ":" + port + ", token=" + mask(token)
+                + ", libvirtUri=" + libvirtUri + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
+                + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
+                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + "]";
+    }
+
+    private static String localHostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost"; // only a label in logs; the operator addresses the agent by its own records
+        }
+    }
+
+    static String mask(String secret) {
+        return secret == null ? "null" : "****";
+    }
+
+    private record EnvReader(Map<String, String> env) {
+        Optional<String> get(String name) {
+            return Optional.ofNullable(env.get(ENV_PREFIX + name)).map(String::trim).filter(v -> !v.isEmpty());
+        }
+
+        String required(String name) {
+            return get(name).orElseThrow(() -> new IllegalArgumentException(ENV_PREFIX + name + " must be set"));
+        }
+    }
+
+    /** Fluent construction with the same defaults as {@link #fromEnvironment}, except port 0 (any free port). */
+    public static final class Builder {
+        private final String token;
+        private String nodeName = "localhost";
+        private String bindAddress = "127.0.0.1";
+        private int port;
+        private String libvirtUri = DEFAULT_LIBVIRT_URI;
+        private String defaultPool = DEFAULT_POOL;
+        private Path poolPath;
+        private Path cacheDir;
+        private Path stateDir;
+        private DomainTypeSetting domainType = DomainTypeSetting.AUTO;
+        private S3Settings s3;
+        private Duration shutdownTimeout = Duration.ofSeconds(60);
+        private int workerThreads = 4;
+
+        private Builder(String token) {
+            this.token = token;
+        }
+
+        public Builder nodeName(String value) { nodeName = value; return this; }
+        public Builder bindAddress(String value) { bindAddress = value; return this; }
+        public Builder port(int value) { port = value; return this; }
+        public Builder libvirtUri(String value) { libvirtUri = value; return this; }
+        public Builder defaultPool(String value) { defaultPool = value; return this; }
+        public Builder poolPath(Path value) { poolPath = value; return this; }
+        public Builder cacheDir(Path value) { cacheDir = value; return this; }
+        public Builder stateDir(Path value) { stateDir = value; return this; }
+        public Builder domainType(DomainTypeSetting value) { domainType = value; return this; }
+        public Builder s3(S3Settings value) { s3 = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder workerThreads(int value) { workerThreads = value; return this; }
+
+        public AgentConfig build() {
+            return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
+                    stateDir, domainType, s3, shutdownTimeout, workerThreads);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.virtfleet.agent;
+
+import io.virtfleet.agent.api.AgentHttpServer;
+import io.virtfleet.agent.cache.ImageCache;
+import io.virtfleet.agent.cache.S3ObjectStore;
+import io.virtfleet.agent.domain.DomainService;
+import io.virtfleet.agent.domain.HostCapabilities;
+import io.virtfleet.agent.libvirt.LibvirtConnection;
+import io.virtfleet.agent.storage.StoragePools;
+import io.virtfleet.agent.storage.VolumeService;
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-host agent: image cache, volumes, domains, HTTP API. {@link #start} wires and starts everything; {@link
+ * #close} stops it in reverse order. {@link #main} runs it from {@code VIRTFLEET_AGENT_*} environment variables.
+ */
+public final class HostAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
+    /** Downloads are network-bound and shared between volumes; two keep a link busy without starving populations. */
+    private static final int DOWNLOAD_THREADS = 2;
+
+    private final AgentConfig config;
+    private final AgentHttpServer server;
+    /** Everything started, to be closed last-started-first. */
+    private final Deque<AutoCloseable> parts;
+
+    private HostAgent(AgentConfig config, AgentHttpServer server, Deque<AutoCloseable> parts) {
+        this.config = config;
+        this.server = server;
+        this.parts = parts;
+    }
+
+    public static HostAgent start(AgentConfig config) {
+        LOG.info("host agent starting config={}", config);
+        Deque<AutoCloseable> parts = new ArrayDeque<>();
+        try {
+            LibvirtConnection libvirt = started(parts, LibvirtConnection.open(config.libvirtUri()));
+            StoragePools pools = new StoragePools(libvirt);
+            if (config.poolPath() != null) {
+                pools.ensureDirectoryPool(config.defaultPool(), config.poolPath());
+            }
+            String domainType = HostCapabilities.domainType(libvirt, config.domainType());
+            ImageCache cache = started(parts, new ImageCache(config.cacheDir(),
+                    Optional.ofNullable(config.s3()).map(S3ObjectStore::new), DOWNLOAD_THREADS));
+            VolumeService volumes = started(parts, new VolumeService(libvirt, pools, cache, config.stateDir(),
+                    config.defaultPool(), config.workerThreads()));
+            DomainService domains = started(parts, new DomainService(libvirt, volumes, domainType, config.shutdownTimeout()));
+            AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
+                    config.token(), volumes, domains));
+            LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
+                    domainType, config.defaultPool());
+            return new HostAgent(config, server, parts);
+        } catch (RuntimeException e) {
+            closeAll(parts);
+            throw e;
+        }
+    }
+
+    public URI baseUri() {
+        String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        closeAll(parts);
+        LOG.info("host agent stopped node={}", config.nodeName());
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        AgentConfig config;
+        try {
+            config = AgentConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            LOG.error("host agent cannot start: {}", e.getMessage());
+            System.exit(2);
+            return;
+        }
+        HostAgent agent = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "agent-shutdown"));
+        stopped.await();
+    }
+
+    private static <T extends AutoCloseable> T started(Deque<AutoCloseable> parts, T part) {
+        parts.push(part);
+        return part;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> parts) {
+        while (!parts.isEmpty()) {
+            AutoCloseable part = parts.pop();
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {} failed error={}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

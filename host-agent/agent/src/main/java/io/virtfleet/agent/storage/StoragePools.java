@@ -1,0 +1,139 @@
+package io.virtfleet.agent.storage;
+
+import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.AgentException.Kind;
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.libvirt.LibvirtConnection;
+import io.virtfleet.agent.libvirt.LibvirtErrors;
+import io.virtfleet.agent.libvirt.LibvirtXml;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+import org.libvirt.StorageVolInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Volumes through libvirt's storage API. Pool-agnostic: a {@code dir} pool (development, tests) and a
+ * {@code logical} pool (an LVM volume group, production) are driven by the same calls.
+ */
+public final class StoragePools {
+    private static final Logger LOG = LoggerFactory.getLogger(StoragePools.class);
+    /** Pool types whose volumes are files: these take a format and can be sparse. */
+    private static final Set<String> FILE_POOL_TYPES = Set.of("dir", "fs", "netfs");
+
+    private final LibvirtConnection libvirt;
+
+    public StoragePools(LibvirtConnection libvirt) {
+        this.libvirt = libvirt;
+    }
+
+    /** Makes sure a {@code dir} pool named {@code name} exists and runs, defining it at {@code path} if missing. */
+    public void ensureDirectoryPool(String name, Path path) {
+        libvirt.call("prepare storage pool " + name, connect -> {
+            Optional<StoragePool> existing = lookupPool(connect, name);
+            StoragePool pool;
+            if (existing.isPresent()) {
+                pool = existing.get();
+            } else {
+                pool = connect.storagePoolDefineXML(LibvirtXml.write(StorageXml.Pool.directory(name, path.toString())), 0);
+                pool.build(0);
+                pool.setAutostart(1);
+                LOG.info("storage pool defined pool={} type=dir path={}", name, path);
+            }
+            if (pool.isActive() == 0) {
+                pool.create(0);
+                LOG.info("storage pool started pool={}", name);
+            }
+            return null;
+        });
+    }
+
+    /** Fails with PoolNotFound unless the pool exists and is active. */
+    public void requireActivePool(String name) {
+        boolean active = libvirt.call("look up storage pool " + name,
+                connect -> lookupPool(connect, name).map(StoragePools::isActive).orElse(false));
+        if (!active) {
+            throw new AgentException(Kind.CONFLICT, AgentErrorReasons.POOL_NOT_FOUND,
+                    "storage pool " + name + " does not exist or is not running on this host");
+        }
+    }
+
+    /** Names of the active pools, where volumes of unknown pool are looked for. */
+    public List<String> activePools() {
+        return libvirt.call("list storage pools", connect -> Arrays.asList(connect.listStoragePools()));
+    }
+
+    public Optional<VolumeInfo> findVolume(String poolName, String volumeName) {
+        return libvirt.call("look up volume " + poolName + "/" + volumeName, connect -> {
+            Optional<StoragePool> pool = lookupPool(connect, poolName);
+            if (pool.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<StorageVol> vol = lookupVolume(pool.get(), volumeName);
+            return vol.isEmpty() ? Optional.<VolumeInfo>empty() : Optional.of(describe(poolName, vol.get()));
+        });
+    }
+
+    /** Creates a raw volume of {@code sizeBytes}, or grows an existing smaller one (volumes never shrink). */
+    public VolumeInfo createOrGrow(String poolName, String volumeName, long sizeBytes) {
+        return libvirt.call("create volume " + poolName + "/" + volumeName, connect -> {
+            StoragePool pool = connect.storagePoolLookupByName(poolName);
+            Optional<StorageVol> existing = lookupVolume(pool, volumeName);
+            if (existing.isPresent()) {
+                StorageVol vol = existing.get();
+                if (vol.getInfo().capacity < sizeBytes) {
+                    vol.resize(sizeBytes, 0);
+                    LOG.info("volume grown volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
+                }
+                return describe(poolName, vol);
+            }
+            String poolType = LibvirtXml.parse(pool.getXMLDesc(0)).value("/pool/@type").orElse("");
+            StorageXml.Volume xml = StorageXml.Volume.raw(volumeName, sizeBytes, FILE_POOL_TYPES.contains(poolType));
+            StorageVol vol = pool.storageVolCreateXML(LibvirtXml.write(xml), 0);
+            LOG.info("volume created volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
+            return describe(poolName, vol);
+        });
+    }
+
+    /** Deletes the volume; an absent volume or pool is not an error (deletion is idempotent). */
+    public void deleteVolume(String poolName, String volumeName) {
+        libvirt.call("delete volume " + poolName + "/" + volumeName, connect -> {
+            Optional<StoragePool> pool = lookupPool(connect, poolName);
+            Optional<StorageVol> vol = pool.isEmpty() ? Optional.empty() : lookupVolume(pool.get(), volumeName);
+            if (vol.isPresent()) {
+                vol.get().delete(0);
+                LOG.info("volume deleted volume={} pool={}", volumeName, poolName);
+            }
+            return null;
+        });
+    }
+
+    private static VolumeInfo describe(String poolName, StorageVol vol) throws LibvirtException {
+        StorageVolInfo info = vol.getInfo();
+        return new VolumeInfo(poolName, vol.getName(), vol.getPath(), info.capacity,
+                info.type == StorageVolInfo.VirStorageVolType.VIR_STORAGE_VOL_BLOCK);
+    }
+
+    private static boolean isActive(StoragePool pool) {
+        try {
+            return pool.isActive() == 1;
+        } catch (LibvirtException e) {
+            return false;
+        }
+    }
+
+    private static Optional<StoragePool> lookupPool(Connect connect, String name) throws LibvirtException {
+        return LibvirtErrors.unlessNotFound(() -> connect.storagePoolLookupByName(name));
+    }
+
+    private static Optional<StorageVol> lookupVolume(StoragePool pool, String name) throws LibvirtException {
+        return LibvirtErrors.unlessNotFound(() -> pool.storageVolLookupByName(name));
+    }
+}

@@ -1,0 +1,136 @@
+package io.virtfleet.agent.storage;
+
+import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.DurableFiles;
+import io.virtfleet.agent.cache.CachedImage;
+import io.virtfleet.agent.cache.ImageCache;
+import io.virtfleet.agent.cache.ImageFetch;
+import io.virtfleet.agent.contract.AgentError;
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumeStatus;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One population of a volume: image into the cache, volume created (or grown), image converted into it, flushed,
+ * marker written. Runs on a worker thread; its status is read concurrently by GET requests.
+ */
+final class VolumeJob implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeJob.class);
+
+    /** The parts a population uses. */
+    record Tools(ImageCache cache, QemuImg qemuImg, StoragePools pools, VolumeMarkers markers) {
+    }
+
+    private final String name;
+    private final String pool;
+    private final VolumeRequest request;
+    private final Tools tools;
+    private final AtomicLong populateDone = new AtomicLong();
+    private final AtomicLong populateTotal = new AtomicLong();
+    private volatile VolumePhase phase = VolumePhase.Pending;
+    private volatile ImageFetch fetch;
+    private volatile String devicePath;
+    private volatile AgentError error;
+
+    VolumeJob(String name, String pool, VolumeRequest request, Tools tools) {
+        this.name = name;
+        this.pool = pool;
+        this.request = request;
+        this.tools = tools;
+    }
+
+    VolumeRequest request() {
+        return request;
+    }
+
+    boolean finished() {
+        VolumePhase current = phase;
+        return current == VolumePhase.Ready || current == VolumePhase.Failed;
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        try {
+            populate();
+            phase = VolumePhase.Ready;
+            LOG.info("volume={} pool={} phase=Ready millis={}", name, pool, (System.nanoTime() - started) / 1_000_000);
+        } catch (AgentException e) {
+            fail(e.toError(), e);
+        } catch (RuntimeException e) {
+            fail(new AgentError(AgentErrorReasons.POPULATE_FAILED, "population failed: " + e), e);
+        }
+    }
+
+    VolumeStatus status() {
+        ImageFetch currentFetch = fetch;
+        String sha256 = currentFetch == null ? request.imageSha256() : currentFetch.sha256();
+        long done = populateDone.get();
+        long total = populateTotal.get();
+        if (phase == VolumePhase.Downloading && currentFetch != null) {
+            done = currentFetch.bytesDone();
+            total = currentFetch.bytesTotal();
+        }
+        return new VolumeStatus(name, phase, devicePath, sha256, done, total,
+                phase == VolumePhase.Ready ? request.reprovisionToken() : null, error);
+    }
+
+    private void populate() {
+        enter(VolumePhase.Downloading);
+        fetch = tools.cache().fetch(request.imageUrl(), request.imageSha256());
+        CachedImage image = await(fetch);
+        long virtualSize = tools.qemuImg().virtualSize(image.path());
+        if (request.sizeBytes() < virtualSize) {
+            throw AgentException.conflict(AgentErrorReasons.VOLUME_TOO_SMALL, "volume " + name + " of "
+                    + request.sizeBytes() + " bytes cannot hold image " + request.imageUrl() + " of virtual size "
+                    + virtualSize + " bytes");
+        }
+        VolumeInfo volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());
+        devicePath = volume.path();
+        populateTotal.set(virtualSize);
+        enter(VolumePhase.Populating);
+        Path target = Path.of(volume.path());
+        tools.qemuImg().convertToRaw(image.path(), target, volume.blockDevice(),
+                percent -> populateDone.set((long) (virtualSize * percent / 100)));
+        try {
+            DurableFiles.force(target); // Ready means the data is on disk, whatever cache mode qemu-img used
+        } catch (IOException e) {
+            throw new AgentException(AgentException.Kind.INTERNAL, AgentErrorReasons.POPULATE_FAILED,
+                    "cannot flush " + target + ": " + e.getMessage(), e);
+        }
+        populateDone.set(virtualSize);
+        tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
+                request.reprovisionToken(), request.sizeBytes(), Instant.now().toString()));
+    }
+
+    private void enter(VolumePhase next) {
+        phase = next;
+        LOG.info("volume={} pool={} phase={}", name, pool, next);
+    }
+
+    private void fail(AgentError failure, Exception e) {
+        error = failure;
+        phase = VolumePhase.Failed;
+        LOG.warn("volume={} pool={} phase=Failed reason={} message={}", name, pool, failure.reason(), failure.message(),
+                e instanceof AgentException ? null : e);
+    }
+
+    private static CachedImage await(ImageFetch fetch) {
+        try {
+            return fetch.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+}

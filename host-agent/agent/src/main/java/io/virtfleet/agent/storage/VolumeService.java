@@ -1,0 +1,202 @@
+package io.virtfleet.agent.storage;
+
+import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.cache.ImageCache;
+import io.virtfleet.agent.cache.ImageUrl;
+import io.virtfleet.agent.cache.Sha256;
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumeStatus;
+import io.virtfleet.agent.libvirt.LibvirtConnection;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The declarative volume API: PUT the desired volume, GET what is there, DELETE it. Populations run asynchronously
+ * on a fixed number of worker threads. What survives a restart is libvirt's volume plus the marker written after a
+ * complete population; a volume without a marker is not Ready, and the next PUT populates it again.
+ */
+public final class VolumeService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
+
+    private final StoragePools pools;
+    private final VolumeMarkers markers;
+    private final VolumeUsers users;
+    private final String defaultPool;
+    private final VolumeJob.Tools tools;
+    private final QemuImg qemuImg = new QemuImg();
+    private final ExecutorService workers;
+    /** Running and failed populations by volume name; a successful one leaves, its marker speaks for it. */
+    private final Map<String, VolumeJob> jobs = new HashMap<>();
+
+    public VolumeService(LibvirtConnection libvirt, StoragePools pools, ImageCache cache, Path stateDir,
+                         String defaultPool, int workerThreads) {
+        this.pools = pools;
+        this.markers = new VolumeMarkers(stateDir);
+        this.users = new VolumeUsers(libvirt);
+        this.defaultPool = defaultPool;
+        this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers);
+        this.workers = Executors.newFixedThreadPool(workerThreads, Thread.ofPlatform().name("volume-worker-", 0).factory());
+    }
+
+    /**
+     * Starts populating the volume, joins a running population of the same request, or confirms a Ready volume.
+     * A Failed population is retried. A Ready volume asked to hold something else is refused for now.
+     */
+    public synchronized VolumeStatus put(String name, VolumeRequest request) {
+        validate(request);
+        String pool = request.pool() != null ? request.pool() : defaultPool;
+        VolumeJob job = jobs.get(name);
+        if (job != null && !job.finished()) {
+            if (!job.request().equals(request)) {
+                throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name
+                        + " is being populated from another request; wait until it is Ready or Failed");
+            }
+            return job.status();
+        }
+        pools.requireActivePool(pool);
+        Optional<VolumeMarker> marker = markers.read(name);
+        Optional<VolumeInfo> volume = marker.flatMap(m -> pools.findVolume(m.pool(), name));
+        if (marker.isPresent() && volume.isPresent()) {
+            List<String> differences = differences(marker.get(), request, pool);
+            if (differences.isEmpty()) {
+                jobs.remove(name);
+                return readyStatus(marker.get(), volume.get());
+            }
+            throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name
+                    + " is Ready with a different " + String.join(", ", differences)
+                    + "; reprovisioning is not implemented yet");
+        }
+        if (marker.isPresent()) { // the volume went away behind our back: the marker vouches for nothing now
+            LOG.warn("volume={} marker without a libvirt volume, populating again", name);
+            markers.delete(name);
+        }
+        VolumeJob started = new VolumeJob(name, pool, request, tools);
+        jobs.put(name, started);
+        workers.execute(() -> {
+            started.run();
+            forgetIfReady(name, started);
+        });
+        LOG.info("volume={} pool={} population queued image={} sizeBytes={}", name, pool, request.imageUrl(),
+                request.sizeBytes());
+        return started.status();
+    }
+
+    public synchronized VolumeStatus get(String name) {
+        VolumeJob job = jobs.get(name);
+        if (job != null) {
+            return job.status();
+        }
+        Optional<VolumeMarker> marker = markers.read(name);
+        VolumeInfo volume = locate(name, marker).orElseThrow(() -> notFound(name));
+        return marker.map(m -> readyStatus(m, volume))
+                .orElseGet(() -> new VolumeStatus(name, VolumePhase.Pending, volume.path(), null, 0, 0, null, null));
+    }
+
+    /** The Ready volume a domain may boot from, or 409 VolumeNotReady. */
+    public synchronized VolumeInfo requireReady(String name) {
+        Optional<VolumeMarker> marker = markers.read(name);
+        return marker.flatMap(m -> pools.findVolume(m.pool(), name)).orElseThrow(() -> AgentException.conflict(
+                AgentErrorReasons.VOLUME_NOT_READY, "volume " + name + " is not Ready"
+                        + (jobs.containsKey(name) ? " (" + jobs.get(name).status().phase() + ")" : "")));
+    }
+
+    /** Deletes the volume and its marker; absent is fine. Refused while populating or used by a defined domain. */
+    public synchronized void delete(String name) {
+        VolumeJob job = jobs.get(name);
+        if (job != null && !job.finished()) {
+            throw AgentException.conflict(AgentErrorReasons.VOLUME_IN_USE,
+                    "volume " + name + " is being populated; delete it once it is Ready or Failed");
+        }
+        Optional<VolumeMarker> marker = markers.read(name);
+        Optional<VolumeInfo> volume = locate(name, marker);
+        if (volume.isPresent()) {
+            List<String> domains = users.domainsUsing(volume.get());
+            if (!domains.isEmpty()) {
+                throw AgentException.conflict(AgentErrorReasons.VOLUME_IN_USE,
+                        "volume " + name + " is used by domain(s) " + String.join(", ", domains));
+            }
+            pools.deleteVolume(volume.get().pool(), name);
+        }
+        markers.delete(name);
+        jobs.remove(name);
+        LOG.info("volume={} deleted existed={}", name, volume.isPresent());
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        qemuImg.close();
+    }
+
+    private synchronized void forgetIfReady(String name, VolumeJob job) {
+        if (job.status().phase() == VolumePhase.Ready) {
+            jobs.remove(name, job);
+        }
+    }
+
+    /** Where the volume is: the marker's pool, else the default pool, else any active pool. */
+    private Optional<VolumeInfo> locate(String name, Optional<VolumeMarker> marker) {
+        Set<String> candidates = new LinkedHashSet<>();
+        marker.ifPresent(m -> candidates.add(m.pool()));
+        candidates.add(defaultPool);
+        if (marker.isEmpty()) {
+            candidates.addAll(pools.activePools());
+        }
+        return candidates.stream().map(pool -> pools.findVolume(pool, name)).flatMap(Optional::stream).findFirst();
+    }
+
+    private static List<String> differences(VolumeMarker marker, VolumeRequest request, String pool) {
+        List<String> differences = new ArrayList<>();
+        if (!marker.pool().equals(pool)) {
+            differences.add("pool (" + marker.pool() + ")");
+        }
+        boolean sameImage = request.imageSha256() != null
+                ? Sha256.normalize(request.imageSha256()).equals(marker.imageSha256())
+                : request.imageUrl().equals(marker.imageUrl());
+        if (!sameImage) {
+            differences.add("image (sha256 " + marker.imageSha256() + ")");
+        }
+        if (!Objects.equals(marker.reprovisionToken(), request.reprovisionToken())) {
+            differences.add("reprovisionToken");
+        }
+        if (marker.sizeBytes() != request.sizeBytes()) {
+            differences.add("size (" + marker.sizeBytes() + " bytes)");
+        }
+        return differences;
+    }
+
+    private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
+        return new VolumeStatus(marker.name(), VolumePhase.Ready, volume.path(), marker.imageSha256(),
+                volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null);
+    }
+
+    private static AgentException notFound(String name) {
+        return AgentException.notFound(AgentErrorReasons.VOLUME_NOT_FOUND, "volume " + name + " does not exist");
+    }
+
+    private static void validate(VolumeRequest request) {
+        if (request == null) {
+            throw AgentException.invalid("a volume request body is required");
+        }
+        ImageUrl.parse(request.imageUrl());
+        if (request.imageSha256() != null) {
+            Sha256.normalize(request.imageSha256());
+        }
+        if (request.sizeBytes() <= 0) {
+            throw AgentException.invalid("sizeBytes must be positive, got " + request.sizeBytes());
+        }
+    }
+}

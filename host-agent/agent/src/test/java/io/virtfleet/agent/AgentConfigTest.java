@@ -1,0 +1,49 @@
+package io.virtfleet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    @Test
+    void readsTheEnvironmentWithDefaults() {
+        AgentConfig config = AgentConfig.fromEnvironment(Map.of(
+                "VIRTFLEET_AGENT_TOKEN", "t0ken-value",
+                "VIRTFLEET_AGENT_NODE_NAME", "hv1",
+                "VIRTFLEET_AGENT_DOMAIN_TYPE", "qemu",
+                "VIRTFLEET_AGENT_S3_ENDPOINT", "http://minio:9000",
+                "VIRTFLEET_AGENT_S3_ACCESS_KEY", "access",
+                "VIRTFLEET_AGENT_S3_SECRET_KEY", "s3-secret-value"));
+
+        assertThat(config.nodeName()).isEqualTo("hv1");
+        assertThat(config.port()).isEqualTo(AgentConfig.DEFAULT_PORT);
+        assertThat(config.libvirtUri()).isEqualTo("qemu:///system");
+        assertThat(config.defaultPool()).isEqualTo(AgentConfig.DEFAULT_POOL);
+        assertThat(config.poolPath()).isNull();
+        assertThat(config.cacheDir()).isEqualTo(Path.of("/var/lib/virtfleet/cache"));
+        assertThat(config.domainType()).isEqualTo(DomainTypeSetting.QEMU);
+        assertThat(config.s3().endpoint().toString()).isEqualTo("http://minio:9000");
+        assertThat(config.s3().region()).isEqualTo("us-east-1");
+    }
+
+    @Test
+    void neverShowsSecretsInToString() {
+        AgentConfig config = AgentConfig.builder("t0ken-value").cacheDir(Path.of("/c")).stateDir(Path.of("/s"))
+                .s3(new S3Settings(java.net.URI.create("http://s3"), "r", "access", "s3-secret-value")).build();
+
+        assertThat(config.toString()).doesNotContain("t0ken-value").doesNotContain("s3-secret-value")
+                .contains("access").contains("****");
+    }
+
+    @Test
+    void requiresATokenAndAKnownDomainType() {
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of()))
+                .hasMessageContaining("VIRTFLEET_AGENT_TOKEN");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+                "VIRTFLEET_AGENT_DOMAIN_TYPE", "xen"))).hasMessageContaining("auto, kvm or qemu");
+    }
+}

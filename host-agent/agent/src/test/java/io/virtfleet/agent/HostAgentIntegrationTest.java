@@ -1,0 +1,241 @@
+package io.virtfleet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.DomainPhase;
+import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumeStatus;
+import io.virtfleet.fixtures.InProcessS3;
+import io.virtfleet.fixtures.TestImage;
+import io.virtfleet.fixtures.TestImages;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.DomainInfo;
+import org.libvirt.DomainInfo.DomainState;
+import org.libvirt.LibvirtException;
+
+/**
+ * The agent over real HTTP against the real libvirtd ({@code qemu:///system}, domain type qemu) with a {@code dir}
+ * pool in a temporary folder, and an S3 server in this JVM (S3Proxy, a stand-in for MinIO). Skipped when libvirtd or
+ * qemu-img are missing, failed instead under CI=true.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostAgentIntegrationTest {
+    private static final String TOKEN = "integration-test-token";
+    private static final String IMAGE_URL = "s3://images/test-image.qcow2";
+    private static final long VOLUME_SIZE = 128L << 20;
+    private static final Duration POPULATE_TIMEOUT = Duration.ofSeconds(60);
+
+    private LibvirtSandbox sandbox;
+    private InProcessS3 s3;
+    private TestImage image;
+    private AgentConfig config;
+    private HostAgent agent;
+    private AgentClient client;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws LibvirtException {
+        sandbox = LibvirtSandbox.create();
+        s3 = InProcessS3.start(dir.resolve("s3"));
+        s3.createBucket("images");
+        image = TestImages.create(dir.resolve("images"), "test-image");
+        s3.putObject("images", "test-image.qcow2", image.path());
+        s3.putObject("images", "test-image.qcow2.sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
+        config = sandbox.agentConfig(TOKEN, dir.resolve("agent"))
+                .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                .shutdownTimeout(Duration.ofSeconds(1)) // the test guest has no OS to answer the ACPI request
+                .build();
+        agent = HostAgent.start(config);
+        client = new AgentClient(agent.baseUri(), TOKEN);
+    }
+
+    @AfterAll
+    void stop() throws LibvirtException {
+        try {
+            if (agent != null) {
+                agent.close();
+            }
+            if (s3 != null) {
+                s3.close();
+            }
+        } finally {
+            if (sandbox != null) {
+                sandbox.close();
+            }
+        }
+    }
+
+    @Test
+    void populatesAVolumeRunsADomainOnItAndCleansBothUp() throws Exception {
+        String volume = sandbox.name("root");
+        String domain = sandbox.name("vm");
+
+        VolumeStatus ready = provision(volume, "token-1");
+        assertThat(ready.devicePath()).startsWith(config.poolPath().toString());
+        assertThat(ready.imageSha256()).isEqualTo(image.sha256());
+        assertThat(ready.populatedToken()).isEqualTo("token-1");
+        assertThat(ready.bytesTotal()).isPositive().isEqualTo(ready.bytesDone());
+        assertThat(compare(image.path(), Path.of(ready.devicePath()))).as("qemu-img compare exit code").isZero();
+        AgentClient.Response again = client.volumes().put(volume, volumeRequest("token-1"));
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.as(VolumeStatus.class).phase()).isEqualTo(VolumePhase.Ready);
+
+        AgentClient.Response defined = client.domains().put(domain, new DomainRequest(1, 64L << 20, volume, true));
+        assertThat(defined.status()).as(defined.body()).isEqualTo(200);
+        DomainStatus running = defined.as(DomainStatus.class);
+        assertThat(running.phase()).isEqualTo(DomainPhase.Running);
+        assertThat(sandbox.connect().domainLookupByName(domain).getInfo().state).isEqualTo(DomainState.VIR_DOMAIN_RUNNING);
+        assertThat(sandbox.connect().domainLookupByName(domain).getUUIDString()).isEqualTo(running.uuid());
+
+        AgentClient.Response inUse = client.volumes().delete(volume);
+        assertThat(inUse.status()).isEqualTo(409);
+        assertThat(inUse.error().reason()).isEqualTo(AgentErrorReasons.VOLUME_IN_USE);
+        assertThat(inUse.error().message()).contains(domain);
+
+        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().get(domain).status()).isEqualTo(404);
+        assertThatThrownBy(() -> sandbox.connect().domainLookupByName(domain)).isInstanceOf(LibvirtException.class);
+        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+        AgentClient.Response gone = client.volumes().get(volume);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.error().reason()).isEqualTo(AgentErrorReasons.VOLUME_NOT_FOUND);
+        assertThat(Path.of(ready.devicePath())).doesNotExist();
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
+    void keepsTheUuidWhenRedefiningAndStopsADomainThatShouldNotRun() throws Exception {
+        String volume = sandbox.name("root-stop");
+        String domain = sandbox.name("vm-stop");
+        provision(volume, "t");
+        DomainStatus first = client.domains().put(domain, new DomainRequest(1, 64L << 20, volume, true)).as(DomainStatus.class);
+
+        AgentClient.Response stopping = client.domains().put(domain, new DomainRequest(2, 96L << 20, volume, false));
+
+        assertThat(stopping.status()).isIn(200, 202);
+        assertThat(stopping.as(DomainStatus.class).uuid()).isEqualTo(first.uuid());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.domains().status(domain, DomainStatus.class).phase(), phase -> phase == DomainPhase.Stopped);
+        DomainInfo redefined = sandbox.connect().domainLookupByName(domain).getInfo();
+        assertThat(redefined.nrVirtCpu).isEqualTo(2);
+        assertThat(redefined.maxMem).as("KiB").isEqualTo(96L << 10);
+        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
+    void rejectsCallsWithoutTheRightToken() {
+        AgentClient anonymous = new AgentClient(agent.baseUri(), null);
+        AgentClient.Response missing = anonymous.volumes().get("anything");
+        assertThat(missing.status()).isEqualTo(401);
+        assertThat(missing.error().reason()).isEqualTo(AgentErrorReasons.UNAUTHORIZED);
+
+        AgentClient.Response wrong = new AgentClient(agent.baseUri(), "not-the-token").domains().delete("anything");
+        assertThat(wrong.status()).isEqualTo(401);
+
+        AgentClient.Response health = anonymous.send("GET", AgentPaths.HEALTH, null);
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("ok");
+    }
+
+    @Test
+    void answersInvalidRequestsWith400AndSaysWhy() {
+        AgentClient.Response badName = client.volumes().put("Bad_Name", volumeRequest("t"));
+        assertThat(badName.status()).isEqualTo(400);
+        assertThat(badName.error().reason()).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
+
+        AgentClient.Response badSize = client.volumes().put(sandbox.name("x"), new VolumeRequest(IMAGE_URL, null, -1, null, "t"));
+        assertThat(badSize.status()).isEqualTo(400);
+        assertThat(badSize.error().message()).contains("sizeBytes");
+
+        AgentClient.Response badUrl = client.volumes().put(sandbox.name("x"),
+                new VolumeRequest("ftp://host/image", null, VOLUME_SIZE, null, "t"));
+        assertThat(badUrl.status()).isEqualTo(400);
+        assertThat(badUrl.error().reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
+
+        AgentClient.Response badJson = client.send("PUT", AgentPaths.volume(sandbox.name("x")), "not an object");
+        assertThat(badJson.status()).isEqualTo(400);
+    }
+
+    @Test
+    void refusesADomainWhoseVolumeIsNotReady() {
+        AgentClient.Response response = client.domains().put(sandbox.name("vm-orphan"),
+                new DomainRequest(1, 64L << 20, sandbox.name("no-such-volume"), true));
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.error().reason()).isEqualTo(AgentErrorReasons.VOLUME_NOT_READY);
+        assertThat(client.domains().get(sandbox.name("vm-orphan")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void failsAVolumeSmallerThanTheImage() {
+        String volume = sandbox.name("too-small");
+        client.volumes().put(volume, new VolumeRequest(IMAGE_URL, null, 1L << 20, null, "t"));
+
+        VolumeStatus failed = awaitSettled(volume);
+
+        assertThat(failed.phase()).isEqualTo(VolumePhase.Failed);
+        assertThat(failed.error().reason()).isEqualTo(AgentErrorReasons.VOLUME_TOO_SMALL);
+        assertThat(failed.error().message()).contains(String.valueOf(image.virtualSize()));
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
+    void aRestartedAgentRebuildsVolumeStatusFromLibvirtAndMarkers() {
+        String volume = sandbox.name("root-restart");
+        provision(volume, "token-a");
+
+        try (HostAgent restarted = HostAgent.start(config)) {
+            AgentClient other = new AgentClient(restarted.baseUri(), TOKEN);
+            VolumeStatus status = other.volumes().status(volume, VolumeStatus.class);
+            assertThat(status.phase()).isEqualTo(VolumePhase.Ready);
+            assertThat(status.populatedToken()).isEqualTo("token-a");
+            assertThat(status.imageSha256()).isEqualTo(image.sha256());
+
+            AgentClient.Response reprovision = other.volumes().put(volume, volumeRequest("token-b"));
+            assertThat(reprovision.status()).isEqualTo(409);
+            assertThat(reprovision.error().reason()).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
+            assertThat(reprovision.error().message()).contains("reprovisioning is not implemented yet");
+        }
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    private VolumeStatus provision(String volume, String token) {
+        AgentClient.Response accepted = client.volumes().put(volume, volumeRequest(token));
+        assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
+        VolumeStatus status = awaitSettled(volume);
+        assertThat(status.phase()).as("volume %s: %s", volume, status.error()).isEqualTo(VolumePhase.Ready);
+        return status;
+    }
+
+    private VolumeStatus awaitSettled(String volume) {
+        return await().atMost(POPULATE_TIMEOUT).until(() -> client.volumes().status(volume, VolumeStatus.class),
+                status -> status.phase() == VolumePhase.Ready || status.phase() == VolumePhase.Failed);
+    }
+
+    private static VolumeRequest volumeRequest(String token) {
+        return new VolumeRequest(IMAGE_URL, null, VOLUME_SIZE, null, token);
+    }
+
+    /** {@code qemu-img compare} exits 0 when the volume's first bytes equal the image and the rest is zeros. */
+    private static int compare(Path qcow2, Path raw) throws Exception {
+        Process process = new ProcessBuilder("qemu-img", "compare", "-f", "qcow2", "-F", "raw",
+                qcow2.toString(), raw.toString()).inheritIO().start();
+        return process.waitFor();
+    }
+}

@@ -1,0 +1,90 @@
+package io.virtfleet.agent;
+
+import io.virtfleet.fixtures.HostPrerequisites;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.ErrorCallback;
+import org.libvirt.LibvirtException;
+import org.libvirt.StoragePool;
+
+/**
+ * A uniquely named {@code dir} storage pool in a temporary folder plus a name prefix for everything a test
+ * creates in the real libvirtd; {@link #close} removes domains with that prefix, the pool's volumes and the pool,
+ * also after a failed test.
+ */
+public final class LibvirtSandbox implements AutoCloseable {
+    private static final ErrorCallback SILENT = new ErrorCallback();
+
+    private final Connect connect;
+    private final String prefix;
+    private final String poolName;
+
+    private LibvirtSandbox(Connect connect, String prefix, String poolName) {
+        this.connect = connect;
+        this.prefix = prefix;
+        this.poolName = poolName;
+    }
+
+    /** Skips (or fails under CI=true) when libvirtd or qemu-img are missing; the pool is created by the agent. */
+    public static LibvirtSandbox create() throws LibvirtException {
+        HostPrerequisites.requireLibvirt();
+        HostPrerequisites.requireQemuImg();
+        Connect.setErrorCallback(SILENT);
+        String prefix = "vftest-" + UUID.randomUUID().toString().substring(0, 8);
+        return new LibvirtSandbox(new Connect(HostPrerequisites.LIBVIRT_URI), prefix, prefix + "-pool");
+    }
+
+    /** A name unique to this sandbox, e.g. {@code name("vm")}. */
+    public String name(String suffix) {
+        return prefix + "." + suffix;
+    }
+
+    public String poolName() {
+        return poolName;
+    }
+
+    public Connect connect() {
+        return connect;
+    }
+
+    /** An agent configuration on this sandbox's pool, with domain type qemu (KVM guests do not run everywhere). */
+    public AgentConfig.Builder agentConfig(String token, Path workDir) {
+        return AgentConfig.builder(token)
+                .nodeName("test-node")
+                .defaultPool(poolName)
+                .poolPath(workDir.resolve("pool"))
+                .cacheDir(workDir.resolve("cache"))
+                .stateDir(workDir.resolve("state"))
+                .domainType(DomainTypeSetting.QEMU);
+    }
+
+    @Override
+    public void close() throws LibvirtException {
+        try {
+            for (Domain domain : connect.listAllDomains(0)) {
+                if (domain.getName().startsWith(prefix)) {
+                    if (domain.isActive() == 1) {
+                        domain.destroy();
+                    }
+                    domain.undefine();
+                }
+            }
+            try {
+                StoragePool pool = connect.storagePoolLookupByName(poolName);
+                if (pool.isActive() == 1) {
+                    for (String volume : pool.listVolumes()) {
+                        pool.storageVolLookupByName(volume).delete(0);
+                    }
+                    pool.destroy();
+                }
+                pool.undefine();
+            } catch (LibvirtException e) {
+                // the agent never created it (the test stopped early)
+            }
+        } finally {
+            connect.close();
+        }
+    }
+}
