@@ -51,6 +51,7 @@ public final class LocalStackMain {
                 System.exit(1);
             }
             say("quickstart VM is Running");
+            showWithKubectl(kubeconfig);
             if (!once) {
                 say("serving; press Ctrl-C to stop (the quickstart VM is removed on the way out)");
                 CountDownLatch interrupted = new CountDownLatch(1);
@@ -105,6 +106,20 @@ public final class LocalStackMain {
 
     private static String describe(Condition condition) {
         return condition.getReason() + ": " + condition.getMessage();
+    }
+
+    /** Shows what a person would see with kubectl, when it is installed. */
+    private static void showWithKubectl(Path kubeconfig) throws InterruptedException {
+        List<String> command = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "vfvm,vfrv");
+        say("$ " + String.join(" ", command));
+        try {
+            Process kubectl = new ProcessBuilder(command).inheritIO().start();
+            if (kubectl.waitFor() != 0) {
+                say("kubectl exited with " + kubectl.exitValue());
+            }
+        } catch (java.io.IOException e) {
+            say("kubectl is not installed; skipped");
+        }
     }
 
     /** Deletes what was applied and waits (bounded) for the operator's finalizers to clean the host. */
