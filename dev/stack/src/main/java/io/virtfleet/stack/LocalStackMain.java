@@ -35,7 +35,7 @@ public final class LocalStackMain {
         Path work = repo.resolve(".local");
         var options = new LocalStack.Options(work.resolve("stack"),
                 System.getProperty("virtfleet.libvirtUri", "qemu:///system"),
-                System.getProperty("virtfleet.domainType", "qemu"), "virtfleet-local");
+                System.getProperty("virtfleet.domainType", "qemu"), poolName(work));
         try (LocalStack stack = LocalStack.start(options)) {
             Path kubeconfig = stack.kubernetes().writeKubeconfig(work.resolve("kubeconfig"));
             say("local stack up: Kubernetes API (Fabric8 mock server) " + stack.kubernetes().url()
@@ -93,7 +93,7 @@ public final class LocalStackMain {
     }
 
     private static void report(Map<String, String> lastSeen, String what, Object phase, ConditionedStatus status) {
-        String line = phase + (status == null ? "" : " (" + readyMessage(status) + ")");
+        String line = phase == null ? "waiting for the operator" : phase + " (" + readyMessage(status) + ")";
         if (!Objects.equals(lastSeen.put(what, line), line)) {
             say(what + ": " + line);
         }
@@ -108,9 +108,21 @@ public final class LocalStackMain {
         return condition.getReason() + ": " + condition.getMessage();
     }
 
-    /** Shows what a person would see with kubectl, when it is installed. */
+    /**
+     * libvirt pools are host-wide; one per checkout keeps two clones from sharing (and deleting from) one pool.
+     */
+    static String poolName(Path work) {
+        return "virtfleet-local-" + Integer.toHexString(work.toString().hashCode());
+    }
+
+    /**
+     * Shows what a person would see with kubectl, when it is installed. The mock API server does not render
+     * server-side tables, so the columns are asked for explicitly.
+     */
     private static void showWithKubectl(Path kubeconfig) throws InterruptedException {
-        List<String> command = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "vfvm,vfrv");
+        List<String> command = List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "vfvm,vfrv",
+                "-o", "custom-columns=KIND:.kind,NAME:.metadata.name,NODE:.status.nodeName,PHASE:.status.phase,"
+                        + "READY:.status.conditions[?(@.type==\"Ready\")].status");
         say("$ " + String.join(" ", command));
         try {
             Process kubectl = new ProcessBuilder(command).inheritIO().start();

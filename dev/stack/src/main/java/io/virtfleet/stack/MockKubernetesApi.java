@@ -115,22 +115,21 @@ public final class MockKubernetesApi implements AutoCloseable {
 
     /** kubectl discovers resources before any call; the CRUD dispatcher does not answer discovery. */
     private void serveDiscovery(List<CustomResourceDefinition> crds) {
-        server.expect().get().withPath("/api")
-                .andReturn(200, new APIVersionsBuilder().withVersions("v1").build()).always();
-        server.expect().get().withPath("/api/v1").andReturn(200, new APIResourceListBuilder()
+        serve("/api", new APIVersionsBuilder().withVersions("v1").build());
+        serve("/api/v1", new APIResourceListBuilder()
                 .withGroupVersion("v1")
                 .addToResources(coreResource("namespaces", "Namespace", false))
                 .addToResources(coreResource("events", "Event", true))
                 .addToResources(coreResource("secrets", "Secret", true))
-                .build()).always();
+                .build());
         String group = crds.get(0).getSpec().getGroup();
         String version = crds.get(0).getSpec().getVersions().get(0).getName();
         var groupVersion = new GroupVersionForDiscoveryBuilder()
                 .withGroupVersion(group + "/" + version).withVersion(version).build();
-        server.expect().get().withPath("/apis").andReturn(200, new APIGroupListBuilder()
+        serve("/apis", new APIGroupListBuilder()
                 .addToGroups(new APIGroupBuilder().withName(group).withVersions(groupVersion)
                         .withPreferredVersion(groupVersion).build())
-                .build()).always();
+                .build());
         var resources = new APIResourceListBuilder().withGroupVersion(group + "/" + version);
         for (CustomResourceDefinition crd : crds) {
             var names = crd.getSpec().getNames();
@@ -142,7 +141,14 @@ public final class MockKubernetesApi implements AutoCloseable {
                     .withName(names.getPlural() + "/status").withKind(names.getKind()).withNamespaced(true)
                     .withVerbs("get", "patch", "update").build());
         }
-        server.expect().get().withPath("/apis/" + group + "/" + version).andReturn(200, resources.build()).always();
+        serve("/apis/" + group + "/" + version, resources.build());
+    }
+
+    /** Expectations match the whole request path, query included; kubectl adds {@code ?timeout=32s}. */
+    private void serve(String path, Object body) {
+        for (String variant : List.of(path, path + "?timeout=32s")) {
+            server.expect().get().withPath(variant).andReturn(200, body).always();
+        }
     }
 
     private static io.fabric8.kubernetes.api.model.APIResource coreResource(String plural, String kind,
