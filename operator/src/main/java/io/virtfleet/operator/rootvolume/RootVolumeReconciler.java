@@ -16,6 +16,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.AgentNames;
 import io.virtfleet.operator.agent.AgentCallException;
+import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.RetryGate;
@@ -25,8 +26,6 @@ import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.status.Reason;
 import io.virtfleet.operator.status.StatusChange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +38,6 @@ import java.util.Optional;
  */
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
-    private static final Logger LOG = LoggerFactory.getLogger(RootVolumeReconciler.class);
     static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
     static final Duration RECHECK_WHEN_READY = Duration.ofMinutes(5);
@@ -49,6 +47,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     private final Conditions conditions;
     private final EventRecorder events;
     private final RetryGate retries;
+    private final AgentCleanup cleanup;
 
     public RootVolumeReconciler(AgentDirectory agents, Conditions conditions, EventRecorder events, Clock clock) {
         this.agents = agents;
@@ -56,6 +55,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         this.conditions = conditions;
         this.events = events;
         this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
+        // A volume is refused while its domain is still being removed; look again soon.
+        this.cleanup = new AgentCleanup(agents, events, Duration.ofSeconds(2));
     }
 
     @Override
@@ -209,25 +210,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
     @Override
     public DeleteControl cleanup(RootVolume volume, Context<RootVolume> context) {
-        String node = volume.getStatus() == null ? null : volume.getStatus().getNodeName();
-        if (node == null) {
-            return DeleteControl.defaultDelete();
-        }
-        Optional<AgentClient> agent = agents.forNode(node);
-        if (agent.isEmpty()) {
-            events.warning(volume, Reason.NODE_UNREACHABLE, "cannot delete the volume: no host agent is known for node "
-                    + node + "; remove the finalizer by hand if the node is gone for good");
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY_AFTER_FAILURE.toMillis());
-        }
-        try {
-            agent.get().deleteVolume(AgentNames.of(volume));
-            retries.forget(AgentNames.of(volume));
-            LOG.info("volume deleted node={}", node);
-            return DeleteControl.defaultDelete();
-        } catch (AgentCallException e) {
-            String reason = e.unreachable() ? Reason.NODE_UNREACHABLE : e.error().reason();
-            events.warning(volume, reason, "cannot delete the volume yet: " + e.getMessage());
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(POLL_WHILE_WORKING.toMillis() * 2);
-        }
+        retries.forget(AgentNames.of(volume));
+        return cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
+                "the volume", AgentClient::deleteVolume);
     }
 }

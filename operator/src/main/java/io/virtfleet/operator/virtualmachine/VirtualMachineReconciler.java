@@ -22,6 +22,7 @@ import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineStatus;
 import io.virtfleet.operator.AgentNames;
 import io.virtfleet.operator.agent.AgentCallException;
+import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.rootvolume.RootVolumeSpecCheck.Problem;
@@ -30,8 +31,6 @@ import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.status.Reason;
 import io.virtfleet.operator.status.StatusChange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +45,6 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
-    private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
     static final Duration POLL_WHILE_CHANGING = Duration.ofSeconds(1);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
     static final Duration RECHECK_WHEN_SETTLED = Duration.ofMinutes(5);
@@ -54,11 +52,13 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final AgentDirectory agents;
     private final Conditions conditions;
     private final EventRecorder events;
+    private final AgentCleanup cleanup;
 
     public VirtualMachineReconciler(AgentDirectory agents, Conditions conditions, EventRecorder events) {
         this.agents = agents;
         this.conditions = conditions;
         this.events = events;
+        this.cleanup = new AgentCleanup(agents, events, RETRY_AFTER_FAILURE);
     }
 
     @Override
@@ -183,24 +183,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
 
     @Override
     public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
-        String node = vm.getStatus() == null ? null : vm.getStatus().getNodeName();
-        if (node == null) {
-            return DeleteControl.defaultDelete();
-        }
-        Optional<AgentClient> agent = agents.forNode(node);
-        if (agent.isEmpty()) {
-            events.warning(vm, Reason.NODE_UNREACHABLE, "cannot remove the domain: no host agent is known for node "
-                    + node + "; remove the finalizer by hand if the node is gone for good");
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY_AFTER_FAILURE.toMillis());
-        }
-        try {
-            agent.get().deleteDomain(AgentNames.of(vm));
-            LOG.info("domain removed node={}", node);
-            return DeleteControl.defaultDelete();
-        } catch (AgentCallException e) {
-            events.warning(vm, e.unreachable() ? Reason.NODE_UNREACHABLE : e.error().reason(),
-                    "cannot remove the domain yet: " + e.getMessage());
-            return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY_AFTER_FAILURE.toMillis());
-        }
+        return cleanup.remove(vm, vm.getStatus() == null ? null : vm.getStatus().getNodeName(), "the domain",
+                AgentClient::deleteDomain);
     }
 }

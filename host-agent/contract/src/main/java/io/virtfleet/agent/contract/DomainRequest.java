@@ -1,10 +1,37 @@
 package io.virtfleet.agent.contract;
 
+import java.util.List;
+
 /**
  * Desired state of a libvirt domain, sent with {@code PUT /api/v1/domains/{name}}.
  *
- * @param rootVolume name of an agent volume ({@code /api/v1/volumes/{name}}) that must be Ready
- * @param running    whether the domain should be running (true) or defined and shut off (false)
+ * @param rootVolume  name of an agent volume ({@code /api/v1/volumes/{name}}) that must be Ready
+ * @param running     whether the domain should be running (true) or defined and shut off (false)
+ * @param firmware    {@code bios} (null means bios) or {@code uefi}
+ * @param cpuMode     {@code host-model}, {@code host-passthrough}, or null for the hypervisor's default
+ * @param dataDisks   empty raw disks the agent creates, owns and deletes with the domain
+ * @param nics        network interfaces on host bridges, in guest order
+ * @param cloudInit   contents of the NoCloud seed ISO attached as a cdrom; null attaches none
+ * @param vnc         whether to add a VNC console on an automatically chosen port
+ * @param kernelBoot  direct kernel boot; null boots from the root disk
+ * @param autostart   whether libvirt starts the domain when the host boots
  */
-public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
+public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, String firmware,
+                            String cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+                            boolean vnc, KernelBoot kernelBoot, boolean autostart) {
+    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
+        this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false);
+    }
+
+    /** An empty raw disk: guest device {@code vdb}..{@code vdz} and its size. */
+    public record DataDisk(String device, long sizeBytes) {
+    }
+
+    /** A NIC on a host bridge with its MAC address. */
+    public record Nic(String bridge, String mac) {
+    }
+
+    /** Direct kernel boot: paths on the host. */
+    public record KernelBoot(String kernel, String initrd, String cmdline) {
+    }
 }

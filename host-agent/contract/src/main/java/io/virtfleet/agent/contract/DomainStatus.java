@@ -1,5 +1,15 @@
 package io.virtfleet.agent.contract;
 
-/** Observed state of a domain ({@code GET /api/v1/domains/{name}}). */
-public record DomainStatus(String name, String uuid, DomainPhase phase) {
+/**
+ * Observed state of a domain ({@code GET /api/v1/domains/{name}}).
+ *
+ * @param restartRequired the definition changed (vcpus, memory, ...) while the domain ran; a restart applies it
+ * @param vncAddress      {@code host:port} of the VNC console, null when there is none
+ * @param instanceId      the instance-id of the attached cloud-init seed, null when there is none
+ */
+public record DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
+                           String instanceId) {
+    public DomainStatus(String name, String uuid, DomainPhase phase) {
+        this(name, uuid, phase, false, null, null);
+    }
 }

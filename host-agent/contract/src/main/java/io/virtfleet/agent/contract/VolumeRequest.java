@@ -4,11 +4,17 @@ package io.virtfleet.agent.contract;
  * Desired state of a volume, sent with {@code PUT /api/v1/volumes/{name}}. The agent makes the volume match
  * asynchronously; repeating the same request is a no-op.
  *
- * @param imageUrl         where the base image comes from ({@code s3://bucket/key})
+ * @param imageUrl         where the base image comes from ({@code s3://bucket/key}, {@code https://...})
  * @param imageSha256      expected SHA-256 of the image; null means "read {@code <imageUrl>.sha256}"
  * @param sizeBytes        size of the volume; must be at least the image's virtual size
  * @param pool             libvirt storage pool; null means the agent's default pool
- * @param reprovisionToken opaque token recorded with the populated volume
+ * @param reprovisionToken opaque token recorded with the populated volume; a different token on a Ready volume
+ *                         re-populates it from a fresh copy of the image (refused while a running domain uses it)
+ * @param credentials      object-store credentials for this image; null means the agent's configured ones
  */
-public record VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken) {
+public record VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
+                            ImageCredentials credentials) {
+    public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken) {
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, null);
+    }
 }

@@ -9,7 +9,13 @@ package io.virtfleet.agent.contract;
  * @param bytesTotal     size of the current step's work
  * @param populatedToken reprovision token of the completed population; null until populated
  * @param error          why the volume failed; null unless {@code phase == Failed}
+ * @param imageVerified  false when no checksum existed anywhere and the image was cached by URL + ETag instead;
+ *                       null while unknown
  */
 public record VolumeStatus(String name, VolumePhase phase, String devicePath, String imageSha256, long bytesDone,
-                           long bytesTotal, String populatedToken, AgentError error) {
+                           long bytesTotal, String populatedToken, AgentError error, Boolean imageVerified) {
+    public VolumeStatus(String name, VolumePhase phase, String devicePath, String imageSha256, long bytesDone,
+                        long bytesTotal, String populatedToken, AgentError error) {
+        this(name, phase, devicePath, imageSha256, bytesDone, bytesTotal, populatedToken, error, null);
+    }
 }
