@@ -1,0 +1,88 @@
+package io.virtfleet.helm.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.helm.RepoFiles;
+import io.virtfleet.helm.crd.CrdFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every manifest under examples/ parses and would be accepted by the API server with the committed CRDs. */
+class ExamplesTest {
+    /** The documented scenarios and the example file that shows each. */
+    private static final Map<String, String> SCENARIOS = Map.of(
+            "quickstart", "quickstart.yaml",
+            "static multi-NIC", "static-multi-nic.yaml",
+            "data disks", "data-disks.yaml",
+            "UEFI", "uefi.yaml",
+            "direct kernel boot", "direct-kernel-boot.yaml",
+            "reprovision", "reprovision.yaml",
+            "Argo CD Application", "argocd/application.yaml",
+            "Argo CD health checks", "argocd/argocd-cm-health.yaml");
+
+    static List<ExampleManifests.ExampleObject> virtFleetObjects() {
+        return ExampleManifests.objects().stream().filter(o -> CrdFiles.PLURALS.containsKey(o.kind())).toList();
+    }
+
+    @Test
+    void everyScenarioHasAnExampleFile() {
+        SCENARIOS.forEach((scenario, file) ->
+                assertThat(RepoFiles.EXAMPLES.resolve(file)).as(scenario).isRegularFile());
+    }
+
+    @Test
+    void everyExampleFileHoldsObjectsFabric8CanParse() {
+        assertThat(ExampleManifests.files()).allSatisfy(file -> {
+            if (!file.endsWith("argocd-cm-health.yaml")) {
+                assertThat(ExampleManifests.read(file)).as(file.toString()).isNotEmpty()
+                        .allSatisfy(o -> assertThat((HasMetadata) Serialization.unmarshal(o.yaml())).isNotNull());
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("virtFleetObjects")
+    void objectParsesIntoTheJavaModelAndPassesTheCrdSchema(ExampleManifests.ExampleObject example) {
+        Class<? extends HasMetadata> type = example.kind().equals("VirtualMachine") ? VirtualMachine.class : RootVolume.class;
+        HasMetadata typed = Serialization.jsonMapper().convertValue(
+                PendingCrdFields.withoutPending(example.relativeFile(), example.tree()), type);
+        JsonNode schema = CrdFiles.openApiSchema(example.kind());
+
+        StructuralSchemaValidator.Result result = new StructuralSchemaValidator(schema).validate(example.tree());
+
+        assertThat(typed.getApiVersion()).isEqualTo("virtfleet.io/v1alpha1");
+        assertThat(typed.getMetadata().getName()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+        assertThat(result.violations()).filteredOn(v -> !PendingCrdFields.tolerated(example.relativeFile(), v))
+                .as("schema violations").isEmpty();
+        assertThat(result.notEvaluated()).as("CEL rules this test cannot evaluate").isEmpty();
+    }
+
+    @Test
+    void pendingFieldsAreStillMissingFromTheCrd() {
+        PendingCrdFields.BY_EXAMPLE.forEach((file, path) -> {
+            String field = path.substring(path.lastIndexOf('.') + 1);
+            JsonNode specProperties = CrdFiles.openApiSchema("VirtualMachine").at("/properties/spec/properties");
+            assertThat(specProperties.has(field))
+                    .as("the CRD now has %s: remove %s from PendingCrdFields", path, file).isFalse();
+            assertThat(virtFleetObjects()).filteredOn(o -> o.relativeFile().equals(file))
+                    .as("%s still uses %s", file, path)
+                    .anySatisfy(o -> assertThat(o.tree().at("/spec/" + field).isMissingNode()).isFalse());
+        });
+    }
+
+    @Test
+    void quickstartStaysWhatTheLocalStackApplies() throws Exception {
+        assertThat(Files.readString(RepoFiles.EXAMPLES.resolve("quickstart.yaml")))
+                .contains("name: quickstart-root", "name: quickstart");
+    }
+}
