@@ -11,20 +11,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ValuesSchemaTest {
 
     @ParameterizedTest(name = "{0}={1} is refused")
-    @CsvSource(delimiter = '|', value = {
-            "operator.replicas               | two",
-            "operator.replicas               | -1",
-            "operator.leaderElection.enabled | maybe",
-            "agent.port                      | 70000",
-            "agent.port                      | http",
-            "agent.domainType                | xen",
-            "agent.dataDir                   | relative/path",
-            "agent.image.pullPolicy          | Sometimes",
-            "metrics.serviceMonitor.interval | often",
-            "s3.endpoint                     | minio.local:9000",
-            "operator.replicaCount           | 2",
-            "agent.tls.enabled               | true",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            operator.replicas               | two
+            operator.replicas               | -1
+            operator.leaderElection.enabled | maybe
+            agent.port                      | 70000
+            agent.port                      | http
+            agent.domainType                | xen
+            agent.dataDir                   | relative/path
+            agent.image.pullPolicy          | Sometimes
+            metrics.serviceMonitor.interval | often
+            s3.endpoint                     | minio.local:9000
+            operator.replicaCount           | 2
+            agent.tls.enabled               | true
+            """)
     void schemaRejectsWrongValue(String key, String value) {
         Object typed = value.matches("-?\\d+") ? Integer.valueOf(value)
                 : value.equals("true") ? Boolean.TRUE : value;
