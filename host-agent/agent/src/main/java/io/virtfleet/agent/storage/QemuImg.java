@@ -47,15 +47,19 @@ final class QemuImg implements AutoCloseable {
      * parallel writes ({@code -W -m 16}, fastest measured). O_DIRECT ({@code -t none}) only for block devices:
      * files may sit on filesystems that refuse it (tmpfs), and there the page cache plus the final fsync is as safe.
      *
+     * @param target      the volume: a file or block device of at least the image's virtual size
      * @param percentDone receives progress in percent (0..100)
      */
-    void convertToRaw(Path image, Path target, boolean blockDevice, DoubleConsumer percentDone) {
+    void convertToRaw(Path image, PreparedVolume target, DoubleConsumer percentDone) {
         List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-p", "-n", "-f", "qcow2", "-O", "raw",
                 "-W", "-m", "16"));
-        if (blockDevice) {
+        if (target.volume().blockDevice()) {
             command.addAll(List.of("-t", "none"));
         }
-        command.addAll(List.of(image.toString(), target.toString()));
+        if (target.readsAsZeros()) {
+            command.add("--target-is-zero"); // skip writing the image's zero regions into a volume of zeros
+        }
+        command.addAll(List.of(image.toString(), target.volume().path()));
         run(command, percentDone);
     }
 
