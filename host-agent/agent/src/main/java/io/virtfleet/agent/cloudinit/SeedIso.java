@@ -45,6 +45,9 @@ public final class SeedIso {
             iso.forceDotDelimiter(false);
             iso.setVolumeID(VOLUME_LABEL);
             iso.setCreateDate(new Date(now));
+            // 150 sectors of padding, as genisoimage adds: without it the image is ~58 KiB, and busybox's findfs
+            // (and other probes that look near the end of a device) cannot identify a device smaller than 128 KiB.
+            iso.setPadEnd(true);
             RockRidgeConfig rockRidge = new RockRidgeConfig();
             rockRidge.setMkisofsCompatibility(false);
             rockRidge.hideMovedDirectoriesStore(true);
