@@ -193,6 +193,29 @@ class HostAgentIntegrationTest {
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
     }
 
+    @Test
+    void anAgentStoppedDuringReprovisioningNeverReportsTheOldContentReady() throws Exception {
+        String volume = sandbox.name("root-kill");
+        VolumeStatus before = provision(volume, "token-a");
+
+        try (HostAgent doomed = HostAgent.start(config)) {
+            AgentClient.Response accepted = new AgentClient(doomed.baseUri(), AgentHarness.TOKEN).volumes()
+                    .put(volume, volumeRequest("token-b"));
+            assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
+        } // closing kills a running qemu-img: the population may stop anywhere
+
+        VolumeStatus after = client.volumes().status(volume, VolumeStatus.class);
+        assertThat(after.populatedToken()).isNotEqualTo(before.populatedToken());
+        if (after.phase() == VolumePhase.Ready) { // the population finished before the agent stopped
+            assertThat(after.populatedToken()).isEqualTo("token-b");
+            assertThat(harness.compareWithImage(Path.of(after.devicePath()))).isZero();
+        } else {
+            assertThat(after.phase()).isEqualTo(VolumePhase.Pending);
+        }
+        assertThat(provision(volume, "token-b").populatedToken()).isEqualTo("token-b");
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
     private VolumeStatus provision(String volume, String token) {
         return harness.provision(volume, token);
     }
