@@ -103,6 +103,9 @@ class DomainLifecycleIntegrationTest {
         assertThat(harness.sandbox().connect().domainLookupByName(domain).getInfo().nrVirtCpu).isEqualTo(2);
         client.domains().put(domain, request(volume, 2, false));
         awaitPhase(domain, DomainPhase.Stopped);
+        AgentClient.Response notRunning = client.send("POST", AgentPaths.domainSuspend(domain), null);
+        assertThat(notRunning.status()).isEqualTo(409);
+        assertThat(notRunning.error().reason()).isEqualTo(AgentErrorReasons.INVALID_STATE);
 
         // reprovision: the guest's writes are gone, the seed gets a new instance-id
         try (RandomAccessFile disk = new RandomAccessFile(root.devicePath(), "rw")) {

@@ -91,32 +91,12 @@ public final class DomainService implements AutoCloseable {
 
     /** Pauses a running domain; a paused one stays paused. */
     public synchronized DomainStatus suspend(String name) {
-        return libvirt.call("suspend domain " + name, connect -> {
-            Domain domain = require(connect, name);
-            DomainPhase phase = phase(domain.getInfo().state);
-            if (phase == DomainPhase.Running) {
-                domain.suspend();
-                LOG.info("domain={} phase=Paused", name);
-            } else if (phase != DomainPhase.Paused) {
-                throw invalidState(name, phase, "suspend");
-            }
-            return status(name, domain);
-        });
+        return transition(name, "suspend", DomainPhase.Running, DomainPhase.Paused, Domain::suspend);
     }
 
     /** Continues a paused domain; a running one keeps running. */
     public synchronized DomainStatus resume(String name) {
-        return libvirt.call("resume domain " + name, connect -> {
-            Domain domain = require(connect, name);
-            DomainPhase phase = phase(domain.getInfo().state);
-            if (phase == DomainPhase.Paused) {
-                domain.resume();
-                LOG.info("domain={} phase=Running by=resume", name);
-            } else if (phase != DomainPhase.Running) {
-                throw invalidState(name, phase, "resume");
-            }
-            return status(name, domain);
-        });
+        return transition(name, "resume", DomainPhase.Paused, DomainPhase.Running, Domain::resume);
     }
 
     /** Destroys the domain if it runs, undefines it with its NVRAM and removes its data disks and seed; absent is fine. */
@@ -145,6 +125,29 @@ public final class DomainService implements AutoCloseable {
     public void close() {
         events.close();
         stopper.close();
+    }
+
+    /** Applies {@code action} to a domain in phase {@code from}; one already in {@code to} is left as it is. */
+    private DomainStatus transition(String name, String operation, DomainPhase from, DomainPhase to,
+                                    DomainAction action) {
+        return libvirt.call(operation + " domain " + name, connect -> {
+            Domain domain = require(connect, name);
+            DomainPhase phase = phase(domain.getInfo().state);
+            if (phase == from) {
+                action.apply(domain);
+                LOG.info("domain={} phase={} by={}", name, to, operation);
+            } else if (phase != to) {
+                throw AgentException.conflict(AgentErrorReasons.INVALID_STATE,
+                        "cannot " + operation + " domain " + name + " while it is " + phase);
+            }
+            return status(name, domain);
+        });
+    }
+
+    /** A libvirt call on one domain. */
+    @FunctionalInterface
+    private interface DomainAction {
+        void apply(Domain domain) throws LibvirtException;
     }
 
     private Domain define(Connect connect, Optional<Domain> existing, DomainPlan plan) throws LibvirtException {
@@ -236,10 +239,5 @@ public final class DomainService implements AutoCloseable {
     private static Domain require(Connect connect, String name) throws LibvirtException {
         return lookup(connect, name).orElseThrow(() -> AgentException.notFound(AgentErrorReasons.DOMAIN_NOT_FOUND,
                 "domain " + name + " is not defined"));
-    }
-
-    private static AgentException invalidState(String name, DomainPhase phase, String operation) {
-        return AgentException.conflict(AgentErrorReasons.INVALID_STATE,
-                "cannot " + operation + " domain " + name + " while it is " + phase);
     }
 }
