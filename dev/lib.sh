@@ -20,7 +20,8 @@ select_jdk() {
   return 1
 }
 
-APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils"
+# ovmf: UEFI firmware (its descriptors in /usr/share/qemu/firmware); lvm2: the logical-pool test; iproute2: test bridges.
+APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf lvm2 iproute2"
 
 # Installs the libvirt/QEMU packages when missing (as root on Debian/Ubuntu), else says what to install.
 install_host_packages() {
@@ -29,6 +30,9 @@ install_host_packages() {
   command -v qemu-system-x86_64 >/dev/null || missing+=(qemu-system-x86)
   command -v libvirtd >/dev/null || missing+=(libvirt-daemon libvirt-daemon-driver-qemu)
   command -v virsh >/dev/null || missing+=(libvirt-clients)
+  [ -d /usr/share/qemu/firmware ] || missing+=(ovmf)
+  command -v lvcreate >/dev/null || [ -x /sbin/lvcreate ] || missing+=(lvm2)
+  command -v ip >/dev/null || [ -x /sbin/ip ] || missing+=(iproute2)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"

@@ -50,7 +50,8 @@ public final class HostAgent implements AutoCloseable {
                     Optional.ofNullable(config.s3()).map(S3ObjectStore::new), DOWNLOAD_THREADS));
             VolumeService volumes = started(parts, new VolumeService(libvirt, pools, cache, config.stateDir(),
                     config.defaultPool(), config.workerThreads()));
-            DomainService domains = started(parts, new DomainService(libvirt, volumes, domainType, config.shutdownTimeout()));
+            DomainService domains = started(parts, new DomainService(libvirt, volumes, pools, config.stateDir(), domainType,
+                    config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.token(), volumes, domains));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),

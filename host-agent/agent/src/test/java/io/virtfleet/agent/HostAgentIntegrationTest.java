@@ -12,10 +12,7 @@ import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
-import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
-import io.virtfleet.fixtures.TestImages;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -29,18 +26,12 @@ import org.libvirt.LibvirtException;
 
 /**
  * The agent over real HTTP against the real libvirtd ({@code qemu:///system}, domain type qemu) with a {@code dir}
- * pool in a temporary folder, and an S3 server in this JVM (S3Proxy, a stand-in for MinIO). Skipped when libvirtd or
- * qemu-img are missing, failed instead under CI=true.
+ * pool in a temporary folder ({@link AgentHarness}): volumes, domains, authentication, restarts.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostAgentIntegrationTest {
-    private static final String TOKEN = "integration-test-token";
-    private static final String IMAGE_URL = "s3://images/test-image.qcow2";
-    private static final long VOLUME_SIZE = 128L << 20;
-    private static final Duration POPULATE_TIMEOUT = Duration.ofSeconds(60);
-
+    private AgentHarness harness;
     private LibvirtSandbox sandbox;
-    private InProcessS3 s3;
     private TestImage image;
     private AgentConfig config;
     private HostAgent agent;
@@ -48,33 +39,19 @@ class HostAgentIntegrationTest {
 
     @BeforeAll
     void start(@TempDir Path dir) throws LibvirtException {
-        sandbox = LibvirtSandbox.create();
-        s3 = InProcessS3.start(dir.resolve("s3"));
-        s3.createBucket("images");
-        image = TestImages.create(dir.resolve("images"), "test-image");
-        s3.putObject("images", "test-image.qcow2", image.path());
-        s3.putObject("images", "test-image.qcow2.sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
-        config = sandbox.agentConfig(TOKEN, dir.resolve("agent"))
-                .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
-                .shutdownTimeout(Duration.ofSeconds(1)) // the test guest has no OS to answer the ACPI request
-                .build();
-        agent = HostAgent.start(config);
-        client = new AgentClient(agent.baseUri(), TOKEN);
+        // the test guest has no OS to answer the ACPI request
+        harness = AgentHarness.start(dir, config -> config.shutdownTimeout(Duration.ofSeconds(1)));
+        sandbox = harness.sandbox();
+        image = harness.image();
+        config = harness.config();
+        agent = harness.agent();
+        client = harness.client();
     }
 
     @AfterAll
     void stop() throws LibvirtException {
-        try {
-            if (agent != null) {
-                agent.close();
-            }
-            if (s3 != null) {
-                s3.close();
-            }
-        } finally {
-            if (sandbox != null) {
-                sandbox.close();
-            }
+        if (harness != null) {
+            harness.close();
         }
     }
 
@@ -88,7 +65,7 @@ class HostAgentIntegrationTest {
         assertThat(ready.imageSha256()).isEqualTo(image.sha256());
         assertThat(ready.populatedToken()).isEqualTo("token-1");
         assertThat(ready.bytesTotal()).isPositive().isEqualTo(ready.bytesDone());
-        assertThat(compare(image.path(), Path.of(ready.devicePath()))).as("qemu-img compare exit code").isZero();
+        assertThat(harness.compareWithImage(Path.of(ready.devicePath()))).as("qemu-img compare exit code").isZero();
         AgentClient.Response again = client.volumes().put(volume, volumeRequest("token-1"));
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.as(VolumeStatus.class).phase()).isEqualTo(VolumePhase.Ready);
@@ -159,12 +136,12 @@ class HostAgentIntegrationTest {
         assertThat(badName.status()).isEqualTo(400);
         assertThat(badName.error().reason()).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
 
-        AgentClient.Response badSize = client.volumes().put(sandbox.name("x"), new VolumeRequest(IMAGE_URL, null, -1, null, "t"));
+        AgentClient.Response badSize = client.volumes().put(sandbox.name("x"), new VolumeRequest(AgentHarness.IMAGE_URL, null, -1, null, "t"));
         assertThat(badSize.status()).isEqualTo(400);
         assertThat(badSize.error().message()).contains("sizeBytes");
 
         AgentClient.Response badUrl = client.volumes().put(sandbox.name("x"),
-                new VolumeRequest("ftp://host/image", null, VOLUME_SIZE, null, "t"));
+                new VolumeRequest("ftp://host/image", null, AgentHarness.VOLUME_SIZE, null, "t"));
         assertThat(badUrl.status()).isEqualTo(400);
         assertThat(badUrl.error().reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
 
@@ -185,7 +162,7 @@ class HostAgentIntegrationTest {
     @Test
     void failsAVolumeSmallerThanTheImage() {
         String volume = sandbox.name("too-small");
-        client.volumes().put(volume, new VolumeRequest(IMAGE_URL, null, 1L << 20, null, "t"));
+        client.volumes().put(volume, new VolumeRequest(AgentHarness.IMAGE_URL, null, 1L << 20, null, "t"));
 
         VolumeStatus failed = awaitSettled(volume);
 
@@ -201,41 +178,53 @@ class HostAgentIntegrationTest {
         provision(volume, "token-a");
 
         try (HostAgent restarted = HostAgent.start(config)) {
-            AgentClient other = new AgentClient(restarted.baseUri(), TOKEN);
+            AgentClient other = new AgentClient(restarted.baseUri(), AgentHarness.TOKEN);
             VolumeStatus status = other.volumes().status(volume, VolumeStatus.class);
             assertThat(status.phase()).isEqualTo(VolumePhase.Ready);
             assertThat(status.populatedToken()).isEqualTo("token-a");
             assertThat(status.imageSha256()).isEqualTo(image.sha256());
 
             AgentClient.Response reprovision = other.volumes().put(volume, volumeRequest("token-b"));
-            assertThat(reprovision.status()).isEqualTo(409);
-            assertThat(reprovision.error().reason()).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
-            assertThat(reprovision.error().message()).contains("reprovisioning is not implemented yet");
+            assertThat(reprovision.status()).as(reprovision.body()).isIn(200, 202);
+            VolumeStatus repopulated = await().atMost(Duration.ofSeconds(60))
+                    .until(() -> other.volumes().status(volume, VolumeStatus.class), s -> s.phase() == VolumePhase.Ready);
+            assertThat(repopulated.populatedToken()).isEqualTo("token-b");
         }
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
     }
 
+    @Test
+    void anAgentStoppedDuringReprovisioningNeverReportsTheOldContentReady() throws Exception {
+        String volume = sandbox.name("root-kill");
+        VolumeStatus before = provision(volume, "token-a");
+
+        try (HostAgent doomed = HostAgent.start(config)) {
+            AgentClient.Response accepted = new AgentClient(doomed.baseUri(), AgentHarness.TOKEN).volumes()
+                    .put(volume, volumeRequest("token-b"));
+            assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
+        } // closing kills a running qemu-img: the population may stop anywhere
+
+        VolumeStatus after = client.volumes().status(volume, VolumeStatus.class);
+        assertThat(after.populatedToken()).isNotEqualTo(before.populatedToken());
+        if (after.phase() == VolumePhase.Ready) { // the population finished before the agent stopped
+            assertThat(after.populatedToken()).isEqualTo("token-b");
+            assertThat(harness.compareWithImage(Path.of(after.devicePath()))).isZero();
+        } else {
+            assertThat(after.phase()).isEqualTo(VolumePhase.Pending);
+        }
+        assertThat(provision(volume, "token-b").populatedToken()).isEqualTo("token-b");
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
     private VolumeStatus provision(String volume, String token) {
-        AgentClient.Response accepted = client.volumes().put(volume, volumeRequest(token));
-        assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
-        VolumeStatus status = awaitSettled(volume);
-        assertThat(status.phase()).as("volume %s: %s", volume, status.error()).isEqualTo(VolumePhase.Ready);
-        return status;
+        return harness.provision(volume, token);
     }
 
     private VolumeStatus awaitSettled(String volume) {
-        return await().atMost(POPULATE_TIMEOUT).until(() -> client.volumes().status(volume, VolumeStatus.class),
-                status -> status.phase() == VolumePhase.Ready || status.phase() == VolumePhase.Failed);
+        return harness.awaitSettled(volume);
     }
 
     private static VolumeRequest volumeRequest(String token) {
-        return new VolumeRequest(IMAGE_URL, null, VOLUME_SIZE, null, token);
-    }
-
-    /** {@code qemu-img compare} exits 0 when the volume's first bytes equal the image and the rest is zeros. */
-    private static int compare(Path qcow2, Path raw) throws Exception {
-        Process process = new ProcessBuilder("qemu-img", "compare", "-f", "qcow2", "-F", "raw",
-                qcow2.toString(), raw.toString()).inheritIO().start();
-        return process.waitFor();
+        return AgentHarness.volumeRequest(token);
     }
 }

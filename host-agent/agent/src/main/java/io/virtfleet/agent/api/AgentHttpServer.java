@@ -82,6 +82,8 @@ public final class AgentHttpServer implements AutoCloseable {
             ctx.status(settled ? 200 : 202).json(status);
         });
         app.get(domainPath, ctx -> ctx.json(domains.get(name(ctx))));
+        app.post(domainPath + "/suspend", ctx -> ctx.json(domains.suspend(name(ctx))));
+        app.post(domainPath + "/resume", ctx -> ctx.json(domains.resume(name(ctx))));
         app.delete(domainPath, ctx -> {
             domains.delete(name(ctx));
             ctx.status(204);

@@ -1,6 +1,7 @@
 package io.virtfleet.agent.domain;
 
 import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.cloudinit.SeedStore;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
@@ -8,8 +9,10 @@ import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtErrors;
 import io.virtfleet.agent.libvirt.LibvirtXml;
+import io.virtfleet.agent.storage.StoragePools;
 import io.virtfleet.agent.storage.VolumeInfo;
 import io.virtfleet.agent.storage.VolumeService;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The declarative domain API: PUT defines the domain (redefining it when the request changed what the agent owns)
- * and starts or stops it to match {@code running}; GET reports libvirt's view; DELETE destroys and undefines.
+ * The declarative domain API: PUT prepares what the domain owns (data disks, seed), defines the domain when its
+ * definition changed and starts or stops it to match {@code running}; GET reports libvirt's view; DELETE destroys,
+ * undefines (with NVRAM) and removes what the domain owned. Suspend and resume are the two imperative calls.
  */
 public final class DomainService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DomainService.class);
@@ -31,72 +35,160 @@ public final class DomainService implements AutoCloseable {
     private static final int XML_INACTIVE = 2;
     /** virDomainUndefineFlagsValues VIR_DOMAIN_UNDEFINE_NVRAM (libvirt-java 0.5.4 has no constant for it). */
     private static final int UNDEFINE_NVRAM = 4;
-    private static final long MIN_MEMORY_BYTES = 16L << 20;
+    private static final Duration STATE_CHECK_INTERVAL = Duration.ofSeconds(15);
 
     private final LibvirtConnection libvirt;
     private final VolumeService volumes;
     private final String domainType;
     private final GracefulStop stopper;
+    private final DomainResources resources;
+    private final DomainEvents events;
 
-    public DomainService(LibvirtConnection libvirt, VolumeService volumes, String domainType, Duration shutdownTimeout) {
+    public DomainService(LibvirtConnection libvirt, VolumeService volumes, StoragePools pools, Path stateDir,
+                         String domainType, Duration shutdownTimeout) {
         this.libvirt = libvirt;
         this.volumes = volumes;
         this.domainType = domainType;
         this.stopper = new GracefulStop(libvirt, shutdownTimeout);
+        this.resources = new DomainResources(pools, new SeedStore(stateDir),
+                new FirmwareCatalog(FirmwareCatalog.DEFAULT_DIRS), stateDir);
+        this.events = new DomainEvents(libvirt, STATE_CHECK_INTERVAL, stopper::cancel);
     }
 
     public synchronized DomainStatus put(String name, DomainRequest request) {
-        validate(request);
+        DomainRequests.validate(request);
         VolumeInfo root = volumes.requireReady(request.rootVolume());
+        String instanceId = instanceId(name, request);
         return libvirt.call("apply domain " + name, connect -> {
             Optional<Domain> existing = lookup(connect, name);
             UUID uuid = existing.isPresent() ? UUID.fromString(existing.get().getUUIDString()) : UUID.randomUUID();
-            DomainXml desired = DomainXmlConverter.convert(name, uuid, request, domainType, root);
-            boolean matches = existing.isPresent()
-                    && DomainShape.parse(existing.get().getXMLDesc(XML_INACTIVE)).equals(DomainShape.of(desired));
-            Domain domain = existing.orElse(null);
-            if (!matches) {
-                // A running domain takes a changed definition at its next start.
-                domain = connect.domainDefineXML(LibvirtXml.write(desired));
-                LOG.info("domain={} {} uuid={} type={}", name, existing.isPresent() ? "redefined" : "defined", uuid, domainType);
+            DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId);
+            Domain domain;
+            try {
+                domain = define(connect, existing, prepared.plan());
+            } catch (LibvirtException | RuntimeException e) {
+                prepared.undo().run();
+                throw e;
+            }
+            if (domain.getAutostart() != request.autostart()) {
+                domain.setAutostart(request.autostart());
             }
             boolean active = domain.isActive() == 1;
             if (request.running() && !active) {
-                stopper.cancel(name);
-                domain.create();
-                LOG.info("domain={} phase=Running", name);
+                start(name, domain, existing.isEmpty(), prepared);
             } else if (!request.running() && active) {
                 stopper.begin(name);
+            } else if (!active) {
+                resources.removeUnrequestedDataDisks(name, request);
             }
             return status(name, domain);
         });
     }
 
     public DomainStatus get(String name) {
-        return libvirt.call("read domain " + name, connect -> status(name, lookup(connect, name)
-                .orElseThrow(() -> notFound(name))));
+        return libvirt.call("read domain " + name, connect -> status(name, require(connect, name)));
     }
 
-    /** Destroys the domain if it runs and undefines it (with its NVRAM); absent is fine. */
+    /** Pauses a running domain; a paused one stays paused. */
+    public synchronized DomainStatus suspend(String name) {
+        return transition(name, "suspend", DomainPhase.Running, DomainPhase.Paused, Domain::suspend);
+    }
+
+    /** Continues a paused domain; a running one keeps running. */
+    public synchronized DomainStatus resume(String name) {
+        return transition(name, "resume", DomainPhase.Paused, DomainPhase.Running, Domain::resume);
+    }
+
+    /** Destroys the domain if it runs, undefines it with its NVRAM and removes its data disks and seed; absent is fine. */
     public synchronized void delete(String name) {
         stopper.cancel(name);
         libvirt.call("delete domain " + name, connect -> {
             Optional<Domain> domain = lookup(connect, name);
-            if (domain.isEmpty()) {
-                return null;
+            if (domain.isPresent()) {
+                if (domain.get().isActive() == 1) {
+                    domain.get().destroy();
+                }
+                undefine(domain.get());
             }
-            if (domain.get().isActive() == 1) {
-                domain.get().destroy();
-            }
-            undefine(domain.get());
-            LOG.info("domain={} deleted", name);
             return null;
         });
+        resources.deleteAll(name);
+        LOG.info("domain={} deleted", name);
+    }
+
+    /** Where the domain's serial console is logged (a fresh log from each start). */
+    public Path consoleLog(String name) {
+        return resources.consoleLog(name);
     }
 
     @Override
     public void close() {
+        events.close();
         stopper.close();
+    }
+
+    /** Applies {@code action} to a domain in phase {@code from}; one already in {@code to} is left as it is. */
+    private DomainStatus transition(String name, String operation, DomainPhase from, DomainPhase to,
+                                    DomainAction action) {
+        return libvirt.call(operation + " domain " + name, connect -> {
+            Domain domain = require(connect, name);
+            DomainPhase phase = phase(domain.getInfo().state);
+            if (phase == from) {
+                action.apply(domain);
+                LOG.info("domain={} phase={} by={}", name, to, operation);
+            } else if (phase != to) {
+                throw AgentException.conflict(AgentErrorReasons.INVALID_STATE,
+                        "cannot " + operation + " domain " + name + " while it is " + phase);
+            }
+            return status(name, domain);
+        });
+    }
+
+    /** A libvirt call on one domain. */
+    @FunctionalInterface
+    private interface DomainAction {
+        void apply(Domain domain) throws LibvirtException;
+    }
+
+    private Domain define(Connect connect, Optional<Domain> existing, DomainPlan plan) throws LibvirtException {
+        DomainXml desired = DomainFingerprint.stamped(DomainXmlConverter.convert(plan), plan.seedSha256());
+        Optional<String> wanted = DomainFingerprint.read(LibvirtXml.write(desired));
+        if (existing.isPresent() && DomainFingerprint.read(existing.get().getXMLDesc(XML_INACTIVE)).equals(wanted)) {
+            return existing.get();
+        }
+        // A running domain takes a changed definition at its next start; its status says a restart is required.
+        Domain domain = connect.domainDefineXML(LibvirtXml.write(desired));
+        LOG.info("domain={} {} uuid={} type={} firmware={}", plan.name(), existing.isPresent() ? "redefined" : "defined",
+                plan.uuid(), plan.domainType(), plan.uefi() == null ? "bios" : "uefi");
+        return domain;
+    }
+
+    /** Starts the domain; a domain defined by this very call is removed again when it cannot start. */
+    private void start(String name, Domain domain, boolean definedNow, DomainResources.Prepared prepared)
+            throws LibvirtException {
+        stopper.cancel(name);
+        try {
+            domain.create();
+        } catch (LibvirtException e) {
+            if (definedNow) {
+                undefine(domain);
+                prepared.undo().run();
+            }
+            throw e;
+        }
+        LOG.info("domain={} phase=Running", name);
+    }
+
+    /** The seed's instance-id: the request's, else one that changes whenever the root volume is reprovisioned. */
+    private String instanceId(String name, DomainRequest request) {
+        if (request.cloudInit() == null) {
+            return null;
+        }
+        if (request.cloudInit().instanceId() != null) {
+            return request.cloudInit().instanceId();
+        }
+        String token = volumes.get(request.rootVolume()).populatedToken();
+        return token == null ? name : name + "-" + token;
     }
 
     private static void undefine(Domain domain) throws LibvirtException {
@@ -111,8 +203,24 @@ public final class DomainService implements AutoCloseable {
         }
     }
 
-    private static DomainStatus status(String name, Domain domain) throws LibvirtException {
-        return new DomainStatus(name, domain.getUUIDString(), phase(domain.getInfo().state));
+    private DomainStatus status(String name, Domain domain) throws LibvirtException {
+        DomainPhase phase = phase(domain.getInfo().state);
+        boolean restartRequired = false;
+        String vncAddress = null;
+        if (domain.isActive() == 1) {
+            String live = domain.getXMLDesc(0);
+            restartRequired = !DomainFingerprint.read(live).equals(DomainFingerprint.read(domain.getXMLDesc(XML_INACTIVE)));
+            vncAddress = vncAddress(live);
+        }
+        return new DomainStatus(name, domain.getUUIDString(), phase, restartRequired, vncAddress,
+                resources.instanceId(name).orElse(null));
+    }
+
+    private static String vncAddress(String liveXml) {
+        LibvirtXml.Parsed xml = LibvirtXml.parse(liveXml);
+        Optional<String> port = xml.value("/domain/devices/graphics[@type='vnc']/@port").filter(p -> !p.equals("-1"));
+        return port.map(p -> xml.value("/domain/devices/graphics[@type='vnc']/@listen").orElse("127.0.0.1") + ":" + p)
+                .orElse(null);
     }
 
     static DomainPhase phase(DomainState state) {
@@ -128,22 +236,8 @@ public final class DomainService implements AutoCloseable {
         return LibvirtErrors.unlessNotFound(() -> connect.domainLookupByName(name));
     }
 
-    private static AgentException notFound(String name) {
-        return AgentException.notFound(AgentErrorReasons.DOMAIN_NOT_FOUND, "domain " + name + " is not defined");
-    }
-
-    private static void validate(DomainRequest request) {
-        if (request == null) {
-            throw AgentException.invalid("a domain request body is required");
-        }
-        if (request.vcpus() < 1) {
-            throw AgentException.invalid("vcpus must be at least 1, got " + request.vcpus());
-        }
-        if (request.memoryBytes() < MIN_MEMORY_BYTES) {
-            throw AgentException.invalid("memoryBytes must be at least " + MIN_MEMORY_BYTES + ", got " + request.memoryBytes());
-        }
-        if (request.rootVolume() == null || request.rootVolume().isBlank()) {
-            throw AgentException.invalid("rootVolume is required");
-        }
+    private static Domain require(Connect connect, String name) throws LibvirtException {
+        return lookup(connect, name).orElseThrow(() -> AgentException.notFound(AgentErrorReasons.DOMAIN_NOT_FOUND,
+                "domain " + name + " is not defined"));
     }
 }

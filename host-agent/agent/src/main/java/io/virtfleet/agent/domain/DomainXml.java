@@ -12,31 +12,50 @@ import java.util.List;
 /**
  * Typed model of the libvirt domain XML the agent defines: only what the agent sets, serialized by Jackson
  * ({@link io.virtfleet.agent.libvirt.LibvirtXml}) so values are always escaped. Element names follow libvirt's schema
- * (https://libvirt.org/formatdomain.html).
+ * (https://libvirt.org/formatdomain.html). A null component is left out of the document.
  */
 @JacksonXmlRootElement(localName = "domain")
-@JsonPropertyOrder({"type", "name", "uuid", "memory", "vcpu", "os", "features", "on_poweroff", "on_reboot", "on_crash",
-        "devices"})
+@JsonPropertyOrder({"type", "name", "uuid", "description", "memory", "vcpu", "os", "features", "cpu", "on_poweroff",
+        "on_reboot", "on_crash", "devices"})
 public record DomainXml(
         @JacksonXmlProperty(isAttribute = true) String type,
         String name,
         String uuid,
+        String description,
         ScaledInteger memory,
         int vcpu,
         Os os,
         Features features,
+        Cpu cpu,
         @JsonProperty("on_poweroff") String onPoweroff,
         @JsonProperty("on_reboot") String onReboot,
         @JsonProperty("on_crash") String onCrash,
         Devices devices) {
 
-    public record Os(OsType type, Boot boot) {
+    public DomainXml withDescription(String value) {
+        return new DomainXml(type, name, uuid, value, memory, vcpu, os, features, cpu, onPoweroff, onReboot, onCrash,
+                devices);
+    }
+
+    /** Boot: firmware (loader + NVRAM template for UEFI), direct kernel boot, or the first disk. */
+    @JsonPropertyOrder({"type", "loader", "nvram", "kernel", "initrd", "cmdline", "boot"})
+    public record Os(OsType type, Loader loader, Nvram nvram, String kernel, String initrd, String cmdline, Boot boot) {
     }
 
     /** {@code <type arch='x86_64' machine='q35'>hvm</type>}. */
     public record OsType(@JacksonXmlProperty(isAttribute = true) String arch,
                          @JacksonXmlProperty(isAttribute = true) String machine,
                          @JacksonXmlText String value) {
+    }
+
+    /** {@code <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>}. */
+    public record Loader(@JacksonXmlProperty(isAttribute = true) String readonly,
+                         @JacksonXmlProperty(isAttribute = true) String type,
+                         @JacksonXmlText String path) {
+    }
+
+    /** {@code <nvram template='...'/>}: libvirt copies the template to its per-domain NVRAM file. */
+    public record Nvram(@JacksonXmlProperty(isAttribute = true) String template) {
     }
 
     public record Boot(@JacksonXmlProperty(isAttribute = true) String dev) {
@@ -50,39 +69,85 @@ public record DomainXml(
     public record Flag() {
     }
 
-    @JsonPropertyOrder({"disk", "serial", "console"})
-    public record Devices(
-            @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "disk") List<Disk> disks,
-            CharDevice serial,
-            CharDevice console) {
+    /** {@code <cpu mode='host-model'/>}. */
+    public record Cpu(@JacksonXmlProperty(isAttribute = true) String mode) {
     }
 
-    @JsonPropertyOrder({"type", "device", "driver", "source", "target"})
+    @JsonPropertyOrder({"disk", "interface", "serial", "console", "graphics"})
+    public record Devices(
+            @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "disk") List<Disk> disks,
+            @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "interface") List<Interface> interfaces,
+            Serial serial,
+            Console console,
+            Graphics graphics) {
+    }
+
+    @JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly"})
     public record Disk(@JacksonXmlProperty(isAttribute = true) String type,
                        @JacksonXmlProperty(isAttribute = true) String device,
                        Driver driver,
                        DiskSource source,
-                       DiskTarget target) {
+                       DiskTarget target,
+                       Flag readonly) {
     }
 
     public record Driver(@JacksonXmlProperty(isAttribute = true) String name,
-                         @JacksonXmlProperty(isAttribute = true) String type) {
+                         @JacksonXmlProperty(isAttribute = true) String type,
+                         @JacksonXmlProperty(isAttribute = true) String cache) {
     }
 
-    /** A disk backed by a libvirt storage volume: works for dir and logical pools alike. */
+    /** A disk's backing: a libvirt storage volume ({@code pool}+{@code volume}) or a host file. */
     public record DiskSource(@JacksonXmlProperty(isAttribute = true) String pool,
-                             @JacksonXmlProperty(isAttribute = true) String volume) {
+                             @JacksonXmlProperty(isAttribute = true) String volume,
+                             @JacksonXmlProperty(isAttribute = true) String file) {
+        static DiskSource volume(String pool, String volume) {
+            return new DiskSource(pool, volume, null);
+        }
+
+        static DiskSource file(String path) {
+            return new DiskSource(null, null, path);
+        }
     }
 
     public record DiskTarget(@JacksonXmlProperty(isAttribute = true) String dev,
                              @JacksonXmlProperty(isAttribute = true) String bus) {
     }
 
-    /** A serial port or console; {@code type='pty'} gives a pseudo terminal on the host. */
-    public record CharDevice(@JacksonXmlProperty(isAttribute = true) String type, CharTarget target) {
+    /** {@code <interface type='bridge'>} with its MAC, host bridge and a virtio NIC model. */
+    @JsonPropertyOrder({"type", "mac", "source", "model"})
+    public record Interface(@JacksonXmlProperty(isAttribute = true) String type, Mac mac, InterfaceSource source,
+                            Model model) {
+    }
+
+    public record Mac(@JacksonXmlProperty(isAttribute = true) String address) {
+    }
+
+    public record InterfaceSource(@JacksonXmlProperty(isAttribute = true) String bridge) {
+    }
+
+    public record Model(@JacksonXmlProperty(isAttribute = true) String type) {
+    }
+
+    /** The serial port: a pseudo terminal for interactive use, everything it prints also logged to a file. */
+    @JsonPropertyOrder({"type", "log", "target"})
+    public record Serial(@JacksonXmlProperty(isAttribute = true) String type, Log log, CharTarget target) {
+    }
+
+    /** {@code <log file='...' append='off'/>}: a fresh log from each start on. */
+    public record Log(@JacksonXmlProperty(isAttribute = true) String file,
+                      @JacksonXmlProperty(isAttribute = true) String append) {
+    }
+
+    public record Console(@JacksonXmlProperty(isAttribute = true) String type, CharTarget target) {
     }
 
     public record CharTarget(@JacksonXmlProperty(isAttribute = true) String type,
                              @JacksonXmlProperty(isAttribute = true) Integer port) {
+    }
+
+    /** {@code <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>}: libvirt picks the port from 5900 on. */
+    public record Graphics(@JacksonXmlProperty(isAttribute = true) String type,
+                           @JacksonXmlProperty(isAttribute = true) String autoport,
+                           @JacksonXmlProperty(isAttribute = true) String listen) {
     }
 }

@@ -2,40 +2,76 @@ package io.virtfleet.agent.domain;
 
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.libvirt.ScaledInteger;
-import io.virtfleet.agent.storage.VolumeInfo;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
-/** Turns a domain request and what the agent resolved for it into the domain definition. */
+/** Turns a {@link DomainPlan} into the domain definition: q35, virtio disks and NICs, serial console. */
 public final class DomainXmlConverter {
     private static final long KIB = 1024;
+    /** The seed cdrom sits on SATA: every guest kernel has AHCI, and it keeps vda.. free for virtio disks. */
+    private static final String SEED_DEVICE = "sda";
+    private static final String VNC_LISTEN = "127.0.0.1";
 
     private DomainXmlConverter() {
     }
 
-    /**
-     * @param domainType libvirt domain type chosen for this host ({@code kvm} or {@code qemu})
-     * @param uuid       the domain's UUID; an existing domain keeps its own
-     * @param rootVolume the Ready root volume
-     */
-    public static DomainXml convert(String name, UUID uuid, DomainRequest request, String domainType, VolumeInfo rootVolume) {
-        DomainXml.Disk root = new DomainXml.Disk("volume", "disk",
-                new DomainXml.Driver("qemu", "raw"),
-                new DomainXml.DiskSource(rootVolume.pool(), rootVolume.name()),
-                new DomainXml.DiskTarget("vda", "virtio"));
+    public static DomainXml convert(DomainPlan plan) {
+        DomainRequest request = plan.request();
         return new DomainXml(
-                domainType,
-                name,
-                uuid.toString(),
+                plan.domainType(),
+                plan.name(),
+                plan.uuid().toString(),
+                null,
                 ScaledInteger.kibibytes(Math.ceilDiv(request.memoryBytes(), KIB)),
                 request.vcpus(),
-                new DomainXml.Os(new DomainXml.OsType("x86_64", "q35", "hvm"), new DomainXml.Boot("hd")),
+                os(plan),
                 new DomainXml.Features(new DomainXml.Flag(), new DomainXml.Flag()),
+                request.cpuMode() == null ? null : new DomainXml.Cpu(request.cpuMode()),
                 "destroy",
                 "restart",
                 "destroy",
-                new DomainXml.Devices(List.of(root),
-                        new DomainXml.CharDevice("pty", new DomainXml.CharTarget(null, 0)),
-                        new DomainXml.CharDevice("pty", new DomainXml.CharTarget("serial", 0))));
+                new DomainXml.Devices(disks(plan), interfaces(plan),
+                        new DomainXml.Serial("pty", plan.consoleLog() == null ? null
+                                : new DomainXml.Log(plan.consoleLog().toString(), "off"),
+                                new DomainXml.CharTarget(null, 0)),
+                        new DomainXml.Console("pty", new DomainXml.CharTarget("serial", 0)),
+                        request.vnc() ? new DomainXml.Graphics("vnc", "yes", VNC_LISTEN) : null));
+    }
+
+    private static DomainXml.Os os(DomainPlan plan) {
+        DomainXml.OsType type = new DomainXml.OsType("x86_64", "q35", "hvm");
+        DomainXml.Loader loader = plan.uefi() == null ? null : new DomainXml.Loader("yes", "pflash", plan.uefi().code());
+        DomainXml.Nvram nvram = plan.uefi() == null ? null : new DomainXml.Nvram(plan.uefi().nvramTemplate());
+        DomainRequest.KernelBoot kernel = plan.request().kernelBoot();
+        if (kernel != null) {
+            return new DomainXml.Os(type, loader, nvram, kernel.kernel(), kernel.initrd(), kernel.cmdline(), null);
+        }
+        return new DomainXml.Os(type, loader, nvram, null, null, null, new DomainXml.Boot("hd"));
+    }
+
+    private static List<DomainXml.Disk> disks(DomainPlan plan) {
+        List<DomainXml.Disk> disks = new ArrayList<>();
+        disks.add(volumeDisk(plan.rootVolume().pool(), plan.rootVolume().name(), "vda"));
+        for (DomainPlan.DataDiskVolume data : plan.dataDisks()) {
+            disks.add(volumeDisk(data.volume().pool(), data.volume().name(), data.device()));
+        }
+        if (plan.seedIso() != null) {
+            disks.add(new DomainXml.Disk("file", "cdrom", new DomainXml.Driver("qemu", "raw", null),
+                    DomainXml.DiskSource.file(plan.seedIso().toString()),
+                    new DomainXml.DiskTarget(SEED_DEVICE, "sata"), new DomainXml.Flag()));
+        }
+        return disks;
+    }
+
+    private static DomainXml.Disk volumeDisk(String pool, String volume, String device) {
+        return new DomainXml.Disk("volume", "disk", new DomainXml.Driver("qemu", "raw", null),
+                DomainXml.DiskSource.volume(pool, volume), new DomainXml.DiskTarget(device, "virtio"), null);
+    }
+
+    private static List<DomainXml.Interface> interfaces(DomainPlan plan) {
+        return plan.nics().stream()
+                .map(nic -> new DomainXml.Interface("bridge", nic.mac() == null ? null : new DomainXml.Mac(nic.mac()),
+                        new DomainXml.InterfaceSource(nic.bridge()), new DomainXml.Model("virtio")))
+                .toList();
     }
 }

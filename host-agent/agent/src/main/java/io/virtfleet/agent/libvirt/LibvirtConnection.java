@@ -2,6 +2,7 @@ package io.virtfleet.agent.libvirt;
 
 import org.libvirt.Connect;
 import org.libvirt.ErrorCallback;
+import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,8 @@ public final class LibvirtConnection implements AutoCloseable {
      */
     private static final ErrorCallback SILENT_ERRORS = new ErrorCallback();
 
+    private static Thread eventLoop;
+
     private final String uri;
     private final Connect connect;
 
@@ -30,6 +33,7 @@ public final class LibvirtConnection implements AutoCloseable {
     public static LibvirtConnection open(String uri) {
         try {
             Connect.setErrorCallback(SILENT_ERRORS);
+            startEventLoop();
             Connect connect = new Connect(uri);
             LOG.info("libvirt connected uri={} libvirtVersion={}", uri, connect.getLibVersion());
             return new LibvirtConnection(uri, connect);
@@ -45,6 +49,24 @@ public final class LibvirtConnection implements AutoCloseable {
         } catch (LibvirtException e) {
             throw LibvirtErrors.translate(operation, e);
         }
+    }
+
+    /**
+     * libvirt delivers domain events only to connections opened after an event loop was registered, and only while
+     * a thread runs it; one loop per process serves every connection.
+     */
+    private static synchronized void startEventLoop() throws LibvirtException {
+        if (eventLoop != null) {
+            return;
+        }
+        Library.initEventLoop();
+        eventLoop = Thread.ofPlatform().name("libvirt-events").daemon().start(() -> {
+            try {
+                Library.runEventLoop();
+            } catch (LibvirtException | InterruptedException e) {
+                LOG.warn("libvirt event loop stopped error={}", e.toString());
+            }
+        });
     }
 
     public String uri() {

@@ -49,11 +49,12 @@ public final class LibvirtErrors {
                     operation + ": not found: " + detail, e);
         }
         if (code == ErrorNumber.VIR_ERR_OPERATION_INVALID) {
-            return new AgentException(Kind.CONFLICT, AgentErrorReasons.LIBVIRT_ERROR,
+            return new AgentException(Kind.CONFLICT, AgentErrorReasons.INVALID_STATE,
                     operation + ": not possible in the current state: " + detail, e);
         }
-        if (detail.toLowerCase(Locale.ROOT).contains("no space left")) {
-            return new AgentException(Kind.INTERNAL, AgentErrorReasons.LIBVIRT_ERROR,
+        if (detail.toLowerCase(Locale.ROOT).contains("no space left")
+                || detail.toLowerCase(Locale.ROOT).contains("insufficient free space")) {
+            return new AgentException(Kind.INTERNAL, AgentErrorReasons.NO_SPACE,
                     operation + ": no space left on the host: " + detail, e);
         }
         return new AgentException(Kind.INTERNAL, AgentErrorReasons.LIBVIRT_ERROR, operation + " failed: " + detail, e);

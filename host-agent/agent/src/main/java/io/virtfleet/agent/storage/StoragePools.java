@@ -7,10 +7,12 @@ import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtErrors;
 import io.virtfleet.agent.libvirt.LibvirtXml;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.StoragePool;
@@ -81,8 +83,11 @@ public final class StoragePools {
         });
     }
 
-    /** Creates a raw volume of {@code sizeBytes}, or grows an existing smaller one (volumes never shrink). */
-    public VolumeInfo createOrGrow(String poolName, String volumeName, long sizeBytes) {
+    /**
+     * Creates a raw volume of {@code sizeBytes}, or grows an existing smaller one; an existing bigger one is kept as
+     * it is (volumes never shrink: callers that must not accept a bigger volume check its capacity).
+     */
+    public PreparedVolume createOrGrow(String poolName, String volumeName, long sizeBytes) {
         return libvirt.call("create volume " + poolName + "/" + volumeName, connect -> {
             StoragePool pool = connect.storagePoolLookupByName(poolName);
             Optional<StorageVol> existing = lookupVolume(pool, volumeName);
@@ -92,13 +97,46 @@ public final class StoragePools {
                     vol.resize(sizeBytes, 0);
                     LOG.info("volume grown volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
                 }
-                return describe(poolName, vol);
+                return new PreparedVolume(describe(poolName, vol), false);
             }
             String poolType = LibvirtXml.parse(pool.getXMLDesc(0)).value("/pool/@type").orElse("");
-            StorageXml.Volume xml = StorageXml.Volume.raw(volumeName, sizeBytes, FILE_POOL_TYPES.contains(poolType));
+            boolean fileBased = FILE_POOL_TYPES.contains(poolType);
+            StorageXml.Volume xml = StorageXml.Volume.raw(volumeName, sizeBytes, fileBased);
             StorageVol vol = pool.storageVolCreateXML(LibvirtXml.write(xml), 0);
             LOG.info("volume created volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
+            // A new sparse file reads as zeros; a new logical volume may hold an earlier volume's blocks.
+            return new PreparedVolume(describe(poolName, vol), fileBased);
+        });
+    }
+
+    /** Grows an existing volume to {@code sizeBytes} (no-op when it is that big already). */
+    public VolumeInfo grow(String poolName, String volumeName, long sizeBytes) {
+        return libvirt.call("grow volume " + poolName + "/" + volumeName, connect -> {
+            StorageVol vol = connect.storagePoolLookupByName(poolName).storageVolLookupByName(volumeName);
+            if (vol.getInfo().capacity < sizeBytes) {
+                vol.resize(sizeBytes, 0);
+                LOG.info("volume grown volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
+            }
             return describe(poolName, vol);
+        });
+    }
+
+    /** The volumes of all active pools whose name matches, e.g. the data disks of one domain. */
+    public List<VolumeInfo> findVolumes(Predicate<String> nameMatches) {
+        return libvirt.call("list volumes", connect -> {
+            List<VolumeInfo> found = new ArrayList<>();
+            for (String poolName : connect.listStoragePools()) {
+                Optional<StoragePool> pool = lookupPool(connect, poolName);
+                if (pool.isEmpty()) {
+                    continue;
+                }
+                for (String volumeName : pool.get().listVolumes()) {
+                    if (nameMatches.test(volumeName)) {
+                        lookupVolume(pool.get(), volumeName).ifPresent(vol -> found.add(describeUnchecked(poolName, vol)));
+                    }
+                }
+            }
+            return found;
         });
     }
 
@@ -119,6 +157,14 @@ public final class StoragePools {
         StorageVolInfo info = vol.getInfo();
         return new VolumeInfo(poolName, vol.getName(), vol.getPath(), info.capacity,
                 info.type == StorageVolInfo.VirStorageVolType.VIR_STORAGE_VOL_BLOCK);
+    }
+
+    private static VolumeInfo describeUnchecked(String poolName, StorageVol vol) {
+        try {
+            return describe(poolName, vol);
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.translate("describe volume " + poolName, e);
+        }
     }
 
     private static boolean isActive(StoragePool pool) {

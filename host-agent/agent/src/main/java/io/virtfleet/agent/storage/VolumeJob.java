@@ -93,12 +93,12 @@ final class VolumeJob implements Runnable {
                     + request.sizeBytes() + " bytes cannot hold image " + request.imageUrl() + " of virtual size "
                     + virtualSize + " bytes");
         }
-        VolumeInfo volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());
-        devicePath = volume.path();
+        PreparedVolume volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());
+        devicePath = volume.volume().path();
         populateTotal.set(virtualSize);
         enter(VolumePhase.Populating);
-        Path target = Path.of(volume.path());
-        tools.qemuImg().convertToRaw(image.path(), target, volume.blockDevice(),
+        Path target = Path.of(devicePath);
+        tools.qemuImg().convertToRaw(image.path(), volume,
                 percent -> populateDone.set((long) (virtualSize * percent / 100)));
         try {
             DurableFiles.force(target); // Ready means the data is on disk, whatever cache mode qemu-img used

@@ -10,7 +10,6 @@ import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,8 +51,10 @@ public final class VolumeService implements AutoCloseable {
     }
 
     /**
-     * Starts populating the volume, joins a running population of the same request, or confirms a Ready volume.
-     * A Failed population is retried. A Ready volume asked to hold something else is refused for now.
+     * Starts populating the volume, joins a running population of the same request, or confirms a Ready volume. A
+     * Failed population is retried. On a Ready volume: a bigger size grows it, a smaller one is refused (volumes never
+     * shrink), a different reprovision token populates it again from the image (refused while a running domain uses
+     * it); another image or pool without a new token is refused.
      */
     public synchronized VolumeStatus put(String name, VolumeRequest request) {
         validate(request);
@@ -70,19 +71,61 @@ public final class VolumeService implements AutoCloseable {
         Optional<VolumeMarker> marker = markers.read(name);
         Optional<VolumeInfo> volume = marker.flatMap(m -> pools.findVolume(m.pool(), name));
         if (marker.isPresent() && volume.isPresent()) {
-            List<String> differences = differences(marker.get(), request, pool);
-            if (differences.isEmpty()) {
+            Optional<VolumeStatus> ready = reconcileReady(marker.get(), volume.get(), request, pool);
+            if (ready.isPresent()) {
                 jobs.remove(name);
-                return readyStatus(marker.get(), volume.get());
+                return ready.get();
             }
-            throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name
-                    + " is Ready with a different " + String.join(", ", differences)
-                    + "; reprovisioning is not implemented yet");
-        }
-        if (marker.isPresent()) { // the volume went away behind our back: the marker vouches for nothing now
+        } else if (marker.isPresent()) { // the volume went away behind our back: the marker vouches for nothing now
             LOG.warn("volume={} marker without a libvirt volume, populating again", name);
             markers.delete(name);
         }
+        return startPopulation(name, pool, request);
+    }
+
+    /**
+     * The Ready status when the Ready volume already matches the request (after growing it if asked), or empty when
+     * it must be populated again (its marker is gone by then). Refuses what cannot be done to a Ready volume.
+     */
+    private Optional<VolumeStatus> reconcileReady(VolumeMarker marker, VolumeInfo volume, VolumeRequest request,
+                                                  String pool) {
+        String name = marker.name();
+        if (!marker.pool().equals(pool)) {
+            throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " is in pool "
+                    + marker.pool() + "; a volume cannot move to pool " + pool + " (delete it and create it there)");
+        }
+        if (request.sizeBytes() < volume.capacityBytes()) {
+            throw AgentException.conflict(AgentErrorReasons.SHRINK_REFUSED, "volume " + name + " has "
+                    + volume.capacityBytes() + " bytes and cannot shrink to " + request.sizeBytes()
+                    + " bytes; volumes only grow");
+        }
+        if (!Objects.equals(marker.reprovisionToken(), request.reprovisionToken())) {
+            List<String> running = users.runningDomainsUsing(volume);
+            if (!running.isEmpty()) {
+                throw AgentException.conflict(AgentErrorReasons.VOLUME_IN_USE, "volume " + name
+                        + " cannot be reprovisioned while running domain(s) " + String.join(", ", running)
+                        + " use it; stop them first");
+            }
+            markers.delete(name); // from here on the volume is not Ready, whatever happens to this agent
+            LOG.info("volume={} pool={} reprovisioning token={}", name, pool, request.reprovisionToken());
+            return Optional.empty();
+        }
+        if (!sameImage(marker, request)) {
+            throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " holds image sha256 "
+                    + marker.imageSha256() + "; to populate it with another image, change reprovisionToken too");
+        }
+        VolumeInfo current = volume;
+        if (request.sizeBytes() > volume.capacityBytes()) {
+            current = pools.grow(marker.pool(), name, request.sizeBytes());
+        }
+        if (marker.sizeBytes() != request.sizeBytes()) {
+            markers.write(new VolumeMarker(name, marker.pool(), marker.imageUrl(), marker.imageSha256(),
+                    marker.reprovisionToken(), request.sizeBytes(), marker.populatedAt()));
+        }
+        return Optional.of(readyStatus(marker, current));
+    }
+
+    private VolumeStatus startPopulation(String name, String pool, VolumeRequest request) {
         VolumeJob started = new VolumeJob(name, pool, request, tools);
         jobs.put(name, started);
         workers.execute(() -> {
@@ -158,24 +201,10 @@ public final class VolumeService implements AutoCloseable {
         return candidates.stream().map(pool -> pools.findVolume(pool, name)).flatMap(Optional::stream).findFirst();
     }
 
-    private static List<String> differences(VolumeMarker marker, VolumeRequest request, String pool) {
-        List<String> differences = new ArrayList<>();
-        if (!marker.pool().equals(pool)) {
-            differences.add("pool (" + marker.pool() + ")");
-        }
-        boolean sameImage = request.imageSha256() != null
+    private static boolean sameImage(VolumeMarker marker, VolumeRequest request) {
+        return request.imageSha256() != null
                 ? Sha256.normalize(request.imageSha256()).equals(marker.imageSha256())
                 : request.imageUrl().equals(marker.imageUrl());
-        if (!sameImage) {
-            differences.add("image (sha256 " + marker.imageSha256() + ")");
-        }
-        if (!Objects.equals(marker.reprovisionToken(), request.reprovisionToken())) {
-            differences.add("reprovisionToken");
-        }
-        if (marker.sizeBytes() != request.sizeBytes()) {
-            differences.add("size (" + marker.sizeBytes() + " bytes)");
-        }
-        return differences;
     }
 
     private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {

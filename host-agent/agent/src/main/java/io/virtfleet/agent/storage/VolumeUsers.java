@@ -11,16 +11,29 @@ import org.libvirt.LibvirtException;
 
 /** Finds the defined domains (running or not) whose disks use a volume, so that it is not deleted under them. */
 final class VolumeUsers {
+    /** virConnectListAllDomainsFlags VIR_CONNECT_LIST_DOMAINS_ACTIVE. */
+    private static final int LIST_ACTIVE = 1;
+
     private final LibvirtConnection libvirt;
 
     VolumeUsers(LibvirtConnection libvirt) {
         this.libvirt = libvirt;
     }
 
+    /** Defined domains, running or not, whose disks use the volume. */
     List<String> domainsUsing(VolumeInfo volume) {
+        return users(volume, 0);
+    }
+
+    /** Running (or paused) domains whose disks use the volume. */
+    List<String> runningDomainsUsing(VolumeInfo volume) {
+        return users(volume, LIST_ACTIVE);
+    }
+
+    private List<String> users(VolumeInfo volume, int listFlags) {
         return libvirt.call("list domains using " + volume.pool() + "/" + volume.name(), connect -> {
             List<String> users = new ArrayList<>();
-            for (Domain domain : connect.listAllDomains(0)) {
+            for (Domain domain : connect.listAllDomains(listFlags)) {
                 try {
                     if (usesVolume(domain.getXMLDesc(0), volume)) {
                         users.add(domain.getName());

@@ -5,18 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.libvirt.LibvirtXml;
 import io.virtfleet.agent.storage.VolumeInfo;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DomainXmlTest {
     private static final UUID ID = UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100");
+    private static final VolumeInfo ROOT = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false);
+    private static final Path LOG = Path.of("/var/lib/virtfleet/state/consoles/team-a.web01.log");
+
+    static DomainPlan plan(String name, DomainRequest request, VolumeInfo root) {
+        return new DomainPlan(name, ID, "qemu", request, root, List.of(), null, null, List.of(), LOG, null);
+    }
 
     @Test
-    void serializesTheDefinitionLibvirtExpects() {
-        VolumeInfo root = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false);
+    void serializesTheMinimalDefinitionLibvirtExpects() {
         DomainRequest request = new DomainRequest(2, 1L << 30, "team-a.web01-root", true);
 
-        String xml = LibvirtXml.write(DomainXmlConverter.convert("team-a.web01", ID, request, "qemu", root));
+        String xml = LibvirtXml.write(DomainXmlConverter.convert(plan("team-a.web01", request, ROOT)));
 
         assertThat(xml).isEqualToIgnoringWhitespace("""
                 <domain type="qemu">
@@ -42,6 +49,7 @@ class DomainXmlTest {
                       <target dev="vda" bus="virtio"/>
                     </disk>
                     <serial type="pty">
+                      <log file="/var/lib/virtfleet/state/consoles/team-a.web01.log" append="off"/>
                       <target port="0"/>
                     </serial>
                     <console type="pty">
@@ -53,37 +61,114 @@ class DomainXmlTest {
     }
 
     @Test
+    void serializesUefiKernelBootDataDisksSeedNicsVncAndCpuMode() {
+        DomainRequest request = new DomainRequest(4, 2L << 30, "team-a.web01-root", true, "uefi", "host-model",
+                List.of(new DomainRequest.DataDisk("vdb", 10L << 30)), List.of(new DomainRequest.Nic("br0", null)),
+                null, true, new DomainRequest.KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 root=/dev/vda"),
+                true);
+        VolumeInfo data = new VolumeInfo("images", "team-a.web01-vdb", "/pool/team-a.web01-vdb", 10L << 30, false);
+        DomainPlan plan = new DomainPlan("team-a.web01", ID, "kvm", request, ROOT,
+                List.of(new DomainPlan.DataDiskVolume("vdb", data)), Path.of("/state/seeds/team-a.web01.iso"),
+                new FirmwareCatalog.Uefi("/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd"),
+                List.of(new DomainPlan.Nic("br0", "be:ef:0a:00:00:05")), LOG, "abc");
+
+        String xml = LibvirtXml.write(DomainXmlConverter.convert(plan));
+
+        assertThat(xml).isEqualToIgnoringWhitespace("""
+                <domain type="kvm">
+                  <name>team-a.web01</name>
+                  <uuid>0f0e0d0c-0b0a-4908-8706-050403020100</uuid>
+                  <memory unit="KiB">2097152</memory>
+                  <vcpu>4</vcpu>
+                  <os>
+                    <type arch="x86_64" machine="q35">hvm</type>
+                    <loader readonly="yes" type="pflash">/usr/share/OVMF/OVMF_CODE_4M.fd</loader>
+                    <nvram template="/usr/share/OVMF/OVMF_VARS_4M.fd"/>
+                    <kernel>/boot/vmlinuz</kernel>
+                    <initrd>/boot/initrd.img</initrd>
+                    <cmdline>console=ttyS0 root=/dev/vda</cmdline>
+                  </os>
+                  <features>
+                    <acpi/>
+                    <apic/>
+                  </features>
+                  <cpu mode="host-model"/>
+                  <on_poweroff>destroy</on_poweroff>
+                  <on_reboot>restart</on_reboot>
+                  <on_crash>destroy</on_crash>
+                  <devices>
+                    <disk type="volume" device="disk">
+                      <driver name="qemu" type="raw"/>
+                      <source pool="images" volume="team-a.web01-root"/>
+                      <target dev="vda" bus="virtio"/>
+                    </disk>
+                    <disk type="volume" device="disk">
+                      <driver name="qemu" type="raw"/>
+                      <source pool="images" volume="team-a.web01-vdb"/>
+                      <target dev="vdb" bus="virtio"/>
+                    </disk>
+                    <disk type="file" device="cdrom">
+                      <driver name="qemu" type="raw"/>
+                      <source file="/state/seeds/team-a.web01.iso"/>
+                      <target dev="sda" bus="sata"/>
+                      <readonly/>
+                    </disk>
+                    <interface type="bridge">
+                      <mac address="be:ef:0a:00:00:05"/>
+                      <source bridge="br0"/>
+                      <model type="virtio"/>
+                    </interface>
+                    <serial type="pty">
+                      <log file="/var/lib/virtfleet/state/consoles/team-a.web01.log" append="off"/>
+                      <target port="0"/>
+                    </serial>
+                    <console type="pty">
+                      <target type="serial" port="0"/>
+                    </console>
+                    <graphics type="vnc" autoport="yes" listen="127.0.0.1"/>
+                  </devices>
+                </domain>
+                """);
+    }
+
+    @Test
     void escapesXmlMetacharactersInValues() {
         VolumeInfo root = new VolumeInfo("p\"&'<>", "v<1>&\"2\"", "/x", 1L << 30, false);
-        String xml = LibvirtXml.write(DomainXmlConverter.convert("a<b>&c", ID, new DomainRequest(1, 64L << 20, "v", false), "kvm", root));
+        DomainRequest request = new DomainRequest(1, 64L << 20, "v", false, null, null, List.of(), List.of(), null,
+                false, new DomainRequest.KernelBoot("/k", null, "a</cmdline><kernel>/evil</kernel>&"), false);
+
+        String xml = LibvirtXml.write(DomainXmlConverter.convert(plan("a<b>&c", request, root)));
 
         assertThat(xml).contains("<name>a&lt;b>&amp;c</name>")
                 .contains("pool=\"p&quot;&amp;'&lt;>\"")
                 .contains("volume=\"v&lt;1>&amp;&quot;2&quot;\"")
-                .doesNotContain("a<b>");
+                .doesNotContain("a<b>").doesNotContain("<kernel>/evil");
         // and the escaped document reads back to the original values
         LibvirtXml.Parsed parsed = LibvirtXml.parse(xml);
         assertThat(parsed.value("/domain/name")).contains("a<b>&c");
         assertThat(parsed.value("/domain/devices/disk/source/@volume")).contains("v<1>&\"2\"");
+        assertThat(parsed.values("/domain/os/kernel")).containsExactly("/k");
+        assertThat(parsed.value("/domain/os/cmdline")).contains("a</cmdline><kernel>/evil</kernel>&");
     }
 
     @Test
     void roundsMemoryUpToWholeKibibytesAndUsesTheGivenDomainType() {
-        VolumeInfo root = new VolumeInfo("p", "v", "/x", 1L << 30, false);
-        DomainXml xml = DomainXmlConverter.convert("d", ID, new DomainRequest(1, (64L << 20) + 1, "v", false), "kvm", root);
+        DomainXml xml = DomainXmlConverter.convert(plan("d", new DomainRequest(1, (64L << 20) + 1, "v", false), ROOT));
 
         assertThat(xml.memory().value()).isEqualTo((64L << 10) + 1);
-        assertThat(xml.type()).isEqualTo("kvm");
+        assertThat(xml.type()).isEqualTo("qemu");
     }
 
     @Test
-    void shapeReadFromTheWrittenDocumentEqualsTheModelsShape() {
-        VolumeInfo root = new VolumeInfo("p", "v", "/x", 1L << 30, false);
-        DomainXml xml = DomainXmlConverter.convert("d", ID, new DomainRequest(3, 128L << 20, "v", true), "qemu", root);
+    void theFingerprintReadsBackFromTheDocumentAndChangesWithTheDefinitionOrTheSeed() {
+        DomainXml xml = DomainXmlConverter.convert(plan("d", new DomainRequest(3, 128L << 20, "v", true), ROOT));
+        String stamped = LibvirtXml.write(DomainFingerprint.stamped(xml, "seed-1"));
 
-        assertThat(DomainShape.parse(LibvirtXml.write(xml))).isEqualTo(DomainShape.of(xml));
-        DomainXml moreMemory = DomainXmlConverter.convert("d", ID, new DomainRequest(3, 256L << 20, "v", true), "qemu", root);
-        assertThat(DomainShape.of(moreMemory)).isNotEqualTo(DomainShape.of(xml));
+        assertThat(DomainFingerprint.read(stamped)).contains(DomainFingerprint.of(xml, "seed-1"));
+        DomainXml moreMemory = DomainXmlConverter.convert(plan("d", new DomainRequest(3, 256L << 20, "v", true), ROOT));
+        assertThat(DomainFingerprint.of(moreMemory, "seed-1")).isNotEqualTo(DomainFingerprint.of(xml, "seed-1"));
+        assertThat(DomainFingerprint.of(xml, "seed-2")).isNotEqualTo(DomainFingerprint.of(xml, "seed-1"));
+        assertThat(DomainFingerprint.read("<domain><description>made by hand</description></domain>")).isEmpty();
     }
 
     @Test

@@ -16,4 +16,14 @@ public final class AgentPaths {
     public static String domain(String name) {
         return DOMAINS + "/" + name;
     }
+
+    /** {@code POST}: pause a running domain (its memory stays allocated); answers the {@link DomainStatus}. */
+    public static String domainSuspend(String name) {
+        return domain(name) + "/suspend";
+    }
+
+    /** {@code POST}: continue a paused domain; answers the {@link DomainStatus}. */
+    public static String domainResume(String name) {
+        return domain(name) + "/resume";
+    }
 }

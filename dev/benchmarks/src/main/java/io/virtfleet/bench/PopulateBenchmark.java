@@ -1,0 +1,200 @@
+package io.virtfleet.bench;
+
+import io.virtfleet.agent.AgentConfig;
+import io.virtfleet.agent.AgentJson;
+import io.virtfleet.agent.DomainTypeSetting;
+import io.virtfleet.agent.HostAgent;
+import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumeStatus;
+import io.virtfleet.fixtures.InProcessS3;
+import io.virtfleet.fixtures.TestImages;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.libvirt.Connect;
+import org.libvirt.StoragePool;
+
+/**
+ * P1: the agent populating a raw volume from a qcow2 image (2 GiB virtual, 1 GiB of random data) against bare
+ * {@code qemu-img convert -f qcow2 -O raw -W -m 16} of the same file onto the same file system, alternating, in one
+ * run. The agent's time runs from the PUT to the GET that answers Ready (image already in its cache: the download
+ * is P2's business), so it includes the virtual-size check, the volume creation, the conversion and the flush.
+ * Before every run the previous run's writes are flushed ({@code sync}) and the image is read once, so both start
+ * from the same state: no dirty pages pending, the image in the page cache.
+ */
+public final class PopulateBenchmark {
+    private static final long VIRTUAL_SIZE = 2L << 30;
+    private static final long CHUNK = 64L << 20;
+    private static final int ROUNDS = 7;
+    private static final String TOKEN = "bench";
+
+    private PopulateBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("virtfleet.repo", "."));
+        Path work = Files.createTempDirectory(Files.createDirectories(repo.resolve("dev/benchmarks/target")), "populate-");
+        String pool = "vfbench-" + UUID.randomUUID().toString().substring(0, 8);
+        try (InProcessS3 s3 = InProcessS3.start(work.resolve("s3"))) {
+            Path image = image(work);
+            String sha256 = TestImages.sha256(image);
+            Path cacheDir = work.resolve("cache");
+            Files.createDirectories(cacheDir.resolve("sha256"));
+            Files.createLink(cacheDir.resolve("sha256").resolve(sha256), image); // one file, one page cache
+            AgentConfig config = AgentConfig.builder(TOKEN).defaultPool(pool).poolPath(work.resolve("pool"))
+                    .cacheDir(cacheDir).stateDir(work.resolve("state")).domainType(DomainTypeSetting.QEMU)
+                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey())).build();
+            try (HostAgent agent = HostAgent.start(config)) {
+                run(image, sha256, work, agent.baseUri());
+            }
+        } finally {
+            removePool(pool);
+            deleteTree(work);
+        }
+    }
+
+    private static void run(Path image, String sha256, Path work, URI agent) throws Exception {
+        List<Double> bare = new ArrayList<>();
+        List<Double> populate = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            bare.add(bareConvert(image, work.resolve("bare.raw")));
+            populate.add(agentPopulate(image, sha256, agent, "bench-" + round));
+        }
+        double bareMedian = median(bare);
+        double agentMedian = median(populate);
+        double dataMib = (VIRTUAL_SIZE / 2) / (double) (1 << 20);
+        BenchResult.figure("populate", "rounds=%d bare-seconds=%s agent-seconds=%s", ROUNDS, bare, populate);
+        BenchResult.figure("populate", "bare qemu-img convert median=%.3fs (%.0f MiB/s of data)", bareMedian, dataMib / bareMedian);
+        BenchResult.figure("populate", "agent populate median=%.3fs (%.0f MiB/s of data)", agentMedian, dataMib / agentMedian);
+        BenchResult.atMost("populate", agentMedian / bareMedian, 1.05).print();
+    }
+
+    private static double bareConvert(Path image, Path target) throws Exception {
+        Files.deleteIfExists(target);
+        warm(image);
+        long started = System.nanoTime();
+        Process process = new ProcessBuilder("qemu-img", "convert", "-f", "qcow2", "-O", "raw", "-W", "-m", "16",
+                image.toString(), target.toString()).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("qemu-img convert failed");
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Files.delete(target);
+        return seconds;
+    }
+
+    private static double agentPopulate(Path image, String sha256, URI agent, String volume) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        byte[] body = AgentJson.MAPPER.writeValueAsBytes(
+                new VolumeRequest("s3://bench/image.qcow2", sha256, VIRTUAL_SIZE, null, "1"));
+        warm(image);
+        long started = System.nanoTime();
+        send(http, agent, "PUT", volume, body);
+        VolumeStatus status;
+        do {
+            status = AgentJson.MAPPER.readValue(send(http, agent, "GET", volume, null), VolumeStatus.class);
+        } while (status.phase() != VolumePhase.Ready && status.phase() != VolumePhase.Failed);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (status.phase() == VolumePhase.Failed) {
+            throw new IllegalStateException("population failed: " + status.error());
+        }
+        send(http, agent, "DELETE", volume, null);
+        return seconds;
+    }
+
+    private static String send(HttpClient http, URI agent, String method, String volume, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(agent.resolve(AgentPaths.volume(volume)))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json").build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 400) {
+            throw new IllegalStateException(method + " " + volume + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    /** 2 GiB virtual, every other 64 MiB chunk random (1 GiB of data), as an uncompressed qcow2. */
+    private static Path image(Path work) throws Exception {
+        Path raw = work.resolve("image.raw");
+        SplittableRandom random = new SplittableRandom(42);
+        byte[] chunk = new byte[(int) CHUNK];
+        try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long offset = 0; offset < VIRTUAL_SIZE; offset += 2 * CHUNK) {
+                random.nextBytes(chunk);
+                out.write(ByteBuffer.wrap(chunk), offset);
+            }
+            out.truncate(VIRTUAL_SIZE);
+            out.write(ByteBuffer.wrap(new byte[1]), VIRTUAL_SIZE - 1);
+        }
+        Path qcow2 = work.resolve("image.qcow2");
+        Process process = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
+                qcow2.toString()).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("qemu-img convert to qcow2 failed");
+        }
+        Files.delete(raw);
+        return qcow2;
+    }
+
+    /** Flushes earlier writes and reads the whole file into the page cache: the same start for both paths. */
+    private static void warm(Path file) throws IOException, InterruptedException {
+        if (new ProcessBuilder("sync").inheritIO().start().waitFor() != 0) {
+            throw new IllegalStateException("sync failed");
+        }
+        byte[] buffer = new byte[1 << 20];
+        try (InputStream in = Files.newInputStream(file)) {
+            while (in.read(buffer) > 0) {
+                // reading is the point
+            }
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private static void removePool(String name) {
+        try {
+            Connect connect = new Connect("qemu:///system");
+            try {
+                StoragePool pool = connect.storagePoolLookupByName(name);
+                for (String volume : pool.listVolumes()) {
+                    pool.storageVolLookupByName(volume).delete(0);
+                }
+                pool.destroy();
+                pool.undefine();
+            } finally {
+                connect.close();
+            }
+        } catch (Exception e) {
+            System.err.println("populate: cannot remove pool " + name + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.virtfleet.agent.domain;
+
+import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.cloudinit.SeedStore;
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.storage.PreparedVolume;
+import io.virtfleet.agent.storage.StoragePools;
+import io.virtfleet.agent.storage.VolumeInfo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a domain owns on the host besides its definition: data disks ({@code <domain>-vdb}.. in the root volume's
+ * pool), the cloud-init seed and the serial console log. Prepared before the definition and removed with it; what a
+ * failed preparation created is removed again, so a refused request leaves nothing behind.
+ */
+final class DomainResources {
+    private static final Logger LOG = LoggerFactory.getLogger(DomainResources.class);
+
+    private final StoragePools pools;
+    private final SeedStore seeds;
+    private final FirmwareCatalog firmware;
+    private final Path consoleDir;
+
+    DomainResources(StoragePools pools, SeedStore seeds, FirmwareCatalog firmware, Path stateDir) {
+        this.pools = pools;
+        this.seeds = seeds;
+        this.firmware = firmware;
+        this.consoleDir = stateDir.resolve("consoles");
+        try {
+            Files.createDirectories(consoleDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + consoleDir, e);
+        }
+    }
+
+    /** A plan whose host resources exist, and how to remove the ones this preparation created. */
+    record Prepared(DomainPlan plan, Runnable undo) {
+    }
+
+    Prepared prepare(String name, UUID uuid, String domainType, DomainRequest request, VolumeInfo root,
+                     String instanceId) {
+        DomainRequests.checkHost(request);
+        FirmwareCatalog.Uefi uefi = "uefi".equals(request.firmware()) ? firmware.uefi() : null;
+        List<DomainPlan.Nic> nics = NicAddressing.nics(request);
+        List<VolumeInfo> created = new ArrayList<>();
+        boolean seedExisted = seeds.read(name).isPresent();
+        Runnable undo = () -> {
+            created.forEach(disk -> pools.deleteVolume(disk.pool(), disk.name()));
+            if (!seedExisted) {
+                seeds.delete(name);
+            }
+        };
+        try {
+            List<DomainPlan.DataDiskVolume> dataDisks = new ArrayList<>();
+            for (DomainRequest.DataDisk disk : DomainRequests.nullToEmpty(request.dataDisks())) {
+                dataDisks.add(new DomainPlan.DataDiskVolume(disk.device(), dataDisk(name, root.pool(), disk, created)));
+            }
+            Path seedIso = null;
+            String seedSha256 = null;
+            if (request.cloudInit() != null) {
+                seedSha256 = seeds.write(name, NicAddressing.seed(request, nics), instanceId).sha256();
+                seedIso = seeds.iso(name);
+            }
+            DomainPlan plan = new DomainPlan(name, uuid, domainType, request, root, dataDisks, seedIso, uefi, nics,
+                    consoleLog(name), seedSha256);
+            return new Prepared(plan, undo);
+        } catch (RuntimeException e) {
+            undo.run();
+            throw e;
+        }
+    }
+
+    /** Deletes data disks the request no longer lists; only called while the domain is shut off. */
+    void removeUnrequestedDataDisks(String name, DomainRequest request) {
+        Set<String> wanted = DomainRequests.nullToEmpty(request.dataDisks()).stream()
+                .map(disk -> dataDiskName(name, disk.device())).collect(Collectors.toSet());
+        for (VolumeInfo disk : dataDisks(name)) {
+            if (!wanted.contains(disk.name())) {
+                pools.deleteVolume(disk.pool(), disk.name());
+                LOG.info("domain={} data disk removed volume={}", name, disk.name());
+            }
+        }
+    }
+
+    /** Removes data disks, seed and console log of a domain that is gone; absent is fine. */
+    void deleteAll(String name) {
+        for (VolumeInfo disk : dataDisks(name)) {
+            pools.deleteVolume(disk.pool(), disk.name());
+        }
+        seeds.delete(name);
+        try {
+            Files.deleteIfExists(consoleLog(name));
+        } catch (IOException e) {
+            LOG.warn("domain={} cannot delete console log error={}", name, e.getMessage());
+        }
+    }
+
+    Optional<String> instanceId(String name) {
+        return seeds.read(name).map(SeedStore.SeedRecord::instanceId);
+    }
+
+    Path consoleLog(String name) {
+        return consoleDir.resolve(name + ".log");
+    }
+
+    static String dataDiskName(String domain, String device) {
+        return domain + "-" + device;
+    }
+
+    private List<VolumeInfo> dataDisks(String name) {
+        Pattern diskName = Pattern.compile("^" + Pattern.quote(name) + "-vd[b-z]$");
+        return pools.findVolumes(volume -> diskName.matcher(volume).matches());
+    }
+
+    private VolumeInfo dataDisk(String name, String pool, DomainRequest.DataDisk disk, List<VolumeInfo> created) {
+        String volumeName = dataDiskName(name, disk.device());
+        Optional<VolumeInfo> existing = pools.findVolume(pool, volumeName);
+        if (existing.isPresent() && existing.get().capacityBytes() > disk.sizeBytes()) {
+            throw AgentException.conflict(AgentErrorReasons.SHRINK_REFUSED, "data disk " + disk.device() + " of domain "
+                    + name + " has " + existing.get().capacityBytes() + " bytes and cannot shrink to "
+                    + disk.sizeBytes() + " bytes; disks only grow");
+        }
+        PreparedVolume prepared = pools.createOrGrow(pool, volumeName, disk.sizeBytes());
+        if (existing.isEmpty()) {
+            created.add(prepared.volume());
+        }
+        return prepared.volume();
+    }
+}
