@@ -53,7 +53,8 @@ public final class HostAgent implements AutoCloseable {
                     config.defaultPool(), config.workerThreads()));
             DomainService domains = started(parts, new DomainService(libvirt, volumes, domainType, config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
-                    config.token(), volumes, domains, new HostRoutes(config.nodeName(), libvirt, config.cacheDir())));
+                    config.token(), volumes, domains,
+                    new HostRoutes(config.nodeName(), config.defaultPool(), libvirt, config.cacheDir())));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
                     domainType, config.defaultPool());
             return new HostAgent(config, server, parts);

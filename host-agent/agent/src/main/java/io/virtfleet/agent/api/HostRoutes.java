@@ -24,12 +24,14 @@ public final class HostRoutes {
     private static final Pattern DIGEST = Pattern.compile("^[a-f0-9]{64}$");
 
     private final String nodeName;
+    private final String defaultPool;
     private final LibvirtConnection libvirt;
     private final Path cacheEntries;
 
     /** @param cacheDir the image cache directory; its entries are {@code <cacheDir>/sha256/<hex>} */
-    public HostRoutes(String nodeName, LibvirtConnection libvirt, Path cacheDir) {
+    public HostRoutes(String nodeName, String defaultPool, LibvirtConnection libvirt, Path cacheDir) {
         this.nodeName = nodeName;
+        this.defaultPool = defaultPool;
         this.libvirt = libvirt;
         this.cacheEntries = cacheDir.resolve("sha256");
     }
@@ -46,7 +48,7 @@ public final class HostRoutes {
                 StoragePoolInfo info = connect.storagePoolLookupByName(name).getInfo();
                 pools.add(new HostCapacity.Pool(name, info.capacity, info.available));
             }
-            return new HostCapacity(nodeName, node.cpus, node.memory * 1024, connect.getFreeMemory(), pools,
+            return new HostCapacity(nodeName, node.cpus, node.memory * 1024, connect.getFreeMemory(), defaultPool, pools,
                     cachedDigests());
         });
     }
