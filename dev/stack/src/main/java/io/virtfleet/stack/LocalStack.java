@@ -89,6 +89,8 @@ public final class LocalStack implements AutoCloseable {
                     .stateDir(dir.resolve("state"))
                     .domainType(DomainTypeSetting.parse(options.domainType()))
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.
+                    .shutdownTimeout(java.time.Duration.ofSeconds(5))
                     .build()));
         }
         nodeLabels = new KubernetesNodeLabels(kubernetes.client());

@@ -1,0 +1,113 @@
+package io.virtfleet.stack;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumeReference;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.fixtures.HostPrerequisites;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Objects and look-ups the fleet end-to-end tests share. */
+final class Fleet {
+    static final String IMAGE_URL = "s3://" + LocalStack.IMAGE_BUCKET + "/" + LocalStack.SAMPLE_IMAGE_KEY;
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    Fleet(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    static RootVolumeSpec volumeSpec(String size) {
+        RootVolumeSpec spec = new RootVolumeSpec();
+        spec.setImage(new ImageSource(IMAGE_URL, null));
+        spec.setSize(new Quantity(size));
+        return spec;
+    }
+
+    RootVolume createVolume(String name, RootVolumeSpec spec) {
+        RootVolume volume = new RootVolume();
+        volume.getMetadata().setName(name);
+        volume.getMetadata().setNamespace(namespace);
+        volume.setSpec(spec);
+        return client.resource(volume).create();
+    }
+
+    VirtualMachine createVm(String name, RootVolumeSpec template, Map<String, String> selector) {
+        VirtualMachineSpec spec = new VirtualMachineSpec();
+        spec.setVcpus(1);
+        spec.setMemory(new Quantity("128Mi"));
+        RootVolumeReference root = new RootVolumeReference();
+        root.setTemplate(template);
+        spec.setRootVolume(root);
+        spec.setNodeSelector(selector);
+        VirtualMachine vm = new VirtualMachine();
+        vm.getMetadata().setName(name);
+        vm.getMetadata().setNamespace(namespace);
+        vm.setSpec(spec);
+        return client.resource(vm).create();
+    }
+
+    RootVolume volume(String name) {
+        return client.resources(RootVolume.class).inNamespace(namespace).withName(name).get();
+    }
+
+    VirtualMachine vm(String name) {
+        return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+    }
+
+    static Optional<Condition> condition(ConditionedStatus status, String type) {
+        return status == null ? Optional.empty()
+                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    static boolean isTrue(ConditionedStatus status, String type) {
+        return condition(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
+    /** Whether libvirt has a domain of that name, and its active state. */
+    static Optional<Boolean> domainActive(String name) throws LibvirtException {
+        Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
+        try {
+            return Optional.of(libvirt.domainLookupByName(name).isActive() == 1);
+        } catch (LibvirtException e) {
+            return Optional.empty();
+        } finally {
+            libvirt.close();
+        }
+    }
+
+    /** Removes a test's libvirt pool and whatever is left in it, even when the test failed half-way. */
+    static void removePool(String poolName) throws LibvirtException {
+        Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
+        try {
+            var pool = libvirt.storagePoolLookupByName(poolName);
+            for (String volume : pool.listVolumes()) {
+                pool.storageVolLookupByName(volume).delete(0);
+            }
+            if (pool.isActive() == 1) {
+                pool.destroy();
+            }
+            pool.undefine();
+        } catch (LibvirtException e) {
+            // the pool was never created (the stack failed early): nothing to remove
+        } finally {
+            libvirt.close();
+        }
+    }
+}
