@@ -19,7 +19,7 @@ public record OperatorSettings(Duration probeInterval, Duration unreachableAfter
     public static final String LEASE_NAME = "virtfleet-operator";
 
     public static OperatorSettings defaults() {
-        return new OperatorSettings(Duration.ofSeconds(15), Duration.ofSeconds(40), Duration.ofMinutes(30), 4.0,
+        return new OperatorSettings(Duration.ofSeconds(15), Duration.ofSeconds(40), Duration.ofMinutes(30), 16.0,
                 null, -1);
     }
 

@@ -91,23 +91,4 @@ final class Fleet {
             libvirt.close();
         }
     }
-
-    /** Removes a test's libvirt pool and whatever is left in it, even when the test failed half-way. */
-    static void removePool(String poolName) throws LibvirtException {
-        Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
-        try {
-            var pool = libvirt.storagePoolLookupByName(poolName);
-            for (String volume : pool.listVolumes()) {
-                pool.storageVolLookupByName(volume).delete(0);
-            }
-            if (pool.isActive() == 1) {
-                pool.destroy();
-            }
-            pool.undefine();
-        } catch (LibvirtException e) {
-            // the pool was never created (the stack failed early): nothing to remove
-        } finally {
-            libvirt.close();
-        }
-    }
 }

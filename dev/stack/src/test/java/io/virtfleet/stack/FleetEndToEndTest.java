@@ -60,7 +60,7 @@ class FleetEndToEndTest {
         if (stack != null) {
             stack.close();
             for (LocalNode node : stack.nodes()) {
-                Fleet.removePool(node.poolName());
+                LibvirtPools.remove(node.poolName());
             }
         }
     }

@@ -56,7 +56,7 @@ class QuickstartEndToEndTest {
     void stopStack() throws LibvirtException {
         if (stack != null) {
             stack.close();
-            Fleet.removePool(stack.options().poolName());
+            LibvirtPools.remove(stack.options().poolName());
         }
     }
 

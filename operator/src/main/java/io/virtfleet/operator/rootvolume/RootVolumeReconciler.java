@@ -46,7 +46,7 @@ import java.util.Optional;
  */
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
-    static final Duration POLL_WHILE_WORKING = Duration.ofMillis(500);
+    static final Duration POLL_WHILE_WORKING = Duration.ofMillis(200);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     private final Collaborators with;
