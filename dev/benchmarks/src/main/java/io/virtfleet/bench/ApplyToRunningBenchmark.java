@@ -1,14 +1,10 @@
 package io.virtfleet.bench;
 
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.virtfleet.crds.v1alpha1.ImageSource;
-import io.virtfleet.crds.v1alpha1.RootVolumeReference;
-import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
-import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.stack.LocalStack;
+import io.virtfleet.stack.SampleObjects;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,19 +55,7 @@ public final class ApplyToRunningBenchmark {
     }
 
     private static double timeToRunning(KubernetesClient client, String name) throws InterruptedException {
-        RootVolumeSpec template = new RootVolumeSpec();
-        template.setImage(new ImageSource("s3://" + LocalStack.IMAGE_BUCKET + "/" + LocalStack.SAMPLE_IMAGE_KEY, null));
-        template.setSize(new Quantity("64Mi"));
-        VirtualMachineSpec spec = new VirtualMachineSpec();
-        spec.setVcpus(1);
-        spec.setMemory(new Quantity("128Mi"));
-        RootVolumeReference root = new RootVolumeReference();
-        root.setTemplate(template);
-        spec.setRootVolume(root);
-        VirtualMachine vm = new VirtualMachine();
-        vm.getMetadata().setName(name);
-        vm.getMetadata().setNamespace(LocalStack.NAMESPACE);
-        vm.setSpec(spec);
+        VirtualMachine vm = SampleObjects.vm(LocalStack.NAMESPACE, name, SampleObjects.volumeSpec("64Mi"), null);
         long start = System.nanoTime();
         client.resource(vm).create();
         var handle = client.resources(VirtualMachine.class).inNamespace(LocalStack.NAMESPACE).withName(name);

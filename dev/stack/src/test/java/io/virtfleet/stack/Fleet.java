@@ -1,15 +1,11 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
-import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
-import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
-import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.fixtures.HostPrerequisites;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
@@ -19,8 +15,6 @@ import java.util.Optional;
 
 /** Objects and look-ups the fleet end-to-end tests share. */
 final class Fleet {
-    static final String IMAGE_URL = "s3://" + LocalStack.IMAGE_BUCKET + "/" + LocalStack.SAMPLE_IMAGE_KEY;
-
     private final KubernetesClient client;
     private final String namespace;
 
@@ -34,9 +28,13 @@ final class Fleet {
     }
 
     static RootVolumeSpec volumeSpec(String size) {
-        RootVolumeSpec spec = new RootVolumeSpec();
-        spec.setImage(new ImageSource(IMAGE_URL, null));
-        spec.setSize(new Quantity(size));
+        return SampleObjects.volumeSpec(size);
+    }
+
+    /** A volume spec pinned to a node. */
+    static RootVolumeSpec volumeOn(String node) {
+        RootVolumeSpec spec = volumeSpec("64Mi");
+        spec.setNodeName(node);
         return spec;
     }
 
@@ -49,18 +47,7 @@ final class Fleet {
     }
 
     VirtualMachine createVm(String name, RootVolumeSpec template, Map<String, String> selector) {
-        VirtualMachineSpec spec = new VirtualMachineSpec();
-        spec.setVcpus(1);
-        spec.setMemory(new Quantity("128Mi"));
-        RootVolumeReference root = new RootVolumeReference();
-        root.setTemplate(template);
-        spec.setRootVolume(root);
-        spec.setNodeSelector(selector);
-        VirtualMachine vm = new VirtualMachine();
-        vm.getMetadata().setName(name);
-        vm.getMetadata().setNamespace(namespace);
-        vm.setSpec(spec);
-        return client.resource(vm).create();
+        return client.resource(SampleObjects.vm(namespace, name, template, selector)).create();
     }
 
     RootVolume volume(String name) {

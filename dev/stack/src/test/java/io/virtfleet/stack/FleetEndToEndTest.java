@@ -72,9 +72,7 @@ class FleetEndToEndTest {
     @Test
     void placementFollowsPinsSelectorsCapacityAndCacheAffinityWithoutDoublePlacement() throws Exception {
         Fleet fleet = fleet();
-        var pinned = Fleet.volumeSpec("64Mi");
-        pinned.setNodeName("hv-a");
-        fleet.createVolume("pinned", pinned);
+        fleet.createVolume("pinned", Fleet.volumeOn("hv-a"));
         var ssd = Fleet.volumeSpec("64Mi");
         ssd.setNodeSelector(Map.of("disk", "ssd"));
         fleet.createVolume("ssd", ssd);
@@ -144,9 +142,7 @@ class FleetEndToEndTest {
     @Test
     void aStoppedAgentMarksItsObjectsNodeUnreachableAndRecovers() throws Exception {
         Fleet fleet = fleet();
-        var spec = Fleet.volumeSpec("64Mi");
-        spec.setNodeName("hv-b");
-        fleet.createVolume("on-b", spec);
+        fleet.createVolume("on-b", Fleet.volumeOn("hv-b"));
         awaitReady(fleet, "on-b");
         LocalNode hvB = stack.node("hv-b");
         Instant stopped = Instant.now();

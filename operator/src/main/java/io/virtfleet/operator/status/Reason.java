@@ -3,7 +3,6 @@ package io.virtfleet.operator.status;
 /** Reasons the operator itself gives in conditions and Events (agent failures carry the agent's reason). */
 public final class Reason {
     public static final String INVALID_SPEC = "InvalidSpec";
-    public static final String UNSUPPORTED_FIELD = "UnsupportedField";
     public static final String NO_NODE_AVAILABLE = "NoNodeAvailable";
     public static final String NODE_PINNED = "NodePinned";
     public static final String BOUND = "Bound";
