@@ -1,17 +1,30 @@
 package io.virtfleet.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.virtfleet.operator.agent.AgentClients;
+import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.AgentEndpoint;
+import io.virtfleet.operator.agent.PodAgentDirectory;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
+import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the operator in a cluster (or against any kubeconfig). Agents come from {@code VIRTFLEET_AGENTS}
- * ({@code node=https://host:port,...}) with the shared token in {@code VIRTFLEET_AGENT_TOKEN}.
+ * Runs the operator in a cluster (or against any kubeconfig). Agents are the DaemonSet's pods selected by
+ * {@code VIRTFLEET_AGENT_SELECTOR} (labels {@code k=v,...}) in {@code VIRTFLEET_AGENT_NAMESPACE} on
+ * {@code VIRTFLEET_AGENT_PORT} (9440), or a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
+ * for hypervisors outside the cluster; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
+ * in {@code POD_NAMESPACE} is on unless {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on
+ * {@code VIRTFLEET_METRICS_PORT} (8080).
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -19,12 +32,27 @@ public final class OperatorMain {
 
     public static void main(String[] args) throws InterruptedException {
         String token = required("VIRTFLEET_AGENT_TOKEN");
-        List<AgentEndpoint> endpoints = parseAgents(required("VIRTFLEET_AGENTS"), token);
-        var client = new KubernetesClientBuilder().build();
-        var operator = new VirtFleetOperator(client, new StaticAgentDirectory(endpoints)).start();
+        KubernetesClient client = new KubernetesClientBuilder().build();
+        PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
+        AgentClients clients = new AgentClients(metrics);
+        AgentDirectory agents = env("VIRTFLEET_AGENTS")
+                .<AgentDirectory>map(list -> new StaticAgentDirectory(parseAgents(list, token), clients))
+                .orElseGet(() -> new PodAgentDirectory(client,
+                        env("VIRTFLEET_AGENT_NAMESPACE").orElse(client.getNamespace()),
+                        parseLabels(required("VIRTFLEET_AGENT_SELECTOR")),
+                        env("VIRTFLEET_AGENT_SCHEME").orElse("http"),
+                        Integer.parseInt(env("VIRTFLEET_AGENT_PORT").orElse("9440")), token, clients));
+        OperatorSettings settings = OperatorSettings.defaults()
+                .withMetricsPort(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")));
+        if (!"false".equalsIgnoreCase(env("VIRTFLEET_LEADER_ELECTION").orElse("true"))) {
+            settings = settings.withLeaseNamespace(env("POD_NAMESPACE").orElse(client.getNamespace()));
+        }
+        KubernetesNodeLabels labels = new KubernetesNodeLabels(client);
+        var operator = new VirtFleetOperator(client, agents, labels, settings, metrics).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
+            labels.close();
             client.close();
             stopped.countDown();
         }));
@@ -45,11 +73,23 @@ public final class OperatorMain {
                 .toList();
     }
 
-    private static String required(String name) {
-        String value = System.getenv(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("environment variable " + name + " is required");
+    static Map<String, String> parseLabels(String selector) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String pair : selector.split(",")) {
+            String[] kv = pair.strip().split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank()) {
+                throw new IllegalArgumentException("VIRTFLEET_AGENT_SELECTOR entry '" + pair + "' is not key=value");
+            }
+            labels.put(kv[0].strip(), kv[1].strip());
         }
-        return value;
+        return labels;
+    }
+
+    private static Optional<String> env(String name) {
+        return Optional.ofNullable(System.getenv(name)).filter(v -> !v.isBlank());
+    }
+
+    private static String required(String name) {
+        return env(name).orElseThrow(() -> new IllegalStateException("environment variable " + name + " is required"));
     }
 }

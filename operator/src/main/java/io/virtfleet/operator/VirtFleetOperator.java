@@ -2,33 +2,79 @@ package io.virtfleet.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.health.AgentHealth;
+import io.virtfleet.operator.metrics.MetricsEndpoint;
 import io.virtfleet.operator.rootvolume.RootVolumeReconciler;
+import io.virtfleet.operator.scheduling.ClusterCommitments;
+import io.virtfleet.operator.scheduling.HostCapacities;
+import io.virtfleet.operator.scheduling.NodeLabels;
+import io.virtfleet.operator.scheduling.NodeScheduler;
+import io.virtfleet.operator.spec.SecretValues;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.virtualmachine.VirtualMachineReconciler;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 
-/** The operator: both reconcilers on one Kubernetes client, talking to the agents of a directory. */
+/**
+ * The operator: both reconcilers on one Kubernetes client, the agent health probe, the scheduler, metrics and (when
+ * a lease namespace is set) leader election on a Lease, so only one replica acts at a time.
+ */
 public final class VirtFleetOperator implements AutoCloseable {
     private final Operator operator;
+    private final PrometheusMeterRegistry metrics;
+    private final Optional<MetricsEndpoint> endpoint;
+    private final Deque<AutoCloseable> parts = new ArrayDeque<>();
 
     /**
      * Status is written with JSON merge patches rather than server-side apply: the operator is the only writer of
      * status, so SSA's field ownership buys nothing, and merge patches work on every API server (including the mock
      * one of the local stack, which answers SSA with 415).
+     *
+     * @param metrics the registry agent clients record into (shared, so the agent call latencies are served too)
      */
-    public VirtFleetOperator(KubernetesClient client, AgentDirectory agents) {
+    public VirtFleetOperator(KubernetesClient client, AgentDirectory agents, NodeLabels labels,
+                             OperatorSettings settings, PrometheusMeterRegistry metrics) {
+        this.metrics = metrics;
         Clock clock = Clock.systemUTC();
-        Conditions conditions = new Conditions(clock);
-        EventRecorder events = new EventRecorder(client, clock);
-        operator = new Operator(overrider -> overrider
-                .withKubernetesClient(client)
-                .withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(false));
-        operator.register(new RootVolumeReconciler(agents, conditions, events, clock));
-        operator.register(new VirtualMachineReconciler(agents, conditions, events));
+        AgentHealth health = new AgentHealth(agents, settings.probeInterval(), settings.unreachableAfter(), clock);
+        parts.push(health);
+        ClusterCommitments commitments = new ClusterCommitments(client);
+        parts.push(commitments);
+        NodeScheduler scheduler = new NodeScheduler(agents, labels,
+                new HostCapacities(agents, clock, Duration.ofSeconds(10)), commitments, health,
+                settings.cpuOvercommit());
+        Collaborators with = new Collaborators(client, agents, health, scheduler, new Conditions(clock),
+                new EventRecorder(client, clock), new SecretValues(client), settings, clock);
+        operator = new Operator(overrider -> {
+            overrider.withKubernetesClient(client)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics));
+            if (settings.leaseNamespace() != null) {
+                overrider.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+                        .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
+                        .withLeaseNamespace(settings.leaseNamespace()).build());
+            }
+        });
+        operator.register(new RootVolumeReconciler(with));
+        operator.register(new VirtualMachineReconciler(with));
+        health.start();
+        endpoint = settings.metricsPort() < 0 ? Optional.empty()
+                : Optional.of(MetricsEndpoint.start(metrics, settings.metricsPort()));
+    }
+
+    public static PrometheusMeterRegistry newRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     }
 
     public VirtFleetOperator start() {
@@ -36,8 +82,25 @@ public final class VirtFleetOperator implements AutoCloseable {
         return this;
     }
 
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    /** Port of the Prometheus endpoint, when one is served. */
+    public Optional<Integer> metricsPort() {
+        return endpoint.map(MetricsEndpoint::port);
+    }
+
     @Override
     public void close() {
         operator.stop();
+        endpoint.ifPresent(MetricsEndpoint::close);
+        while (!parts.isEmpty()) {
+            try {
+                parts.pop().close();
+            } catch (Exception e) {
+                // stopping: nothing left to do about a part that fails to close
+            }
+        }
     }
 }

@@ -22,4 +22,11 @@ class OperatorMainTest {
         assertThatThrownBy(() -> OperatorMain.parseAgents("https://10.0.0.1:9440", "t"))
                 .hasMessageContaining("node=url");
     }
+
+    @Test
+    void parsesTheAgentPodSelector() {
+        assertThat(OperatorMain.parseLabels("app.kubernetes.io/name=virtfleet-agent, tier=hv"))
+                .containsEntry("app.kubernetes.io/name", "virtfleet-agent").containsEntry("tier", "hv");
+        assertThatThrownBy(() -> OperatorMain.parseLabels("novalue")).hasMessageContaining("key=value");
+    }
 }

@@ -1,15 +1,22 @@
 package io.virtfleet.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 
 import java.util.List;
 
 /** What goes into the VM's cloud-init NoCloud seed. */
 public class CloudInit {
+    @Size(max = 253)
+    @Pattern(Patterns.FQDN)
     @JsonPropertyDescription("Fully qualified host name of the guest.")
     private String fqdn;
 
+    @Size(max = 64)
+    @ValidationRule(value = Patterns.SSH_KEY_LIST_RULE, message = "sshAuthorizedKeys entries must be OpenSSH public keys (ssh-ed25519, ssh-rsa, ecdsa-sha2-..., sk-...)")
     @JsonPropertyDescription("SSH public keys authorized for root.")
     private List<String> sshAuthorizedKeys;
 

@@ -11,7 +11,7 @@ public class ImageSource {
     @JsonPropertyDescription("Image location: s3://bucket/key, minio://bucket/key or https://host/path.")
     private String url;
 
-    @Pattern("^[a-f0-9]{64}$")
+    @Pattern(Patterns.SHA256)
     @JsonPropertyDescription("Expected SHA-256 of the image (lower-case hex). When empty the agent reads <url>.sha256.")
     private String sha256;
 

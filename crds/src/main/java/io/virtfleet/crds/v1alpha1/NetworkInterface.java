@@ -3,29 +3,36 @@ package io.virtfleet.crds.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 import java.util.List;
 
 /** A NIC on a host bridge with a static IPv4 address. */
 public class NetworkInterface {
     @Required
+    @Pattern(Patterns.BRIDGE)
     @JsonPropertyDescription("Host bridge the NIC is attached to.")
     private String bridge;
 
     @Required
+    @Pattern(Patterns.IPV4_CIDR)
     @JsonPropertyDescription("IPv4 address in CIDR form, e.g. 10.0.0.5/24.")
     private String ip;
 
+    @Pattern(Patterns.IPV4)
     @JsonPropertyDescription("IPv4 gateway.")
     private String gateway;
 
+    @Size(max = 8)
+    @ValidationRule(value = Patterns.IPV4_LIST_RULE, message = "dns entries must be IPv4 addresses")
     @JsonPropertyDescription("DNS servers.")
     private List<String> dns;
 
     @JsonPropertyDescription("Whether the default route goes through this NIC (default: only the first NIC).")
     private Boolean defaultRoute;
 
-    @Pattern("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")
+    @Pattern(Patterns.MAC)
     @JsonPropertyDescription("MAC address; default be:ef: followed by the IPv4 octets in hex.")
     private String mac;
 

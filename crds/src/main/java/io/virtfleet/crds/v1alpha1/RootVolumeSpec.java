@@ -16,6 +16,7 @@ public class RootVolumeSpec {
     private ImageSource image;
 
     @Required
+    @ValidationRule(value = Patterns.POSITIVE_QUANTITY_RULE, message = "size must be a positive quantity")
     @JsonPropertyDescription("Size of the volume, at least the image's virtual size (e.g. 20Gi).")
     private Quantity size;
 
@@ -30,6 +31,9 @@ public class RootVolumeSpec {
 
     @JsonPropertyDescription("Any change re-populates the volume from a fresh copy of the image.")
     private String reprovisionToken;
+
+    @JsonPropertyDescription("Delete (default): deleting the RootVolume deletes the volume on its node; Retain: the volume stays.")
+    private DeletionPolicy deletionPolicy;
 
     public ImageSource getImage() {
         return image;
@@ -77,5 +81,13 @@ public class RootVolumeSpec {
 
     public void setReprovisionToken(String reprovisionToken) {
         this.reprovisionToken = reprovisionToken;
+    }
+
+    public DeletionPolicy getDeletionPolicy() {
+        return deletionPolicy;
+    }
+
+    public void setDeletionPolicy(DeletionPolicy deletionPolicy) {
+        this.deletionPolicy = deletionPolicy;
     }
 }

@@ -1,7 +1,9 @@
 package io.virtfleet.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -12,13 +14,17 @@ import java.util.Map;
 /** Desired state of a virtual machine. */
 @ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
         message = "set either nodeName or nodeSelector, not both")
+@ValidationRule(value = "!has(self.reprovisionToken) || has(self.rootVolume.template)",
+        message = "reprovisionToken needs rootVolume.template; reprovision a named RootVolume through its own reprovisionToken")
 public class VirtualMachineSpec {
     @Required
     @Min(1)
+    @Max(1024)
     @JsonPropertyDescription("Number of virtual CPUs.")
     private Integer vcpus;
 
     @Required
+    @ValidationRule(value = Patterns.POSITIVE_QUANTITY_RULE, message = "memory must be a positive quantity")
     @JsonPropertyDescription("Memory of the guest (e.g. 2Gi).")
     private Quantity memory;
 
@@ -26,9 +32,14 @@ public class VirtualMachineSpec {
     @JsonPropertyDescription("The root disk: a RootVolume by name, or a template the operator creates one from.")
     private RootVolumeReference rootVolume;
 
+    @Size(max = 25)
+    @ValidationRule(value = Patterns.UNIQUE_DEVICES_RULE, message = "dataDisks[].device must be unique")
     @JsonPropertyDescription("Additional empty disks.")
     private List<DataDisk> dataDisks;
 
+    @Size(max = 16)
+    @ValidationRule(value = Patterns.UNIQUE_IPS_RULE, message = "networkInterfaces[].ip addresses must be unique")
+    @ValidationRule(value = Patterns.ONE_DEFAULT_ROUTE_RULE, message = "at most one network interface may set defaultRoute")
     @JsonPropertyDescription("Network interfaces on host bridges, with static addresses.")
     private List<NetworkInterface> networkInterfaces;
 

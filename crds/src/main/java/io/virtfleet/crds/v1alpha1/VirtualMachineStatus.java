@@ -24,6 +24,12 @@ public class VirtualMachineStatus extends ConditionedStatus {
     @JsonPropertyDescription("How to reach the consoles.")
     private Console console;
 
+    @JsonPropertyDescription("cloud-init instance-id of the current seed; a new one after each reprovision.")
+    private String instanceId;
+
+    @JsonPropertyDescription("The reprovisionToken the VM was last provisioned with.")
+    private String provisionedToken;
+
     public VirtualMachinePhase getPhase() {
         return phase;
     }
@@ -70,5 +76,21 @@ public class VirtualMachineStatus extends ConditionedStatus {
 
     public void setConsole(Console console) {
         this.console = console;
+    }
+
+    public String getInstanceId() {
+        return instanceId;
+    }
+
+    public void setInstanceId(String instanceId) {
+        this.instanceId = instanceId;
+    }
+
+    public String getProvisionedToken() {
+        return provisionedToken;
+    }
+
+    public void setProvisionedToken(String provisionedToken) {
+        this.provisionedToken = provisionedToken;
     }
 }

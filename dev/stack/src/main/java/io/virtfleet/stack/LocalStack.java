@@ -1,31 +1,38 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
-import io.virtfleet.agent.HostAgent;
 import io.virtfleet.agent.S3Settings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
+import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.operator.VirtFleetOperator;
+import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
+import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole system in one JVM: a mock Kubernetes API (stand-in), an in-process S3 server (stand-in) holding a sample
- * image, one real host agent on the local libvirtd, and the operator. {@code dev/local} runs it; the end-to-end tests
- * drive it.
+ * image, one real host agent per node on the local libvirtd (each with its own pool, cache and state), and the
+ * operator. {@code dev/local} runs it with one node; the end-to-end tests drive it with one or several.
  */
 public final class LocalStack implements AutoCloseable {
     public static final String NODE_NAME = "local";
@@ -37,16 +44,24 @@ public final class LocalStack implements AutoCloseable {
     private final MockKubernetesApi kubernetes;
     private final InProcessS3 s3;
     private final TestImage sampleImage;
-    private final HostAgent agent;
-    private final VirtFleetOperator operator;
+    private final Map<String, LocalNode> nodes = new LinkedHashMap<>();
+    private final KubernetesNodeLabels nodeLabels;
+    private final PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
+    private VirtFleetOperator operator;
 
     /**
-     * @param workDir    where the stack keeps S3 data, the image cache, agent state and the storage pool
-     * @param libvirtUri libvirt connection of the agent
+     * @param workDir    where the stack keeps S3 data, and per node the image cache, agent state and storage pool
+     * @param libvirtUri libvirt connection of the agents
      * @param domainType libvirt domain type: {@code qemu} on hosts whose KVM cannot run guests
-     * @param poolName   name of the libvirt dir pool the agent creates under workDir when missing
+     * @param poolName   name of the libvirt dir pool (suffixed with the node name when there are several nodes)
+     * @param nodeLabels node name → labels of its Kubernetes Node object, in order; one entry per agent
+     * @param settings   the operator's settings (tests shorten the health timings)
      */
-    public record Options(Path workDir, String libvirtUri, String domainType, String poolName) {
+    public record Options(Path workDir, String libvirtUri, String domainType, String poolName,
+                          Map<String, Map<String, String>> nodeLabels, OperatorSettings settings) {
+        public Options(Path workDir, String libvirtUri, String domainType, String poolName) {
+            this(workDir, libvirtUri, domainType, poolName, Map.of(NODE_NAME, Map.of()), OperatorSettings.defaults());
+        }
     }
 
     private LocalStack(Options options) throws IOException {
@@ -56,22 +71,30 @@ public final class LocalStack implements AutoCloseable {
         s3 = InProcessS3.start(work.resolve("s3"));
         sampleImage = TestImages.create(work.resolve("images"), "quickstart");
         s3.createBucket(IMAGE_BUCKET);
-        s3.putObject(IMAGE_BUCKET, SAMPLE_IMAGE_KEY, sampleImage.path());
-        s3.putObject(IMAGE_BUCKET, SAMPLE_IMAGE_KEY + ".sha256",
-                sampleImage.sha256Sidecar().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        putImage(SAMPLE_IMAGE_KEY, sampleImage);
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        agent = HostAgent.start(AgentConfig.builder(token)
-                .nodeName(NODE_NAME)
-                .libvirtUri(options.libvirtUri())
-                .defaultPool(options.poolName())
-                .poolPath(work.resolve("pool"))
-                .cacheDir(work.resolve("cache"))
-                .stateDir(work.resolve("state"))
-                .domainType(DomainTypeSetting.parse(options.domainType()))
-                .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
-                .build());
-        operator = new VirtFleetOperator(kubernetes.client(), new StaticAgentDirectory(
-                List.of(new AgentEndpoint(NODE_NAME, agent.baseUri(), token)))).start();
+        boolean several = options.nodeLabels().size() > 1;
+        for (var node : options.nodeLabels().entrySet()) {
+            String name = node.getKey();
+            Path dir = several ? work.resolve("nodes").resolve(name) : work;
+            kubernetes.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                    .withLabels(node.getValue()).endMetadata().build()).create();
+            nodes.put(name, new LocalNode(AgentConfig.builder(token)
+                    .nodeName(name)
+                    .bindAddress("127.0.0.1")
+                    .libvirtUri(options.libvirtUri())
+                    .defaultPool(several ? options.poolName() + "-" + name : options.poolName())
+                    .poolPath(dir.resolve("pool"))
+                    .cacheDir(dir.resolve("cache"))
+                    .stateDir(dir.resolve("state"))
+                    .domainType(DomainTypeSetting.parse(options.domainType()))
+                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.
+                    .shutdownTimeout(java.time.Duration.ofSeconds(5))
+                    .build()));
+        }
+        nodeLabels = new KubernetesNodeLabels(kubernetes.client());
+        startOperator();
     }
 
     public static LocalStack start(Options options) {
@@ -79,6 +102,30 @@ public final class LocalStack implements AutoCloseable {
             return new LocalStack(options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Puts an image and its {@code .sha256} sidecar into the stack's bucket. */
+    public void putImage(String key, TestImage image) {
+        s3.putObject(IMAGE_BUCKET, key, image.path());
+        s3.putObject(IMAGE_BUCKET, key + ".sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Starts the operator (again): a restart is a new process with nothing but the cluster's state. */
+    public synchronized void startOperator() {
+        if (operator == null) {
+            AgentClients clients = new AgentClients(metrics);
+            List<AgentEndpoint> endpoints = nodes.values().stream()
+                    .map(n -> new AgentEndpoint(n.nodeName(), n.baseUri(), n.config().token())).toList();
+            operator = new VirtFleetOperator(kubernetes.client(), new StaticAgentDirectory(endpoints, clients),
+                    nodeLabels, options.settings(), metrics).start();
+        }
+    }
+
+    public synchronized void stopOperator() {
+        if (operator != null) {
+            operator.close();
+            operator = null;
         }
     }
 
@@ -94,8 +141,22 @@ public final class LocalStack implements AutoCloseable {
         return sampleImage;
     }
 
-    public HostAgent agent() {
-        return agent;
+    /** The node of a one-node stack. */
+    public LocalNode agent() {
+        return nodes.values().iterator().next();
+    }
+
+    public LocalNode node(String name) {
+        return nodes.get(name);
+    }
+
+    public List<LocalNode> nodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    /** Agent calls, for counting the operator's work. */
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     public Options options() {
@@ -116,8 +177,9 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        operator.close();
-        agent.close();
+        stopOperator();
+        nodeLabels.close();
+        nodes.values().forEach(LocalNode::close);
         s3.close();
         kubernetes.close();
     }

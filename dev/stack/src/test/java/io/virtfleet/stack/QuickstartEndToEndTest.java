@@ -56,7 +56,7 @@ class QuickstartEndToEndTest {
     void stopStack() throws LibvirtException {
         if (stack != null) {
             stack.close();
-            removePool(stack.options().poolName());
+            LibvirtPools.remove(stack.options().poolName());
         }
     }
 
@@ -163,21 +163,4 @@ class QuickstartEndToEndTest {
         }
     }
 
-    private static void removePool(String poolName) throws LibvirtException {
-        Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
-        try {
-            var pool = libvirt.storagePoolLookupByName(poolName);
-            for (String volume : pool.listVolumes()) {
-                pool.storageVolLookupByName(volume).delete(0);
-            }
-            if (pool.isActive() == 1) {
-                pool.destroy();
-            }
-            pool.undefine();
-        } catch (LibvirtException e) {
-            // the pool was never created (the stack failed early): nothing to remove
-        } finally {
-            libvirt.close();
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package io.virtfleet.agent;
 
 import io.virtfleet.agent.api.AgentHttpServer;
+import io.virtfleet.agent.api.HostRoutes;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.S3ObjectStore;
 import io.virtfleet.agent.domain.DomainService;
@@ -53,7 +54,8 @@ public final class HostAgent implements AutoCloseable {
             DomainService domains = started(parts, new DomainService(libvirt, volumes, pools, config.stateDir(), domainType,
                     config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
-                    config.token(), volumes, domains));
+                    config.token(), volumes, domains,
+                    new HostRoutes(config.nodeName(), config.defaultPool(), libvirt, config.cacheDir())));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
                     domainType, config.defaultPool());
             return new HostAgent(config, server, parts);

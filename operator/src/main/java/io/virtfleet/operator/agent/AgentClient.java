@@ -6,6 +6,7 @@ import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.HostCapacity;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 
@@ -16,6 +17,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /** Calls one node's host agent. Every call is idempotent, so a caller may simply repeat it on the next reconcile. */
 public final class AgentClient {
@@ -25,10 +28,16 @@ public final class AgentClient {
 
     private final AgentEndpoint endpoint;
     private final HttpClient http;
+    private final MeterRegistry metrics;
 
-    AgentClient(AgentEndpoint endpoint, HttpClient http) {
+    AgentClient(AgentEndpoint endpoint, HttpClient http, MeterRegistry metrics) {
         this.endpoint = endpoint;
         this.http = http;
+        this.metrics = metrics;
+    }
+
+    public AgentEndpoint endpoint() {
+        return endpoint;
     }
 
     public String nodeName() {
@@ -59,8 +68,55 @@ public final class AgentClient {
         call("DELETE", AgentPaths.domain(name), null, Void.class);
     }
 
-    /** Empty on 404 of a GET; the parsed body on 2xx; an exception otherwise. */
+    /** What the host offers: CPUs, memory, pools, cached images. */
+    public HostCapacity host() throws AgentCallException {
+        return call("GET", AgentPaths.HOST, null, HostCapacity.class).orElseThrow();
+    }
+
+    /** True when {@code /healthz} answers 200 within the timeout. */
+    public boolean healthy(Duration timeout) {
+        Timer.Sample sample = Timer.start(metrics);
+        boolean ok;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(resolve(AgentPaths.HEALTH)).timeout(timeout).GET().build();
+            ok = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            ok = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ok = false;
+        }
+        sample.stop(timer("GET", AgentPaths.HEALTH, ok ? "ok" : "unreachable"));
+        return ok;
+    }
+
+    /** Times every call by node, method, route and outcome (agent call latencies, and counts for the idle rate). */
     private <T> Optional<T> call(String method, String path, Object body, Class<T> answerType)
+            throws AgentCallException {
+        Timer.Sample sample = Timer.start(metrics);
+        String outcome = "error";
+        try {
+            Optional<T> answer = send(method, path, body, answerType);
+            outcome = "ok";
+            return answer;
+        } catch (AgentCallException e) {
+            outcome = e.unreachable() ? "unreachable" : "error";
+            throw e;
+        } finally {
+            sample.stop(timer(method, path, outcome));
+        }
+    }
+
+    private Timer timer(String method, String path, String outcome) {
+        String route = path.startsWith(AgentPaths.VOLUMES) ? AgentPaths.VOLUMES
+                : path.startsWith(AgentPaths.DOMAINS) ? AgentPaths.DOMAINS : path;
+        return Timer.builder("virtfleet.agent.calls").description("calls to host agents")
+                .tags("node", endpoint.nodeName(), "method", method, "route", route, "outcome", outcome)
+                .register(metrics);
+    }
+
+    /** Empty on 404 of a GET; the parsed body on 2xx; an exception otherwise. */
+    private <T> Optional<T> send(String method, String path, Object body, Class<T> answerType)
             throws AgentCallException {
         HttpResponse<byte[]> response;
         try {

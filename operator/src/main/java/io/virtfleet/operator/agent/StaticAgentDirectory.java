@@ -1,7 +1,5 @@
 package io.virtfleet.operator.agent;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +9,8 @@ import java.util.Optional;
 public final class StaticAgentDirectory implements AgentDirectory {
     private final Map<String, AgentClient> clients = new LinkedHashMap<>();
 
-    public StaticAgentDirectory(List<AgentEndpoint> endpoints) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        endpoints.forEach(endpoint -> clients.put(endpoint.nodeName(), new AgentClient(endpoint, http)));
+    public StaticAgentDirectory(List<AgentEndpoint> endpoints, AgentClients factory) {
+        endpoints.forEach(endpoint -> clients.put(endpoint.nodeName(), factory.client(endpoint)));
     }
 
     @Override

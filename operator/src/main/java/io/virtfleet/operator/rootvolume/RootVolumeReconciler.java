@@ -4,59 +4,68 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.virtfleet.agent.contract.AgentError;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.ImageCredentials;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
+import io.virtfleet.crds.v1alpha1.DeletionPolicy;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.AgentNames;
+import io.virtfleet.operator.Collaborators;
+import io.virtfleet.operator.Quantities;
 import io.virtfleet.operator.agent.AgentCallException;
 import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
-import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.RetryGate;
+import io.virtfleet.operator.health.NodeEventSource;
+import io.virtfleet.operator.scheduling.ClusterCommitments;
+import io.virtfleet.operator.scheduling.Demand;
 import io.virtfleet.operator.scheduling.NodeScheduler;
+import io.virtfleet.operator.spec.Problem;
+import io.virtfleet.operator.spec.SecretValues.MissingSecret;
 import io.virtfleet.operator.status.ConditionType;
-import io.virtfleet.operator.status.Conditions;
-import io.virtfleet.operator.status.EventRecorder;
+import io.virtfleet.operator.status.NodeReachability;
 import io.virtfleet.operator.status.Reason;
 import io.virtfleet.operator.status.StatusChange;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Makes a RootVolume exist, populated, on its node. Reads as its steps: check the spec, bind to a node, state the
- * desired volume to the node's agent, mirror what the agent reports.
+ * Makes a RootVolume exist, populated, on its node. Reads as its steps: check the spec, bind to a node, read the
+ * image credentials, state the desired volume to the node's agent, mirror what the agent reports.
  */
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
-    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
+    static final Duration POLL_WHILE_WORKING = Duration.ofMillis(200);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
-    static final Duration RECHECK_WHEN_READY = Duration.ofMinutes(5);
 
-    private final AgentDirectory agents;
-    private final NodeScheduler scheduler;
-    private final Conditions conditions;
-    private final EventRecorder events;
+    private final Collaborators with;
     private final RetryGate retries;
     private final AgentCleanup cleanup;
+    private final VolumeStatusMirror mirror;
 
-    public RootVolumeReconciler(AgentDirectory agents, Conditions conditions, EventRecorder events, Clock clock) {
-        this.agents = agents;
-        this.scheduler = new NodeScheduler(agents);
-        this.conditions = conditions;
-        this.events = events;
-        this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
+    public RootVolumeReconciler(Collaborators with) {
+        this.with = with;
+        this.retries = new RetryGate(with.clock(), RETRY_AFTER_FAILURE);
         // A volume is refused while its domain is still being removed; look again soon.
-        this.cleanup = new AgentCleanup(agents, events, Duration.ofSeconds(2));
+        this.cleanup = new AgentCleanup(with.agents(), with.events(), Duration.ofSeconds(2));
+        this.mirror = new VolumeStatusMirror(with.conditions(), with.settings().recheckWhenSettled());
+    }
+
+    @Override
+    public List<EventSource<?, RootVolume>> prepareEventSources(EventSourceContext<RootVolume> context) {
+        return List.of(new NodeEventSource<>(with.health(), context.getPrimaryCache(),
+                volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()));
     }
 
     @Override
@@ -67,8 +76,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         RootVolumeStatus status = volume.getStatus();
         StatusChange change = StatusChange.from(status, status.getPhase());
         Duration next = reconcileSteps(volume, status);
-        boolean failed = status.getPhase() == RootVolumePhase.Failed;
-        change.announce(events, volume, status, status.getPhase(), failed);
+        change.announce(with.events(), volume, status, status.getPhase(), status.getPhase() == RootVolumePhase.Failed);
         UpdateControl<RootVolume> control = change.changed(status)
                 ? UpdateControl.patchStatus(volume)
                 : UpdateControl.noUpdate();
@@ -78,139 +86,111 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     private Duration reconcileSteps(RootVolume volume, RootVolumeStatus status) {
         long generation = volume.getMetadata().getGeneration();
         boolean specChanged = !Objects.equals(status.getObservedGeneration(), generation);
-        Optional<RootVolumeSpecCheck.Problem> problem = RootVolumeSpecCheck.check(volume.getSpec());
+        RootVolumeSpec spec = volume.getSpec();
+        Optional<Problem> problem = RootVolumeSpecCheck.check(volume.getMetadata().getName(), spec);
         if (problem.isPresent()) {
-            return fail(status, generation, problem.get().reason(), problem.get().message(), RECHECK_WHEN_READY);
+            return mirror.fail(status, generation, problem.get().reason(), problem.get().message(),
+                    with.settings().recheckWhenSettled());
         }
-        NodeScheduler.Placement placement = scheduler.place(status.getNodeName(), volume.getSpec().getNodeName());
+        if (NodeReachability.mark(with.conditions(), with.health(), status, generation, status.getNodeName())) {
+            return with.settings().probeInterval();
+        }
+        NodeScheduler.Placement placement = with.scheduler().place(key(volume), status.getNodeName(),
+                spec.getNodeName(), spec.getNodeSelector(), demand(spec));
         if (placement.nodeName().isEmpty()) {
-            conditions.set(status, generation, ConditionType.Scheduled, false, placement.reason(), placement.message());
-            return notReady(status, generation, RootVolumePhase.Pending, placement.reason(), placement.message(),
-                    RETRY_AFTER_FAILURE);
+            with.conditions().set(status, generation, ConditionType.Scheduled, false, placement.reason(),
+                    placement.message());
+            return mirror.notReady(status, generation, RootVolumePhase.Pending, placement.reason(),
+                    placement.message(), RETRY_AFTER_FAILURE);
         }
         String node = placement.nodeName().get();
-        status.setNodeName(node);
-        conditions.set(status, generation, ConditionType.Scheduled, true, placement.reason(), placement.message());
-        AgentClient agent = agents.forNode(node).orElse(null);
-        if (agent == null) {
-            return notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE,
+        if (status.getNodeName() == null) {
+            with.conditions().set(status, generation, ConditionType.Scheduled, true, placement.reason(),
+                    placement.message());
+            status.setNodeName(node);
+            status.setPhase(RootVolumePhase.Scheduled);
+        }
+        Optional<AgentClient> agent = with.agents().forNode(node);
+        if (agent.isEmpty()) {
+            return mirror.notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE,
                     "no host agent is known for node " + node, RETRY_AFTER_FAILURE);
         }
         try {
-            return mirror(status, generation, converge(agent, volume, specChanged));
+            VolumeRequest desired = desiredVolume(spec, credentials(volume));
+            return mirror.mirror(status, generation, converge(agent.get(), volume, desired, specChanged));
+        } catch (MissingSecret e) {
+            return mirror.notReady(status, generation, RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND,
+                    e.getMessage(), RETRY_AFTER_FAILURE);
         } catch (AgentCallException e) {
             return agentFailed(status, generation, e);
         }
     }
 
+    private Optional<ImageCredentials> credentials(RootVolume volume) throws MissingSecret {
+        return with.secrets().credentials(volume.getMetadata().getNamespace(),
+                volume.getSpec().getImage().getCredentialsSecret(), "spec.image.credentialsSecret");
+    }
+
     /**
      * Reads the agent's volume first and states the desired one only when needed: when the agent lacks it or has
-     * nothing running for it, when the spec changed, or when a failure is due for a retry.
+     * nothing running for it, when it differs from the spec (a new reprovisionToken), or when a failure is due for a
+     * retry.
      */
-    private VolumeStatus converge(AgentClient agent, RootVolume volume, boolean specChanged)
+    private VolumeStatus converge(AgentClient agent, RootVolume volume, VolumeRequest desired, boolean specChanged)
             throws AgentCallException {
         String name = AgentNames.of(volume);
         Optional<VolumeStatus> observed = agent.getVolume(name);
         boolean put = observed.isEmpty() || specChanged || switch (observed.get().phase()) {
             case Pending -> true;
-            case Downloading, Populating, Ready -> false;
+            case Downloading, Populating -> false;
+            case Ready -> !Objects.equals(observed.get().populatedToken(), desired.reprovisionToken());
             case Failed -> retries.tryAttempt(name);
         };
         if (!put) {
             return observed.get();
         }
         retries.attempted(name);
-        return agent.putVolume(name, desiredVolume(volume.getSpec()));
+        return agent.putVolume(name, desired);
     }
 
-    static VolumeRequest desiredVolume(RootVolumeSpec spec) {
+    static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials) {
         return new VolumeRequest(spec.getImage().getUrl(), spec.getImage().getSha256(),
-                RootVolumeSpecCheck.sizeBytes(spec).longValueExact(), spec.getStorage(), spec.getReprovisionToken());
+                Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getReprovisionToken(),
+                credentials.orElse(null));
     }
 
-    /** Copies the agent's view into status; decides when to look again. */
-    private Duration mirror(RootVolumeStatus status, long generation, VolumeStatus observed) {
-        status.setDevicePath(observed.devicePath());
-        status.setImageSha256(observed.imageSha256());
-        status.setBytesDone(observed.bytesDone());
-        status.setBytesTotal(observed.bytesTotal());
-        status.setPopulatedToken(observed.populatedToken());
-        switch (observed.phase()) {
-            case Pending, Downloading -> {
-                conditions.set(status, generation, ConditionType.ImageCached, false, Reason.DOWNLOADING,
-                        "fetching and verifying the image");
-                conditions.set(status, generation, ConditionType.Populated, false, Reason.IN_PROGRESS,
-                        "waiting for the image");
-                return notReady(status, generation, RootVolumePhase.Downloading, Reason.DOWNLOADING,
-                        progress("downloading the image", observed), POLL_WHILE_WORKING);
-            }
-            case Populating -> {
-                conditions.set(status, generation, ConditionType.ImageCached, true, Reason.IMAGE_CACHED,
-                        "image " + observed.imageSha256() + " is cached on the node");
-                conditions.set(status, generation, ConditionType.Populated, false, Reason.POPULATING,
-                        progress("copying the image into the volume", observed));
-                return notReady(status, generation, RootVolumePhase.Populating, Reason.POPULATING,
-                        progress("copying the image into the volume", observed), POLL_WHILE_WORKING);
-            }
-            case Ready -> {
-                conditions.set(status, generation, ConditionType.ImageCached, true, Reason.IMAGE_CACHED,
-                        "image " + observed.imageSha256() + " is cached on the node");
-                conditions.set(status, generation, ConditionType.Populated, true, Reason.POPULATED,
-                        "the volume holds image " + observed.imageSha256());
-                status.setPhase(RootVolumePhase.Ready);
-                conditions.set(status, generation, ConditionType.Ready, true, Reason.VOLUME_READY,
-                        "volume " + observed.devicePath() + " is populated");
-                return RECHECK_WHEN_READY;
-            }
-            default -> {
-                AgentError error = observed.error() != null ? observed.error()
-                        : new AgentError(AgentErrorReasons.POPULATE_FAILED, "the agent reports the volume failed");
-                if (isImageProblem(error.reason())) {
-                    conditions.set(status, generation, ConditionType.ImageCached, false, error.reason(),
-                            error.message());
-                }
-                return fail(status, generation, error.reason(), error.message(), RETRY_AFTER_FAILURE);
-            }
-        }
+    static Demand demand(RootVolumeSpec spec) {
+        return Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getImage().getSha256(),
+                spec.getImage().getUrl());
     }
 
     private Duration agentFailed(RootVolumeStatus status, long generation, AgentCallException e) {
         if (e.unreachable()) {
-            return notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE, e.getMessage(),
-                    RETRY_AFTER_FAILURE);
+            return mirror.notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE, e.getMessage(),
+                    with.settings().probeInterval());
         }
-        return fail(status, generation, e.error().reason(), e.error().message(), RETRY_AFTER_FAILURE);
-    }
-
-    private Duration fail(RootVolumeStatus status, long generation, String reason, String message, Duration next) {
-        return notReady(status, generation, RootVolumePhase.Failed, reason, message, next);
-    }
-
-    private Duration notReady(RootVolumeStatus status, long generation, RootVolumePhase phase, String reason,
-                              String message, Duration next) {
-        status.setPhase(phase == null ? RootVolumePhase.Pending : phase);
-        conditions.set(status, generation, ConditionType.Ready, false, reason, message);
-        return next;
-    }
-
-    private static boolean isImageProblem(String reason) {
-        return AgentErrorReasons.CHECKSUM_MISMATCH.equals(reason)
-                || AgentErrorReasons.CHECKSUM_UNAVAILABLE.equals(reason)
-                || AgentErrorReasons.IMAGE_NOT_FOUND.equals(reason)
-                || AgentErrorReasons.DOWNLOAD_FAILED.equals(reason)
-                || AgentErrorReasons.UNSUPPORTED_IMAGE_URL.equals(reason);
-    }
-
-    private static String progress(String what, VolumeStatus observed) {
-        if (observed.bytesTotal() <= 0) {
-            return what;
+        if (AgentErrorReasons.VOLUME_IN_USE.equals(e.error().reason())) {
+            // Reprovisioning waits for the VM to stop its domain; the VM reconciler is doing that now.
+            return mirror.notReady(status, generation, status.getPhase(), Reason.WAITING_FOR_DOMAIN_STOP,
+                    e.error().message(), Duration.ofSeconds(2));
         }
-        return String.format("%s: %d of %d MiB", what, observed.bytesDone() >> 20, observed.bytesTotal() >> 20);
+        return mirror.fail(status, generation, e.error().reason(), e.error().message(), RETRY_AFTER_FAILURE);
+    }
+
+    static String key(RootVolume volume) {
+        return ClusterCommitments.key("RootVolume", volume.getMetadata().getNamespace(),
+                volume.getMetadata().getName());
     }
 
     @Override
     public DeleteControl cleanup(RootVolume volume, Context<RootVolume> context) {
         retries.forget(AgentNames.of(volume));
+        with.scheduler().release(key(volume));
+        if (volume.getSpec() != null && volume.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
+            with.events().normal(volume, Reason.RETAINED, "deletionPolicy Retain: volume " + AgentNames.of(volume)
+                    + " stays on node " + (volume.getStatus() == null ? "(none)" : volume.getStatus().getNodeName()));
+            return DeleteControl.defaultDelete();
+        }
         return cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
                 "the volume", AgentClient::deleteVolume);
     }

@@ -1,48 +1,172 @@
 package io.virtfleet.operator.scheduling;
 
+import io.virtfleet.agent.contract.HostCapacity;
 import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.status.Reason;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Picks the node for an object that is not bound yet. A binding, once recorded in status, is kept: volumes are
- * local to their node, so moving silently would lose data.
+ * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
+ * selector, keeping those with room for the demand (pool bytes, memory, vCPUs against what bound objects already
+ * hold), preferring a node whose cache already holds the image, then the one with the most free pool space. A
+ * binding, once recorded in status, is kept: volumes are local to their node, so moving silently would lose data.
+ * Placement is serialized and every placement is reserved until the object's status shows it, so two objects
+ * placed at once never both take the last room on a node.
  */
 public final class NodeScheduler {
     private final AgentDirectory agents;
+    private final NodeLabels labels;
+    private final CapacitySource capacities;
+    private final Commitments commitments;
+    private final AgentHealth health;
+    private final double cpuOvercommit;
+    private final Map<String, Reservation> reservations = new HashMap<>();
 
-    public NodeScheduler(AgentDirectory agents) {
+    private record Reservation(String node, Demand demand) {
+    }
+
+    public NodeScheduler(AgentDirectory agents, NodeLabels labels, CapacitySource capacities, Commitments commitments,
+                         AgentHealth health, double cpuOvercommit) {
         this.agents = agents;
+        this.labels = labels;
+        this.capacities = capacities;
+        this.commitments = commitments;
+        this.health = health;
+        this.cpuOvercommit = cpuOvercommit;
     }
 
     /**
+     * @param key        the object, e.g. {@code RootVolume/ns/name}; its reservation lasts until {@link #release}
      * @param boundNode  the node already recorded in status, or null
      * @param pinnedNode the node the spec asks for, or null
+     * @param selector   labels the node must carry; null or empty for any
      */
-    public Placement place(String boundNode, String pinnedNode) {
+    public synchronized Placement place(String key, String boundNode, String pinnedNode, Map<String, String> selector,
+                                        Demand demand) {
         if (boundNode != null) {
+            reservations.remove(key);
             if (pinnedNode != null && !pinnedNode.equals(boundNode)) {
                 return Placement.refused(Reason.NODE_MISMATCH, "spec.nodeName is " + pinnedNode
                         + " but the object is bound to node " + boundNode + "; a bound object never moves");
             }
-            return Placement.bound(boundNode, Reason.NODE_PINNED, "bound to node " + boundNode);
+            return Placement.bound(boundNode, Reason.BOUND, "bound to node " + boundNode);
         }
-        if (pinnedNode != null) {
-            return agents.forNode(pinnedNode).isPresent()
-                    ? Placement.bound(pinnedNode, Reason.NODE_PINNED, "spec.nodeName pins node " + pinnedNode)
-                    : Placement.refused(Reason.NO_NODE_AVAILABLE, "spec.nodeName is " + pinnedNode
+        Reservation reserved = reservations.get(key);
+        if (reserved != null) {
+            return Placement.bound(reserved.node(), Reason.BOUND, "placed on node " + reserved.node());
+        }
+        if (pinnedNode != null && agents.forNode(pinnedNode).isEmpty()) {
+            return Placement.refused(Reason.NO_NODE_AVAILABLE, "spec.nodeName is " + pinnedNode
                     + " but no host agent is known for that node");
         }
-        List<String> nodes = agents.nodeNames();
-        if (nodes.size() == 1) {
-            return Placement.bound(nodes.get(0), Reason.ONLY_NODE, "the only node with an agent is " + nodes.get(0));
+        List<String> candidates = pinnedNode != null ? List.of(pinnedNode) : agents.nodeNames().stream()
+                .filter(node -> matches(node, selector)).toList();
+        if (candidates.isEmpty()) {
+            return Placement.refused(Reason.NO_NODE_AVAILABLE, agents.nodeNames().isEmpty()
+                    ? "no host agent is registered"
+                    : "no node with a host agent carries the labels of spec.nodeSelector " + selector);
         }
-        return Placement.refused(Reason.NO_NODE_AVAILABLE, nodes.isEmpty()
-                ? "no host agent is registered"
-                : "set spec.nodeName: choosing among several nodes (" + String.join(", ", nodes)
-                + ") is not implemented yet");
+        Map<String, Committed> committed = committedByNode();
+        List<Fit> fits = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (String node : candidates) {
+            evaluate(node, demand, committed.getOrDefault(node, Committed.nothing()))
+                    .ifPresentOrElse(fits::add, () -> refusals.add(node + ": " + whyNot(node, demand,
+                            committed.getOrDefault(node, Committed.nothing()))));
+        }
+        Optional<Fit> best = fits.stream().min(Comparator.comparing((Fit f) -> !f.cached())
+                .thenComparing(Fit::freeStorageBytes, Comparator.reverseOrder()).thenComparing(Fit::node));
+        if (best.isEmpty()) {
+            return Placement.refused(Reason.INSUFFICIENT_CAPACITY, "no node has room: " + String.join("; ", refusals));
+        }
+        Fit fit = best.get();
+        reservations.put(key, new Reservation(fit.node(), demand));
+        if (pinnedNode != null) {
+            return Placement.bound(fit.node(), Reason.NODE_PINNED, "spec.nodeName pins node " + fit.node());
+        }
+        return fit.cached()
+                ? Placement.bound(fit.node(), Reason.CACHE_AFFINITY, "node " + fit.node() + " already holds the image")
+                : Placement.bound(fit.node(), Reason.MOST_FREE_CAPACITY, "node " + fit.node()
+                + " has the most free pool space among " + fits.size() + " node(s) with room");
+    }
+
+    /** Forgets the object's reservation (it was deleted, or its status now records the binding). */
+    public synchronized void release(String key) {
+        reservations.remove(key);
+    }
+
+    private boolean matches(String node, Map<String, String> selector) {
+        if (selector == null || selector.isEmpty()) {
+            return true;
+        }
+        Map<String, String> nodeLabels = labels.of(node);
+        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
+    }
+
+    private Map<String, Committed> committedByNode() {
+        Map<String, Committed> committed = new HashMap<>(commitments.byNode(reservations.keySet()));
+        reservations.values().forEach(r -> committed.merge(r.node(), Committed.nothing().plus(r.demand()),
+                (a, b) -> a.plus(r.demand())));
+        return committed;
+    }
+
+    private record Fit(String node, boolean cached, long freeStorageBytes) {
+    }
+
+    private Optional<Fit> evaluate(String node, Demand demand, Committed committed) {
+        if (health.isUnreachable(node)) {
+            return Optional.empty();
+        }
+        Optional<HostCapacity> capacity = capacities.of(node);
+        if (capacity.isEmpty()) {
+            return Optional.empty();
+        }
+        HostCapacity host = capacity.get();
+        Optional<HostCapacity.Pool> pool = pool(host, demand.pool());
+        if (pool.isEmpty()) {
+            return Optional.empty();
+        }
+        long freeStorage = pool.get().capacityBytes() - committed.storageBytes();
+        boolean fits = freeStorage >= demand.storageBytes()
+                && host.memoryBytes() - committed.memoryBytes() >= demand.memoryBytes()
+                && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus();
+        if (!fits) {
+            return Optional.empty();
+        }
+        boolean cached = demand.imageSha256() != null && (host.cachedImageDigests().contains(demand.imageSha256())
+                || committed.imageDigests().contains(demand.imageSha256()))
+                || demand.imageUrl() != null && committed.imageUrls().contains(demand.imageUrl());
+        return Optional.of(new Fit(node, cached, freeStorage));
+    }
+
+    private String whyNot(String node, Demand demand, Committed committed) {
+        if (health.isUnreachable(node)) {
+            return "agent unreachable";
+        }
+        Optional<HostCapacity> capacity = capacities.of(node);
+        if (capacity.isEmpty()) {
+            return "agent did not report its capacity";
+        }
+        HostCapacity host = capacity.get();
+        if (pool(host, demand.pool()).isEmpty()) {
+            return "no active pool " + (demand.pool() != null ? demand.pool() : host.defaultPool());
+        }
+        return String.format("needs %d MiB pool, %d MiB memory, %d vCPUs; free %d MiB pool, %d MiB memory, %.0f vCPUs",
+                demand.storageBytes() >> 20, demand.memoryBytes() >> 20, demand.vcpus(),
+                (pool(host, demand.pool()).get().capacityBytes() - committed.storageBytes()) >> 20,
+                (host.memoryBytes() - committed.memoryBytes()) >> 20, host.cpus() * cpuOvercommit - committed.vcpus());
+    }
+
+    private static Optional<HostCapacity.Pool> pool(HostCapacity host, String requested) {
+        String name = requested != null ? requested : host.defaultPool();
+        return host.pools().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
     /** Where an object goes, or why it cannot go anywhere. */

@@ -14,6 +14,10 @@ public enum ConditionType {
     DomainDefined,
     /** The libvirt domain is running. */
     Running,
+    /** The domain's definition changed (vcpus, memory, disks, NICs...) while it ran; a restart applies it. */
+    RestartRequired,
+    /** The node's agent has not answered its health probe for longer than the threshold. */
+    NodeUnreachable,
     /** The object is what its spec asks for; the condition GitOps tools read. */
     Ready
 }

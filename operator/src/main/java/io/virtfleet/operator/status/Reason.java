@@ -3,10 +3,20 @@ package io.virtfleet.operator.status;
 /** Reasons the operator itself gives in conditions and Events (agent failures carry the agent's reason). */
 public final class Reason {
     public static final String INVALID_SPEC = "InvalidSpec";
-    public static final String UNSUPPORTED_FIELD = "UnsupportedField";
     public static final String NO_NODE_AVAILABLE = "NoNodeAvailable";
     public static final String NODE_PINNED = "NodePinned";
-    public static final String ONLY_NODE = "OnlyNode";
+    public static final String BOUND = "Bound";
+    public static final String CACHE_AFFINITY = "CacheAffinity";
+    public static final String MOST_FREE_CAPACITY = "MostFreeCapacity";
+    public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
+    public static final String NODE_REACHABLE = "NodeReachable";
+    public static final String SECRET_NOT_FOUND = "SecretNotFound";
+    public static final String REPROVISIONING = "Reprovisioning";
+    public static final String WAITING_FOR_DOMAIN_STOP = "WaitingForDomainStop";
+    public static final String HARDWARE_CHANGED = "HardwareChanged";
+    public static final String DEFINITION_APPLIED = "DefinitionApplied";
+    public static final String MANUAL = "Manual";
+    public static final String RETAINED = "Retained";
     public static final String NODE_UNREACHABLE = "NodeUnreachable";
     public static final String NODE_MISMATCH = "NodeMismatch";
     public static final String ROOT_VOLUME_NOT_FOUND = "RootVolumeNotFound";

@@ -1,68 +1,90 @@
 package io.virtfleet.operator.virtualmachine;
 
-import io.virtfleet.crds.v1alpha1.Firmware;
-import io.virtfleet.crds.v1alpha1.RunStrategy;
+import io.virtfleet.crds.v1alpha1.CloudInit;
+import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.NetworkInterface;
+import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
-import io.virtfleet.operator.rootvolume.RootVolumeSpecCheck.Problem;
+import io.virtfleet.operator.rootvolume.RootVolumeSpecCheck;
+import io.virtfleet.operator.spec.FieldCheck;
+import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.status.Reason;
 
-import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Checks a VirtualMachine spec in code, after the API server's schema, and refuses fields this version does not
- * implement yet instead of silently ignoring them.
+ * Re-checks a VirtualMachine spec in code with the CRD schema's rules (patterns, positive sizes, unique devices and
+ * IPs, SSH key types); problems name the field. Secret values (the password hash) are checked when read.
  */
 public final class VirtualMachineSpecCheck {
     private VirtualMachineSpecCheck() {
     }
 
-    public static Optional<Problem> check(VirtualMachineSpec spec) {
-        if (spec == null || spec.getVcpus() == null || spec.getVcpus() < 1) {
-            return invalid("spec.vcpus must be at least 1");
+    public static Optional<Problem> check(String name, VirtualMachineSpec spec) {
+        FieldCheck check = new FieldCheck().pattern(name, Patterns.NAME, "metadata.name");
+        if (spec == null) {
+            return check.require(false, "spec is required").result(Reason.INVALID_SPEC);
         }
-        if (spec.getMemory() == null || memoryBytes(spec).signum() <= 0) {
-            return invalid("spec.memory must be a positive quantity, e.g. 1Gi");
+        check.require(spec.getVcpus() != null && spec.getVcpus() >= 1, "spec.vcpus must be at least 1")
+                .positive(spec.getMemory(), "spec.memory", "1Gi")
+                .require(spec.getNodeName() == null || spec.getNodeSelector() == null
+                        || spec.getNodeSelector().isEmpty(), "spec: set either nodeName or nodeSelector, not both");
+        var root = spec.getRootVolume();
+        if (root == null || (root.getName() == null) == (root.getTemplate() == null)) {
+            check.require(false, "spec.rootVolume must set exactly one of name or template");
+        } else if (root.getTemplate() != null) {
+            RootVolumeSpecCheck.into(check, root.getTemplate(), "spec.rootVolume.template");
+        } else {
+            check.pattern(root.getName(), Patterns.NAME, "spec.rootVolume.name")
+                    .require(spec.getReprovisionToken() == null, "spec.reprovisionToken needs rootVolume.template; "
+                            + "reprovision a named RootVolume through its own spec.reprovisionToken");
         }
-        if (spec.getRootVolume() == null
-                || (spec.getRootVolume().getName() == null) == (spec.getRootVolume().getTemplate() == null)) {
-            return invalid("spec.rootVolume must set exactly one of name or template");
-        }
-        List<String> unsupported = new ArrayList<>();
-        addIf(unsupported, spec.getRootVolume().getTemplate() != null, "spec.rootVolume.template");
-        addIf(unsupported, spec.getDataDisks() != null && !spec.getDataDisks().isEmpty(), "spec.dataDisks");
-        addIf(unsupported, spec.getNetworkInterfaces() != null && !spec.getNetworkInterfaces().isEmpty(),
-                "spec.networkInterfaces");
-        addIf(unsupported, spec.getCloudInit() != null, "spec.cloudInit");
-        addIf(unsupported, spec.getFirmware() == Firmware.UEFI, "spec.firmware: uefi");
-        addIf(unsupported, spec.getCpuMode() != null, "spec.cpuMode");
-        addIf(unsupported, spec.getRunStrategy() == RunStrategy.Manual, "spec.runStrategy: Manual");
-        addIf(unsupported, spec.getNodeSelector() != null && !spec.getNodeSelector().isEmpty(), "spec.nodeSelector");
-        addIf(unsupported, spec.getReprovisionToken() != null, "spec.reprovisionToken");
-        if (!unsupported.isEmpty()) {
-            return Optional.of(new Problem(Reason.UNSUPPORTED_FIELD, String.join(", ", unsupported)
-                    + " not implemented yet by this operator version; remove to proceed"));
-        }
-        return Optional.empty();
+        checkDisks(check, spec.getDataDisks() == null ? List.of() : spec.getDataDisks());
+        checkNics(check, spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces());
+        checkCloudInit(check, spec.getCloudInit());
+        return check.result(Reason.INVALID_SPEC);
     }
 
-    public static BigDecimal memoryBytes(VirtualMachineSpec spec) {
-        try {
-            return spec.getMemory().getNumericalAmount();
-        } catch (IllegalArgumentException e) {
-            return BigDecimal.ZERO;
+    private static void checkDisks(FieldCheck check, List<DataDisk> disks) {
+        for (int i = 0; i < disks.size(); i++) {
+            check.pattern(disks.get(i).getDevice(), "^vd[b-z]$", "spec.dataDisks[" + i + "].device")
+                    .positive(disks.get(i).getSize(), "spec.dataDisks[" + i + "].size", "10Gi");
         }
+        check.unique(disks.stream().map(DataDisk::getDevice).toList(), "spec.dataDisks[].device");
     }
 
-    private static void addIf(List<String> list, boolean condition, String field) {
-        if (condition && !list.contains(field)) {
-            list.add(field);
+    private static void checkNics(FieldCheck check, List<NetworkInterface> nics) {
+        for (int i = 0; i < nics.size(); i++) {
+            NetworkInterface nic = nics.get(i);
+            String field = "spec.networkInterfaces[" + i + "]";
+            check.require(nic.getBridge() != null, field + ".bridge is required")
+                    .pattern(nic.getBridge(), Patterns.BRIDGE, field + ".bridge")
+                    .require(nic.getIp() != null, field + ".ip is required")
+                    .pattern(nic.getIp(), Patterns.IPV4_CIDR, field + ".ip")
+                    .pattern(nic.getGateway(), Patterns.IPV4, field + ".gateway")
+                    .pattern(nic.getMac(), Patterns.MAC, field + ".mac");
+            for (String dns : nic.getDns() == null ? List.<String>of() : nic.getDns()) {
+                check.pattern(dns, Patterns.IPV4, field + ".dns");
+            }
         }
+        check.unique(nics.stream().filter(n -> n.getIp() != null).map(n -> n.getIp().split("/")[0]).toList(),
+                        "spec.networkInterfaces[].ip")
+                .unique(nics.stream().map(Macs::of).toList(), "spec.networkInterfaces[].mac")
+                .require(nics.stream().filter(n -> Boolean.TRUE.equals(n.getDefaultRoute())).count() <= 1,
+                        "spec.networkInterfaces: at most one may set defaultRoute");
     }
 
-    private static Optional<Problem> invalid(String message) {
-        return Optional.of(new Problem(Reason.INVALID_SPEC, message));
+    private static void checkCloudInit(FieldCheck check, CloudInit cloudInit) {
+        if (cloudInit == null) {
+            return;
+        }
+        check.pattern(cloudInit.getFqdn(), Patterns.FQDN, "spec.cloudInit.fqdn");
+        List<String> keys = cloudInit.getSshAuthorizedKeys() == null ? List.of() : cloudInit.getSshAuthorizedKeys();
+        for (int i = 0; i < keys.size(); i++) {
+            check.require(keys.get(i) != null && keys.get(i).matches(Patterns.SSH_PUBLIC_KEY),
+                    "spec.cloudInit.sshAuthorizedKeys[" + i + "] is not an OpenSSH public key "
+                            + "(ssh-ed25519, ssh-rsa, ecdsa-sha2-..., sk-...)");
+        }
     }
 }

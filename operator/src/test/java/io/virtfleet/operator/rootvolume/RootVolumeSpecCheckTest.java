@@ -6,6 +6,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,36 +20,31 @@ class RootVolumeSpecCheckTest {
 
     @Test
     void aPlainSpecPassesAndMapsToTheAgentRequest() {
-        assertThat(RootVolumeSpecCheck.check(spec("10Gi"))).isEmpty();
-        var request = RootVolumeReconciler.desiredVolume(spec("10Gi"));
+        RootVolumeSpec spec = spec("10Gi");
+        spec.setReprovisionToken("2");
+        spec.setNodeSelector(Map.of("virtfleet.io/hypervisor", "true"));
+        assertThat(RootVolumeSpecCheck.check("web01-root", spec)).isEmpty();
+        var request = RootVolumeReconciler.desiredVolume(spec, Optional.empty());
         assertThat(request.sizeBytes()).isEqualTo(10L << 30);
         assertThat(request.imageUrl()).isEqualTo("s3://images/debian.qcow2");
+        assertThat(request.reprovisionToken()).isEqualTo("2");
     }
 
     @Test
     void zeroSizeIsInvalidAndNamesTheField() {
-        assertThat(RootVolumeSpecCheck.check(spec("0"))).get().satisfies(p -> {
+        assertThat(RootVolumeSpecCheck.check("v1", spec("0"))).get().satisfies(p -> {
             assertThat(p.reason()).isEqualTo("InvalidSpec");
             assertThat(p.message()).contains("spec.size");
         });
     }
 
     @Test
-    void aMalformedChecksumIsInvalid() {
+    void aMalformedChecksumOrNameIsInvalid() {
         RootVolumeSpec spec = spec("1Gi");
         spec.getImage().setSha256("ABC");
-        assertThat(RootVolumeSpecCheck.check(spec)).get()
+        assertThat(RootVolumeSpecCheck.check("v1", spec)).get()
                 .satisfies(p -> assertThat(p.message()).contains("spec.image.sha256"));
-    }
-
-    @Test
-    void fieldsNotImplementedYetAreRefusedNotIgnored() {
-        RootVolumeSpec spec = spec("1Gi");
-        spec.setNodeSelector(Map.of("virtfleet.io/hypervisor", "true"));
-        spec.setReprovisionToken("2");
-        assertThat(RootVolumeSpecCheck.check(spec)).get().satisfies(p -> {
-            assertThat(p.reason()).isEqualTo("UnsupportedField");
-            assertThat(p.message()).contains("spec.nodeSelector").contains("spec.reprovisionToken");
-        });
+        assertThat(RootVolumeSpecCheck.check("v.1", spec("1Gi"))).get()
+                .satisfies(p -> assertThat(p.message()).contains("metadata.name"));
     }
 }

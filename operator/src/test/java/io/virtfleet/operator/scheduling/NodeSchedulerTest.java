@@ -1,48 +1,139 @@
 package io.virtfleet.operator.scheduling;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.virtfleet.agent.contract.HostCapacity;
+import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
+import io.virtfleet.operator.health.AgentHealth;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeSchedulerTest {
-    private static StaticAgentDirectory agents(String... nodes) {
-        return new StaticAgentDirectory(List.of(nodes).stream()
-                .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList());
+    private static final long GIB = 1L << 30;
+    private static final String DIGEST = "a".repeat(64);
+
+    private final Map<String, HostCapacity> hosts = new HashMap<>();
+    private final Map<String, Map<String, String>> labels = new HashMap<>();
+    private final Map<String, Committed> committed = new ConcurrentHashMap<>();
+
+    private NodeScheduler scheduler(String... nodes) {
+        StaticAgentDirectory agents = new StaticAgentDirectory(List.of(nodes).stream()
+                .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList(),
+                new AgentClients(new SimpleMeterRegistry()));
+        for (String node : nodes) {
+            hosts.putIfAbsent(node, host(node, 100 * GIB, 64 * GIB, List.of()));
+        }
+        AgentHealth health = new AgentHealth(agents, Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC());
+        return new NodeScheduler(agents, node -> labels.getOrDefault(node, Map.of()),
+                node -> Optional.ofNullable(hosts.get(node)), excluding -> committed, health, 2.0);
+    }
+
+    private static HostCapacity host(String node, long poolBytes, long memoryBytes, List<String> cached) {
+        return new HostCapacity(node, 8, memoryBytes, memoryBytes, "pool",
+                List.of(new HostCapacity.Pool("pool", poolBytes, poolBytes)), cached);
+    }
+
+    private static Demand vm(long diskGib, long memGib, int vcpus) {
+        return new Demand(diskGib * GIB, null, memGib * GIB, vcpus, DIGEST, "s3://b/k");
     }
 
     @Test
-    void theOnlyAgentTakesAnUnpinnedObject() {
-        var placement = new NodeScheduler(agents("hv1")).place(null, null);
-        assertThat(placement.nodeName()).contains("hv1");
-        assertThat(placement.reason()).isEqualTo("OnlyNode");
-    }
-
-    @Test
-    void aPinToAnUnknownNodeIsRefusedWithItsName() {
-        var placement = new NodeScheduler(agents("hv1")).place(null, "hv9");
-        assertThat(placement.nodeName()).isEmpty();
-        assertThat(placement.reason()).isEqualTo("NoNodeAvailable");
-        assertThat(placement.message()).contains("hv9");
+    void aPinIsFollowedAndAnUnknownPinIsRefusedWithItsName() {
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+        assertThat(scheduler.place("a", null, "hv2", null, vm(10, 1, 1)).nodeName()).contains("hv2");
+        var refused = scheduler.place("b", null, "hv9", null, vm(10, 1, 1));
+        assertThat(refused.nodeName()).isEmpty();
+        assertThat(refused.reason()).isEqualTo("NoNodeAvailable");
+        assertThat(refused.message()).contains("hv9");
     }
 
     @Test
     void aBoundObjectNeverMoves() {
-        var scheduler = new NodeScheduler(agents("hv1", "hv2"));
-        assertThat(scheduler.place("hv2", null).nodeName()).contains("hv2");
-        var moved = scheduler.place("hv2", "hv1");
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+        assertThat(scheduler.place("a", "hv2", null, null, vm(10, 1, 1)).nodeName()).contains("hv2");
+        var moved = scheduler.place("a", "hv2", "hv1", null, vm(10, 1, 1));
         assertThat(moved.nodeName()).isEmpty();
         assertThat(moved.reason()).isEqualTo("NodeMismatch");
     }
 
     @Test
-    void severalAgentsAndNoPinAskForANodeName() {
-        var placement = new NodeScheduler(agents("hv1", "hv2")).place(null, null);
-        assertThat(placement.nodeName()).isEmpty();
-        assertThat(placement.message()).contains("spec.nodeName").contains("hv1, hv2");
+    void theSelectorKeepsOnlyNodesWithAllItsLabels() {
+        labels.put("hv2", Map.of("rack", "b", "gpu", "yes"));
+        labels.put("hv3", Map.of("rack", "b"));
+        NodeScheduler scheduler = scheduler("hv1", "hv2", "hv3");
+        assertThat(scheduler.place("a", null, null, Map.of("rack", "b", "gpu", "yes"), vm(1, 1, 1)).nodeName())
+                .contains("hv2");
+        var none = scheduler.place("b", null, null, Map.of("rack", "z"), vm(1, 1, 1));
+        assertThat(none.nodeName()).isEmpty();
+        assertThat(none.message()).contains("nodeSelector").contains("rack=z");
+    }
+
+    @Test
+    void capacityCountsWhatBoundObjectsHoldAndRefusesWithFigures() {
+        hosts.put("hv1", host("hv1", 20 * GIB, 64 * GIB, List.of()));
+        hosts.put("hv2", host("hv2", 100 * GIB, 4 * GIB, List.of()));
+        committed.put("hv2", new Committed(0, 3 * GIB, 0, Set.of(), Set.of()));
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+        // hv1 lacks pool space for 30 GiB; hv2 has space but only 1 GiB memory left.
+        var refused = scheduler.place("a", null, null, null, vm(30, 2, 1));
+        assertThat(refused.reason()).isEqualTo("InsufficientCapacity");
+        assertThat(refused.message()).contains("hv1: needs 30720 MiB pool").contains("hv2:");
+        assertThat(scheduler.place("b", null, null, null, vm(30, 1, 1)).nodeName()).contains("hv2");
+    }
+
+    @Test
+    void aNodeThatHoldsTheImageWinsOverOneWithMoreSpace() {
+        hosts.put("hv1", host("hv1", 500 * GIB, 64 * GIB, List.of()));
+        hosts.put("hv2", host("hv2", 100 * GIB, 64 * GIB, List.of(DIGEST)));
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+        var placement = scheduler.place("a", null, null, null, vm(10, 1, 1));
+        assertThat(placement.nodeName()).contains("hv2");
+        assertThat(placement.reason()).isEqualTo("CacheAffinity");
+        var other = scheduler.place("b", null, null, null, new Demand(GIB, null, GIB, 1, null, "s3://b/other"));
+        assertThat(other.nodeName()).contains("hv1");
+        assertThat(other.reason()).isEqualTo("MostFreeCapacity");
+    }
+
+    @Test
+    void concurrentPlacementsNeverTakeTheSameLastRoom() throws Exception {
+        hosts.put("hv1", host("hv1", 10 * GIB, 64 * GIB, List.of()));
+        hosts.put("hv2", host("hv2", 10 * GIB, 64 * GIB, List.of()));
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            List<Future<NodeScheduler.Placement>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String key = "vm" + i;
+                results.add(pool.submit(() -> scheduler.place(key, null, null, null, vm(4, 1, 1))));
+            }
+            Map<String, Integer> perNode = new HashMap<>();
+            int refused = 0;
+            for (var result : results) {
+                var placement = result.get();
+                if (placement.nodeName().isPresent()) {
+                    perNode.merge(placement.nodeName().get(), 1, Integer::sum);
+                } else {
+                    refused++;
+                }
+            }
+            // 10 GiB per node fits two 4 GiB volumes: four placed, four refused.
+            assertThat(perNode).containsEntry("hv1", 2).containsEntry("hv2", 2);
+            assertThat(refused).isEqualTo(4);
+        }
+        assertThat(scheduler.place("vm0", null, null, null, vm(4, 1, 1)).reason())
+                .as("a repeated placement of a reserved object keeps its node").isEqualTo("Bound");
     }
 }

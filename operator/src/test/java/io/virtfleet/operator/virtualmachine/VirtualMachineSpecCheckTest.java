@@ -1,16 +1,20 @@
 package io.virtfleet.operator.virtualmachine;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.virtfleet.crds.v1alpha1.Firmware;
+import io.virtfleet.crds.v1alpha1.CloudInit;
+import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VirtualMachineSpecCheckTest {
-    private static VirtualMachineSpec spec() {
+    static VirtualMachineSpec spec() {
         VirtualMachineSpec spec = new VirtualMachineSpec();
         spec.setVcpus(2);
         spec.setMemory(new Quantity("1Gi"));
@@ -18,37 +22,75 @@ class VirtualMachineSpecCheckTest {
         return spec;
     }
 
+    static NetworkInterface nic(String bridge, String ip) {
+        NetworkInterface nic = new NetworkInterface();
+        nic.setBridge(bridge);
+        nic.setIp(ip);
+        return nic;
+    }
+
+    static DataDisk disk(String device, String size) {
+        DataDisk disk = new DataDisk();
+        disk.setDevice(device);
+        disk.setSize(new Quantity(size));
+        return disk;
+    }
+
+    private static String problem(VirtualMachineSpec spec) {
+        return VirtualMachineSpecCheck.check("web01", spec).map(p -> p.reason() + ": " + p.message()).orElse("");
+    }
+
     @Test
     void aPlainSpecPasses() {
-        assertThat(VirtualMachineSpecCheck.check(spec())).isEmpty();
-        assertThat(VirtualMachineSpecCheck.memoryBytes(spec())).isEqualByComparingTo("1073741824");
+        assertThat(VirtualMachineSpecCheck.check("web01", spec())).isEmpty();
     }
 
     @Test
     void bothNameAndTemplateIsInvalid() {
         VirtualMachineSpec spec = spec();
         spec.getRootVolume().setTemplate(new RootVolumeSpec());
-        assertThat(VirtualMachineSpecCheck.check(spec)).get().satisfies(p -> {
-            assertThat(p.reason()).isEqualTo("InvalidSpec");
-            assertThat(p.message()).contains("spec.rootVolume");
-        });
+        assertThat(problem(spec)).startsWith("InvalidSpec").contains("spec.rootVolume");
     }
 
     @Test
-    void zeroVcpusIsInvalid() {
-        VirtualMachineSpec spec = spec();
-        spec.setVcpus(0);
-        assertThat(VirtualMachineSpecCheck.check(spec)).get()
-                .satisfies(p -> assertThat(p.message()).contains("spec.vcpus"));
+    void eachRuleNamesItsField() {
+        VirtualMachineSpec zeroCpus = spec();
+        zeroCpus.setVcpus(0);
+        assertThat(problem(zeroCpus)).contains("spec.vcpus");
+
+        VirtualMachineSpec disks = spec();
+        disks.setDataDisks(List.of(disk("vdb", "1Gi"), disk("vdb", "2Gi")));
+        assertThat(problem(disks)).contains("spec.dataDisks[].device must be unique");
+
+        VirtualMachineSpec ips = spec();
+        ips.setNetworkInterfaces(List.of(nic("br0", "10.0.0.5/24"), nic("br1", "10.0.0.5/16")));
+        assertThat(problem(ips)).contains("spec.networkInterfaces[].ip must be unique");
+
+        VirtualMachineSpec cidr = spec();
+        cidr.setNetworkInterfaces(List.of(nic("br0", "10.0.0.300/24")));
+        assertThat(problem(cidr)).contains("spec.networkInterfaces[0].ip");
+
+        VirtualMachineSpec keys = spec();
+        CloudInit cloudInit = new CloudInit();
+        cloudInit.setFqdn("web01");
+        cloudInit.setSshAuthorizedKeys(List.of("ssh-foo AAAA"));
+        keys.setCloudInit(cloudInit);
+        assertThat(problem(keys)).contains("spec.cloudInit.fqdn").contains("spec.cloudInit.sshAuthorizedKeys[0]");
+
+        VirtualMachineSpec token = spec();
+        token.setReprovisionToken("2");
+        assertThat(problem(token)).contains("spec.reprovisionToken needs rootVolume.template");
     }
 
     @Test
-    void uefiIsRefusedUntilImplemented() {
+    void everyFieldOfTheApiIsAcceptedNoneRefusedAsUnsupported() {
         VirtualMachineSpec spec = spec();
-        spec.setFirmware(Firmware.UEFI);
-        assertThat(VirtualMachineSpecCheck.check(spec)).get().satisfies(p -> {
-            assertThat(p.reason()).isEqualTo("UnsupportedField");
-            assertThat(p.message()).contains("spec.firmware");
-        });
+        spec.setFirmware(io.virtfleet.crds.v1alpha1.Firmware.UEFI);
+        spec.setCpuMode(io.virtfleet.crds.v1alpha1.CpuMode.HOST_MODEL);
+        spec.setRunStrategy(io.virtfleet.crds.v1alpha1.RunStrategy.Manual);
+        spec.setNodeSelector(java.util.Map.of("rack", "a"));
+        spec.setDataDisks(List.of(disk("vdb", "1Gi")));
+        spec.setNetworkInterfaces(List.of(nic("br0", "10.0.0.5/24")));
+        assertThat(VirtualMachineSpecCheck.check("web01", spec)).isEmpty();
     }
 }

@@ -42,7 +42,7 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     public static AgentHttpServer start(String bindAddress, int port, String token, VolumeService volumes,
-                                        DomainService domains) {
+                                        DomainService domains, HostRoutes host) {
         BearerAuth auth = new BearerAuth(token);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -54,6 +54,7 @@ public final class AgentHttpServer implements AutoCloseable {
             }
         });
         app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
+        host.register(app);
 
         String volumePath = AgentPaths.VOLUMES + "/{" + NAME + "}";
         app.put(volumePath, ctx -> {

@@ -5,6 +5,8 @@ public final class AgentPaths {
     public static final String HEALTH = "/healthz";
     public static final String VOLUMES = "/api/v1/volumes";
     public static final String DOMAINS = "/api/v1/domains";
+    /** {@link HostCapacity} of the host: CPUs, memory, pools, cached images. */
+    public static final String HOST = "/api/v1/host";
 
     private AgentPaths() {
     }

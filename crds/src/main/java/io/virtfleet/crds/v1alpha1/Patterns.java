@@ -1,0 +1,53 @@
+package io.virtfleet.crds.v1alpha1;
+
+/**
+ * The value formats of the API, in one place: the CRD schema (OpenAPI {@code pattern} and CEL rules) and the
+ * operator's own re-check use the same expressions. Each is valid in ECMA-262, RE2 (CEL) and Java regex syntax.
+ */
+public final class Patterns {
+    /** Object names (VirtualMachine, RootVolume): lower-case, digits, '-' and '_', not starting or ending with a sign. */
+    public static final String NAME = "^[a-z0-9][a-z0-9_-]*[a-z0-9]$";
+    /** A fully qualified host name: at least two labels, each 1-63 characters. */
+    public static final String FQDN = "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+"
+            + "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$";
+    private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+    /** A dotted-quad IPv4 address. */
+    public static final String IPV4 = "^" + OCTET + "(\\." + OCTET + "){3}$";
+    /** An IPv4 address with its prefix length, e.g. 10.0.0.5/24. */
+    public static final String IPV4_CIDR = "^" + OCTET + "(\\." + OCTET + "){3}/(3[0-2]|[12]?[0-9])$";
+    /** A MAC address in lower-case hex. */
+    public static final String MAC = "^([0-9a-f]{2}:){5}[0-9a-f]{2}$";
+    /** A Linux network interface name (bridges): at most 15 characters. */
+    public static final String BRIDGE = "^[A-Za-z0-9_.-]{1,15}$";
+    /** An OpenSSH public key line with one of the key types OpenSSH accepts. */
+    public static final String SSH_PUBLIC_KEY = "^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)"
+            + "|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( .*)?$";
+    /** A crypt(3) password hash: starts with '$' ($6$..., $y$...). */
+    public static final String PASSWORD_HASH = "^\\$[^\\s]+$";
+    /** A positive Kubernetes quantity written as a string: a non-zero number with an optional binary/decimal suffix. */
+    public static final String POSITIVE_QUANTITY = "^([0-9]*[1-9][0-9]*(\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*)"
+            + "(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+    /** A lower-case hex SHA-256. */
+    public static final String SHA256 = "^[a-f0-9]{64}$";
+
+    /** CEL rule for an int-or-string quantity field: a positive integer or a positive quantity string. */
+    public static final String POSITIVE_QUANTITY_RULE =
+            "type(self) == int ? self > 0 : string(self).matches(r'" + POSITIVE_QUANTITY + "')";
+    /** CEL rule on the root of an object: its name follows {@link #NAME}. */
+    public static final String NAME_RULE = "self.metadata.name.matches(r'" + NAME + "')";
+    /** CEL rule on a list of strings: every entry is an IPv4 address. */
+    public static final String IPV4_LIST_RULE = "self.all(a, a.matches(r'" + IPV4 + "'))";
+    /** CEL rule on a list of strings: every entry is an OpenSSH public key. */
+    public static final String SSH_KEY_LIST_RULE = "self.all(k, k.matches(r'" + SSH_PUBLIC_KEY + "'))";
+    /** CEL rule on the data disk list: no guest device twice. */
+    public static final String UNIQUE_DEVICES_RULE = "self.all(d, self.exists_one(e, e.device == d.device))";
+    /** CEL rule on the NIC list: no IPv4 address twice, whatever the prefix length. */
+    public static final String UNIQUE_IPS_RULE =
+            "self.all(n, self.exists_one(m, m.ip.split('/')[0] == n.ip.split('/')[0]))";
+    /** CEL rule on the NIC list: at most one NIC carries the default route. */
+    public static final String ONE_DEFAULT_ROUTE_RULE =
+            "self.filter(n, has(n.defaultRoute) && n.defaultRoute).size() <= 1";
+
+    private Patterns() {
+    }
+}

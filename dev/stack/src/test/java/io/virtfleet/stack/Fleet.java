@@ -1,0 +1,81 @@
+package io.virtfleet.stack;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.fixtures.HostPrerequisites;
+import org.libvirt.Connect;
+import org.libvirt.LibvirtException;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Objects and look-ups the fleet end-to-end tests share. */
+final class Fleet {
+    private final KubernetesClient client;
+    private final String namespace;
+
+    Fleet(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    static RootVolumeSpec volumeSpec(String size) {
+        return SampleObjects.volumeSpec(size);
+    }
+
+    /** A volume spec pinned to a node. */
+    static RootVolumeSpec volumeOn(String node) {
+        RootVolumeSpec spec = volumeSpec("64Mi");
+        spec.setNodeName(node);
+        return spec;
+    }
+
+    RootVolume createVolume(String name, RootVolumeSpec spec) {
+        RootVolume volume = new RootVolume();
+        volume.getMetadata().setName(name);
+        volume.getMetadata().setNamespace(namespace);
+        volume.setSpec(spec);
+        return client.resource(volume).create();
+    }
+
+    VirtualMachine createVm(String name, RootVolumeSpec template, Map<String, String> selector) {
+        return client.resource(SampleObjects.vm(namespace, name, template, selector)).create();
+    }
+
+    RootVolume volume(String name) {
+        return client.resources(RootVolume.class).inNamespace(namespace).withName(name).get();
+    }
+
+    VirtualMachine vm(String name) {
+        return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+    }
+
+    static Optional<Condition> condition(ConditionedStatus status, String type) {
+        return status == null ? Optional.empty()
+                : status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    }
+
+    static boolean isTrue(ConditionedStatus status, String type) {
+        return condition(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+
+    /** Whether libvirt has a domain of that name, and its active state. */
+    static Optional<Boolean> domainActive(String name) throws LibvirtException {
+        Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
+        try {
+            return Optional.of(libvirt.domainLookupByName(name).isActive() == 1);
+        } catch (LibvirtException e) {
+            return Optional.empty();
+        } finally {
+            libvirt.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.virtfleet.agent.api;
+
+import io.javalin.Javalin;
+import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.HostCapacity;
+import io.virtfleet.agent.libvirt.LibvirtConnection;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.libvirt.NodeInfo;
+import org.libvirt.StoragePoolInfo;
+
+/**
+ * {@code GET /api/v1/host}: the host's CPUs, memory, active pools and cached image digests, which the operator's
+ * scheduler reads for capacity and cache affinity. Read-only and cheap: one libvirt node query, one pool query per
+ * pool, one directory listing.
+ */
+public final class HostRoutes {
+    private static final Pattern DIGEST = Pattern.compile("^[a-f0-9]{64}$");
+
+    private final String nodeName;
+    private final String defaultPool;
+    private final LibvirtConnection libvirt;
+    private final Path cacheEntries;
+
+    /** @param cacheDir the image cache directory; its entries are {@code <cacheDir>/sha256/<hex>} */
+    public HostRoutes(String nodeName, String defaultPool, LibvirtConnection libvirt, Path cacheDir) {
+        this.nodeName = nodeName;
+        this.defaultPool = defaultPool;
+        this.libvirt = libvirt;
+        this.cacheEntries = cacheDir.resolve("sha256");
+    }
+
+    void register(Javalin app) {
+        app.get(AgentPaths.HOST, ctx -> ctx.json(capacity()));
+    }
+
+    public HostCapacity capacity() {
+        return libvirt.call("read host capacity", connect -> {
+            NodeInfo node = connect.nodeInfo();
+            List<HostCapacity.Pool> pools = new ArrayList<>();
+            for (String name : connect.listStoragePools()) {
+                StoragePoolInfo info = connect.storagePoolLookupByName(name).getInfo();
+                pools.add(new HostCapacity.Pool(name, info.capacity, info.available));
+            }
+            return new HostCapacity(nodeName, node.cpus, node.memory * 1024, connect.getFreeMemory(), defaultPool, pools,
+                    cachedDigests());
+        });
+    }
+
+    private List<String> cachedDigests() {
+        if (!Files.isDirectory(cacheEntries)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(cacheEntries)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> DIGEST.matcher(n).matches()).sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the image cache " + cacheEntries, e);
+        }
+    }
+}

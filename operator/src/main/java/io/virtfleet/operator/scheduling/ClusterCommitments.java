@@ -1,0 +1,67 @@
+package io.virtfleet.operator.scheduling;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.Quantities;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Commitments read from the cluster (informer caches, no API calls per placement): each bound RootVolume holds its
+ * size in its node's pool and its image; each bound VirtualMachine holds its memory, vCPUs and data disks.
+ */
+public final class ClusterCommitments implements Commitments, AutoCloseable {
+    private final SharedIndexInformer<RootVolume> volumes;
+    private final SharedIndexInformer<VirtualMachine> machines;
+
+    public ClusterCommitments(KubernetesClient client) {
+        this.volumes = client.resources(RootVolume.class).inAnyNamespace().inform();
+        this.machines = client.resources(VirtualMachine.class).inAnyNamespace().inform();
+    }
+
+    public static String key(String kind, String namespace, String name) {
+        return kind + "/" + namespace + "/" + name;
+    }
+
+    @Override
+    public Map<String, Committed> byNode(Set<String> excluding) {
+        Map<String, Committed> byNode = new HashMap<>();
+        for (RootVolume volume : volumes.getStore().list()) {
+            String node = volume.getStatus() == null ? null : volume.getStatus().getNodeName();
+            if (node == null || excluding.contains(key("RootVolume", volume.getMetadata().getNamespace(),
+                    volume.getMetadata().getName()))) {
+                continue;
+            }
+            Committed here = byNode.getOrDefault(node, Committed.nothing())
+                    .plus(Demand.storage(Quantities.bytes(volume.getSpec().getSize()), null, null, null));
+            if (volume.getStatus().getPhase() == RootVolumePhase.Ready) {
+                here = here.holding(volume.getStatus().getImageSha256(), volume.getSpec().getImage().getUrl());
+            }
+            byNode.put(node, here);
+        }
+        for (VirtualMachine vm : machines.getStore().list()) {
+            String node = vm.getStatus() == null ? null : vm.getStatus().getNodeName();
+            if (node == null || excluding.contains(key("VirtualMachine", vm.getMetadata().getNamespace(),
+                    vm.getMetadata().getName()))) {
+                continue;
+            }
+            long dataDisks = vm.getSpec().getDataDisks() == null ? 0 : vm.getSpec().getDataDisks().stream()
+                    .mapToLong(d -> Quantities.bytes(d.getSize())).sum();
+            int vcpus = vm.getSpec().getVcpus() == null ? 0 : vm.getSpec().getVcpus();
+            byNode.put(node, byNode.getOrDefault(node, Committed.nothing()).plus(
+                    new Demand(dataDisks, null, Quantities.bytes(vm.getSpec().getMemory()), vcpus, null, null)));
+        }
+        return byNode;
+    }
+
+    @Override
+    public void close() {
+        volumes.close();
+        machines.close();
+    }
+}

@@ -1,0 +1,12 @@
+package io.virtfleet.operator.scheduling;
+
+import java.util.Map;
+import java.util.Set;
+
+/** What the cluster's bound objects already promise, per node. */
+public interface Commitments {
+    /**
+     * @param excluding keys of objects whose share is counted elsewhere (the scheduler's own reservations)
+     */
+    Map<String, Committed> byNode(Set<String> excluding);
+}

@@ -1,0 +1,87 @@
+package io.virtfleet.operator.virtualmachine;
+
+import io.virtfleet.agent.contract.CloudInitSeed;
+import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.crds.v1alpha1.CloudInit;
+import io.virtfleet.crds.v1alpha1.CpuMode;
+import io.virtfleet.crds.v1alpha1.Firmware;
+import io.virtfleet.crds.v1alpha1.NetworkInterface;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
+import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.operator.Quantities;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The one converter from a VirtualMachine spec to the agent's {@link DomainRequest}. */
+public final class DomainRequestMapper {
+    private DomainRequestMapper() {
+    }
+
+    /**
+     * Secret values the seed needs, read by the reconciler; never logged ({@link CloudInitSeed#toString} masks them).
+     */
+    public record SeedSecrets(String rootPasswordHash, String extraUserData) {
+        public static SeedSecrets none() {
+            return new SeedSecrets(null, null);
+        }
+    }
+
+    public static DomainRequest map(String vmName, VirtualMachineSpec spec, String rootVolume, boolean running,
+                                    String instanceId, SeedSecrets secrets) {
+        List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
+        List<DomainRequest.DataDisk> disks = spec.getDataDisks() == null ? List.of() : spec.getDataDisks().stream()
+                .map(d -> new DomainRequest.DataDisk(d.getDevice(), Quantities.bytes(d.getSize()))).toList();
+        return new DomainRequest(spec.getVcpus(), Quantities.bytes(spec.getMemory()), rootVolume, running,
+                spec.getFirmware() == Firmware.UEFI ? "uefi" : "bios",
+                spec.getCpuMode() == null ? null : spec.getCpuMode() == CpuMode.HOST_MODEL ? "host-model"
+                        : "host-passthrough",
+                disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), Macs.of(n))).toList(),
+                seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, null,
+                runStrategy(spec) == RunStrategy.Always);
+    }
+
+    public static RunStrategy runStrategy(VirtualMachineSpec spec) {
+        return spec.getRunStrategy() == null ? RunStrategy.Always : spec.getRunStrategy();
+    }
+
+    /** No seed without cloud-init settings and NICs: nothing to tell the guest. */
+    private static CloudInitSeed seed(String vmName, CloudInit cloudInit, List<NetworkInterface> nics,
+                                      String instanceId, SeedSecrets secrets) {
+        if (cloudInit == null && nics.isEmpty()) {
+            return null;
+        }
+        String fqdn = cloudInit == null ? null : cloudInit.getFqdn();
+        String hostname = fqdn != null ? fqdn.split("\\.")[0] : vmName;
+        boolean anyDefault = nics.stream().anyMatch(n -> Boolean.TRUE.equals(n.getDefaultRoute()));
+        List<CloudInitSeed.Network> networks = new ArrayList<>();
+        for (int i = 0; i < nics.size(); i++) {
+            NetworkInterface nic = nics.get(i);
+            boolean defaultRoute = anyDefault ? Boolean.TRUE.equals(nic.getDefaultRoute()) : i == 0;
+            networks.add(new CloudInitSeed.Network(Macs.of(nic), List.of(nic.getIp()), nic.getGateway(),
+                    nic.getDns() == null ? List.of() : nic.getDns(), defaultRoute && nic.getGateway() != null));
+        }
+        List<String> keys = cloudInit == null || cloudInit.getSshAuthorizedKeys() == null ? List.of()
+                : cloudInit.getSshAuthorizedKeys();
+        return new CloudInitSeed(instanceId, hostname, fqdn, keys, secrets.rootPasswordHash(),
+                secrets.extraUserData(), networks);
+    }
+
+    /**
+     * A stable instance-id per provisioning: the same for every reconcile of one token (operator restarts included),
+     * a new one when the reprovisionToken changes, so cloud-init runs again exactly then.
+     */
+    public static String instanceId(String uid, String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((uid + "/" + (token == null ? "" : token)).getBytes(StandardCharsets.UTF_8));
+            return "i-" + HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.virtfleet.operator.virtualmachine;
+
+import io.virtfleet.agent.contract.DomainPhase;
+import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.crds.v1alpha1.Console;
+import io.virtfleet.crds.v1alpha1.NetworkInterface;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
+import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
+import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachineStatus;
+import io.virtfleet.operator.status.ConditionType;
+import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.Reason;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Turns the agent's view of a domain into the VM's status and conditions; decides when to look again. */
+final class DomainStatusMirror {
+    static final Duration POLL_WHILE_CHANGING = Duration.ofSeconds(1);
+
+    private final Conditions conditions;
+    private final Duration recheckWhenSettled;
+
+    DomainStatusMirror(Conditions conditions, Duration recheckWhenSettled) {
+        this.conditions = conditions;
+        this.recheckWhenSettled = recheckWhenSettled;
+    }
+
+    Duration mirror(VirtualMachineStatus status, long generation, VirtualMachineSpec spec, DomainStatus observed,
+                    boolean wantRunning) {
+        status.setDomainUUID(observed.uuid());
+        List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
+        status.setMacAddresses(nics.stream().map(Macs::of).toList());
+        status.setIpAddresses(nics.stream().map(n -> n.getIp().split("/")[0]).toList());
+        Console console = new Console();
+        console.setSerial("virsh console " + observed.name() + " (on node " + status.getNodeName() + ")");
+        console.setVnc(observed.vncAddress());
+        status.setConsole(console);
+        conditions.set(status, generation, ConditionType.DomainDefined, true, Reason.DOMAIN_DEFINED,
+                "domain " + observed.name() + " is defined");
+        boolean running = observed.phase() == DomainPhase.Running;
+        conditions.set(status, generation, ConditionType.Running, running,
+                running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED, "the domain is " + observed.phase());
+        if (observed.restartRequired()) {
+            conditions.set(status, generation, ConditionType.RestartRequired, true, Reason.HARDWARE_CHANGED,
+                    "the definition changed while the domain ran; stop and start the VM (runStrategy Halted, then "
+                            + "Always) to apply it");
+        } else if (Conditions.find(status, ConditionType.RestartRequired).isPresent()) {
+            conditions.set(status, generation, ConditionType.RestartRequired, false, Reason.DEFINITION_APPLIED,
+                    "the running domain matches its definition");
+        }
+        boolean manual = DomainRequestMapper.runStrategy(spec) == RunStrategy.Manual;
+        if (manual || running == wantRunning) {
+            status.setPhase(running ? VirtualMachinePhase.Running : VirtualMachinePhase.Stopped);
+            conditions.set(status, generation, ConditionType.Ready, true,
+                    manual ? Reason.MANUAL : running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED,
+                    manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
+                            + "power state alone"
+                            : running ? "the VM is running" : "the VM is stopped, as runStrategy Halted asks");
+            return recheckWhenSettled;
+        }
+        return notReady(status, generation, wantRunning ? VirtualMachinePhase.Starting : VirtualMachinePhase.Running,
+                wantRunning ? Reason.STARTING : Reason.STOPPING, "the domain is " + observed.phase()
+                        + "; waiting for it to be " + (wantRunning ? "running" : "stopped"), POLL_WHILE_CHANGING);
+    }
+
+    Duration notReady(VirtualMachineStatus status, long generation, VirtualMachinePhase phase, String reason,
+                      String message, Duration next) {
+        status.setPhase(phase == null ? VirtualMachinePhase.Pending : phase);
+        conditions.set(status, generation, ConditionType.Ready, false, reason, message);
+        return next;
+    }
+}

@@ -1,0 +1,73 @@
+package io.virtfleet.operator.virtualmachine;
+
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.spec.Problem;
+import io.virtfleet.operator.status.Reason;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The RootVolume a VM creates from {@code spec.rootVolume.template}: named {@code <vm>-root}, pinned to the VM's
+ * node, owned by the VM (an owner reference, so a cluster's garbage collector removes it too) and deleted by the
+ * VM's finalizer. A RootVolume named in {@code spec.rootVolume.name} is only referenced, never changed.
+ */
+final class OwnedRootVolumes {
+    static final String OWNER_LABEL = "virtfleet.io/owner-vm";
+
+    private final KubernetesClient client;
+
+    OwnedRootVolumes(KubernetesClient client) {
+        this.client = client;
+    }
+
+    static String nameFor(VirtualMachine vm) {
+        return vm.getMetadata().getName() + "-root";
+    }
+
+    static boolean isOwned(RootVolume volume, VirtualMachine vm) {
+        return volume.getMetadata().getOwnerReferences() != null && volume.getMetadata().getOwnerReferences()
+                .stream().anyMatch(o -> o.getUid().equals(vm.getMetadata().getUid()));
+    }
+
+    /** Creates the owned volume on {@code node} when it does not exist yet; refuses a same-named foreign one. */
+    Optional<Problem> ensure(VirtualMachine vm, Optional<RootVolume> existing, String node) {
+        if (existing.isPresent()) {
+            return isOwned(existing.get(), vm) ? Optional.empty() : Optional.of(new Problem(Reason.INVALID_SPEC,
+                    "spec.rootVolume.template: RootVolume " + nameFor(vm) + " already exists and is not owned by this VM"));
+        }
+        RootVolumeSpec template = vm.getSpec().getRootVolume().getTemplate();
+        RootVolumeSpec spec = client.getKubernetesSerialization().clone(template);
+        spec.setNodeName(node);
+        spec.setNodeSelector(null);
+        spec.setReprovisionToken(vm.getSpec().getReprovisionToken());
+        RootVolume volume = new RootVolume();
+        volume.getMetadata().setName(nameFor(vm));
+        volume.getMetadata().setNamespace(vm.getMetadata().getNamespace());
+        volume.getMetadata().setLabels(Map.of(OWNER_LABEL, vm.getMetadata().getName()));
+        volume.getMetadata().setOwnerReferences(java.util.List.of(new OwnerReferenceBuilder()
+                .withApiVersion(vm.getApiVersion()).withKind(vm.getKind()).withName(vm.getMetadata().getName())
+                .withUid(vm.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
+        volume.setSpec(spec);
+        client.resource(volume).create();
+        return Optional.empty();
+    }
+
+    /** Asks the owned volume for a fresh copy of the image: its reprovisionToken becomes the VM's. */
+    void reprovision(RootVolume volume, String token) {
+        client.resources(RootVolume.class).inNamespace(volume.getMetadata().getNamespace())
+                .withName(volume.getMetadata().getName())
+                .edit(v -> {
+                    v.getSpec().setReprovisionToken(token);
+                    return v;
+                });
+    }
+
+    void delete(VirtualMachine vm) {
+        client.resources(RootVolume.class).inNamespace(vm.getMetadata().getNamespace()).withName(nameFor(vm)).delete();
+    }
+}
