@@ -23,8 +23,9 @@ import java.util.concurrent.CountDownLatch;
  * {@code VIRTFLEET_AGENT_SELECTOR} (labels {@code k=v,...}) in {@code VIRTFLEET_AGENT_NAMESPACE} on
  * {@code VIRTFLEET_AGENT_PORT} (9440), or a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
  * for hypervisors outside the cluster; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
- * in {@code POD_NAMESPACE} is on unless {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on
- * {@code VIRTFLEET_METRICS_PORT} (8080).
+ * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
+ * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
+ * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081).
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -43,9 +44,11 @@ public final class OperatorMain {
                         env("VIRTFLEET_AGENT_SCHEME").orElse("http"),
                         Integer.parseInt(env("VIRTFLEET_AGENT_PORT").orElse("9440")), token, clients));
         OperatorSettings settings = OperatorSettings.defaults()
-                .withMetricsPort(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")));
+                .withEndpoints(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")),
+                        Integer.parseInt(env("VIRTFLEET_HEALTH_PORT").orElse("8081")));
         if (!"false".equalsIgnoreCase(env("VIRTFLEET_LEADER_ELECTION").orElse("true"))) {
-            settings = settings.withLeaseNamespace(env("POD_NAMESPACE").orElse(client.getNamespace()));
+            settings = settings.withLeaderElection(env("POD_NAMESPACE").orElse(client.getNamespace()),
+                    env("VIRTFLEET_LEADER_ELECTION_LEASE").orElse(OperatorSettings.DEFAULT_LEASE_NAME));
         }
         KubernetesNodeLabels labels = new KubernetesNodeLabels(client);
         var operator = new VirtFleetOperator(client, agents, labels, settings, metrics).start();

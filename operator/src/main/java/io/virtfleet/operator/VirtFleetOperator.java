@@ -8,7 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.health.AgentHealth;
-import io.virtfleet.operator.metrics.MetricsEndpoint;
+import io.virtfleet.operator.http.OperatorEndpoints;
 import io.virtfleet.operator.rootvolume.RootVolumeReconciler;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.HostCapacities;
@@ -23,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Optional;
 
 /**
  * The operator: both reconcilers on one Kubernetes client, the agent health probe, the scheduler, metrics and (when
@@ -32,7 +31,7 @@ import java.util.Optional;
 public final class VirtFleetOperator implements AutoCloseable {
     private final Operator operator;
     private final PrometheusMeterRegistry metrics;
-    private final Optional<MetricsEndpoint> endpoint;
+    private final OperatorEndpoints endpoints;
     private final Deque<AutoCloseable> parts = new ArrayDeque<>();
 
     /**
@@ -62,15 +61,15 @@ public final class VirtFleetOperator implements AutoCloseable {
                     .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics));
             if (settings.leaseNamespace() != null) {
                 overrider.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
-                        .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
+                        .aLeaderElectionConfiguration(settings.leaseName())
                         .withLeaseNamespace(settings.leaseNamespace()).build());
             }
         });
         operator.register(new RootVolumeReconciler(with));
         operator.register(new VirtualMachineReconciler(with));
         health.start();
-        endpoint = settings.metricsPort() < 0 ? Optional.empty()
-                : Optional.of(MetricsEndpoint.start(metrics, settings.metricsPort()));
+        endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
+                () -> operator.getRuntimeInfo().isStarted());
     }
 
     public static PrometheusMeterRegistry newRegistry() {
@@ -86,15 +85,15 @@ public final class VirtFleetOperator implements AutoCloseable {
         return metrics;
     }
 
-    /** Port of the Prometheus endpoint, when one is served. */
-    public Optional<Integer> metricsPort() {
-        return endpoint.map(MetricsEndpoint::port);
+    /** Ports of the metrics and health endpoints, metrics first; empty when none are served. */
+    public java.util.List<Integer> endpointPorts() {
+        return endpoints.ports();
     }
 
     @Override
     public void close() {
         operator.stop();
-        endpoint.ifPresent(MetricsEndpoint::close);
+        endpoints.close();
         while (!parts.isEmpty()) {
             try {
                 parts.pop().close();
