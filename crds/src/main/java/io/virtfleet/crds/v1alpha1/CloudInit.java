@@ -1,10 +1,12 @@
 package io.virtfleet.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.virtfleet.crds.v1alpha1.schema.SecretKeySelectorSchema;
 
 import java.util.List;
 
@@ -20,9 +22,11 @@ public class CloudInit {
     @JsonPropertyDescription("SSH public keys authorized for root.")
     private List<String> sshAuthorizedKeys;
 
+    @SchemaFrom(type = SecretKeySelectorSchema.class)
     @JsonPropertyDescription("Secret key holding the root password hash (crypt format, starting with $).")
     private SecretKeySelector rootPasswordHash;
 
+    @SchemaFrom(type = SecretKeySelectorSchema.class)
     @JsonPropertyDescription("Secret key holding extra cloud-config user-data merged into the generated one.")
     private SecretKeySelector userData;
 

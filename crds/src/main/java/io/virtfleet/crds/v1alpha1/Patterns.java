@@ -27,6 +27,8 @@ public final class Patterns {
     /** A positive Kubernetes quantity written as a string: a non-zero number with an optional binary/decimal suffix. */
     public static final String POSITIVE_QUANTITY = "^([0-9]*[1-9][0-9]*(\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*)"
             + "(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
+    /** An absolute file path on a node: one or more '/name' segments, no empty segment, no trailing '/'. */
+    public static final String ABSOLUTE_PATH = "^(/[^/]+)+$";
     /** A lower-case hex SHA-256. */
     public static final String SHA256 = "^[a-f0-9]{64}$";
 

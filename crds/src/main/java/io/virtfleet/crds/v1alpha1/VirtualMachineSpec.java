@@ -52,6 +52,9 @@ public class VirtualMachineSpec {
     @JsonPropertyDescription("host-model or host-passthrough; empty leaves the hypervisor's default.")
     private CpuMode cpuMode;
 
+    @JsonPropertyDescription("Boot a kernel and initramfs from files on the node instead of the root disk's boot loader.")
+    private KernelBoot kernelBoot;
+
     @JsonPropertyDescription("Always (default): keep running; Halted: keep stopped; Manual: leave the power state alone.")
     private RunStrategy runStrategy;
 
@@ -126,6 +129,14 @@ public class VirtualMachineSpec {
 
     public void setCpuMode(CpuMode cpuMode) {
         this.cpuMode = cpuMode;
+    }
+
+    public KernelBoot getKernelBoot() {
+        return kernelBoot;
+    }
+
+    public void setKernelBoot(KernelBoot kernelBoot) {
+        this.kernelBoot = kernelBoot;
     }
 
     public RunStrategy getRunStrategy() {

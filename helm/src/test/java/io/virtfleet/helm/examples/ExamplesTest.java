@@ -54,30 +54,15 @@ class ExamplesTest {
     @MethodSource("virtFleetObjects")
     void objectParsesIntoTheJavaModelAndPassesTheCrdSchema(ExampleManifests.ExampleObject example) {
         Class<? extends HasMetadata> type = example.kind().equals("VirtualMachine") ? VirtualMachine.class : RootVolume.class;
-        HasMetadata typed = Serialization.jsonMapper().convertValue(
-                PendingCrdFields.withoutPending(example.relativeFile(), example.tree()), type);
+        HasMetadata typed = Serialization.jsonMapper().convertValue(example.tree(), type);
         JsonNode schema = CrdFiles.openApiSchema(example.kind());
 
         StructuralSchemaValidator.Result result = new StructuralSchemaValidator(schema).validate(example.tree());
 
         assertThat(typed.getApiVersion()).isEqualTo("virtfleet.io/v1alpha1");
         assertThat(typed.getMetadata().getName()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-        assertThat(result.violations()).filteredOn(v -> !PendingCrdFields.tolerated(example.relativeFile(), v))
-                .as("schema violations").isEmpty();
+        assertThat(result.violations()).as("schema violations").isEmpty();
         assertThat(result.notEvaluated()).as("CEL rules this test cannot evaluate").isEmpty();
-    }
-
-    @Test
-    void pendingFieldsAreStillMissingFromTheCrd() {
-        PendingCrdFields.BY_EXAMPLE.forEach((file, path) -> {
-            String field = path.substring(path.lastIndexOf('.') + 1);
-            JsonNode specProperties = CrdFiles.openApiSchema("VirtualMachine").at("/properties/spec/properties");
-            assertThat(specProperties.has(field))
-                    .as("the CRD now has %s: remove %s from PendingCrdFields", path, file).isFalse();
-            assertThat(virtFleetObjects()).filteredOn(o -> o.relativeFile().equals(file))
-                    .as("%s still uses %s", file, path)
-                    .anySatisfy(o -> assertThat(o.tree().at("/spec/" + field).isMissingNode()).isFalse());
-        });
     }
 
     @Test

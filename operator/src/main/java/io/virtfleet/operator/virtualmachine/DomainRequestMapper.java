@@ -5,6 +5,7 @@ import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
+import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
@@ -41,8 +42,12 @@ public final class DomainRequestMapper {
                 spec.getCpuMode() == null ? null : spec.getCpuMode() == CpuMode.HOST_MODEL ? "host-model"
                         : "host-passthrough",
                 disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), Macs.of(n))).toList(),
-                seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, null,
+                seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, kernelBoot(spec.getKernelBoot()),
                 runStrategy(spec) == RunStrategy.Always);
+    }
+
+    private static DomainRequest.KernelBoot kernelBoot(KernelBoot boot) {
+        return boot == null ? null : new DomainRequest.KernelBoot(boot.getKernel(), boot.getInitrd(), boot.getCmdline());
     }
 
     public static RunStrategy runStrategy(VirtualMachineSpec spec) {

@@ -2,6 +2,7 @@ package io.virtfleet.operator.virtualmachine;
 
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
@@ -43,6 +44,7 @@ public final class VirtualMachineSpecCheck {
         checkDisks(check, spec.getDataDisks() == null ? List.of() : spec.getDataDisks());
         checkNics(check, spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces());
         checkCloudInit(check, spec.getCloudInit());
+        checkKernelBoot(check, spec.getKernelBoot());
         return check.result(Reason.INVALID_SPEC);
     }
 
@@ -73,6 +75,17 @@ public final class VirtualMachineSpecCheck {
                 .unique(nics.stream().map(Macs::of).toList(), "spec.networkInterfaces[].mac")
                 .require(nics.stream().filter(n -> Boolean.TRUE.equals(n.getDefaultRoute())).count() <= 1,
                         "spec.networkInterfaces: at most one may set defaultRoute");
+    }
+
+    private static void checkKernelBoot(FieldCheck check, KernelBoot boot) {
+        if (boot == null) {
+            return;
+        }
+        check.require(boot.getKernel() != null, "spec.kernelBoot.kernel is required")
+                .pattern(boot.getKernel(), Patterns.ABSOLUTE_PATH, "spec.kernelBoot.kernel")
+                .pattern(boot.getInitrd(), Patterns.ABSOLUTE_PATH, "spec.kernelBoot.initrd")
+                .require(boot.getCmdline() == null || boot.getCmdline().length() <= 2048,
+                        "spec.kernelBoot.cmdline is longer than 2048 characters");
     }
 
     private static void checkCloudInit(FieldCheck check, CloudInit cloudInit) {

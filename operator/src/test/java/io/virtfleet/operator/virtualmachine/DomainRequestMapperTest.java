@@ -1,9 +1,11 @@
 package io.virtfleet.operator.virtualmachine;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
+import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import org.junit.jupiter.api.Test;
@@ -33,6 +35,7 @@ class DomainRequestMapperTest {
         cloudInit.setFqdn("web01.example.org");
         cloudInit.setSshAuthorizedKeys(List.of("ssh-ed25519 AAAA ops"));
         spec.setCloudInit(cloudInit);
+        spec.setKernelBoot(new KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
         return spec;
     }
 
@@ -46,6 +49,8 @@ class DomainRequestMapperTest {
         assertThat(request.firmware()).isEqualTo("uefi");
         assertThat(request.cpuMode()).isEqualTo("host-passthrough");
         assertThat(request.autostart()).as("runStrategy Always (default) autostarts").isTrue();
+        assertThat(request.kernelBoot()).isEqualTo(
+                new DomainRequest.KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
         assertThat(request.dataDisks()).extracting(d -> d.device() + "=" + d.sizeBytes())
                 .containsExactly("vdb=" + (50L << 30), "vdc=" + (1L << 30));
         assertThat(request.nics()).extracting(n -> n.bridge() + "/" + n.mac())
@@ -70,6 +75,7 @@ class DomainRequestMapperTest {
         var request = DomainRequestMapper.map("web01", spec, "default.web01-root", false, "i-1",
                 DomainRequestMapper.SeedSecrets.none());
         assertThat(request.cloudInit()).isNull();
+        assertThat(request.kernelBoot()).as("boots from the root disk").isNull();
         assertThat(request.firmware()).isEqualTo("bios");
         assertThat(request.cpuMode()).isNull();
         assertThat(request.autostart()).isFalse();

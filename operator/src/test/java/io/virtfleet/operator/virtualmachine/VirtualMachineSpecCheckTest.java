@@ -3,6 +3,7 @@ package io.virtfleet.operator.virtualmachine;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
@@ -77,6 +78,15 @@ class VirtualMachineSpecCheckTest {
         keys.setCloudInit(cloudInit);
         assertThat(problem(keys)).contains("spec.cloudInit.fqdn").contains("spec.cloudInit.sshAuthorizedKeys[0]");
 
+        VirtualMachineSpec relativeKernel = spec();
+        relativeKernel.setKernelBoot(new KernelBoot("boot/vmlinuz", "/boot/initrd.img/", null));
+        assertThat(problem(relativeKernel)).contains("spec.kernelBoot.kernel 'boot/vmlinuz'")
+                .contains("spec.kernelBoot.initrd '/boot/initrd.img/'");
+
+        VirtualMachineSpec noKernel = spec();
+        noKernel.setKernelBoot(new KernelBoot(null, "/boot/initrd.img", "console=ttyS0"));
+        assertThat(problem(noKernel)).contains("spec.kernelBoot.kernel is required");
+
         VirtualMachineSpec token = spec();
         token.setReprovisionToken("2");
         assertThat(problem(token)).contains("spec.reprovisionToken needs rootVolume.template");
@@ -91,6 +101,7 @@ class VirtualMachineSpecCheckTest {
         spec.setNodeSelector(java.util.Map.of("rack", "a"));
         spec.setDataDisks(List.of(disk("vdb", "1Gi")));
         spec.setNetworkInterfaces(List.of(nic("br0", "10.0.0.5/24")));
+        spec.setKernelBoot(new KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
         assertThat(VirtualMachineSpecCheck.check("web01", spec)).isEmpty();
     }
 }
