@@ -1,20 +1,32 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
+import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.fixtures.HostPrerequisites;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** Objects and look-ups the fleet end-to-end tests share. */
+import static org.awaitility.Awaitility.await;
+
+/** Objects, look-ups and waits the end-to-end tests share; one namespace per test. */
 final class Fleet {
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
     private final KubernetesClient client;
     private final String namespace;
 
@@ -56,6 +68,34 @@ final class Fleet {
 
     VirtualMachine vm(String name) {
         return client.resources(VirtualMachine.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** A Secret of string values in this namespace. */
+    Secret createSecret(String name, Map<String, String> values) {
+        return client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .endMetadata().withStringData(values).build()).create();
+    }
+
+    RootVolume awaitVolumeReady(String name) {
+        return await().atMost(TIMEOUT).until(() -> volume(name),
+                v -> v != null && v.getStatus() != null && v.getStatus().getPhase() == RootVolumePhase.Ready);
+    }
+
+    VirtualMachine awaitPhase(String name, VirtualMachinePhase phase) {
+        return await().atMost(TIMEOUT).until(() -> vm(name),
+                v -> v != null && v.getStatus() != null && v.getStatus().getPhase() == phase);
+    }
+
+    /** Changes the spec of a VM as a user would (a new generation). */
+    VirtualMachine editSpec(String name, Consumer<VirtualMachineSpec> change) {
+        return client.resource(vm(name)).edit(vm -> {
+            change.accept(vm.getSpec());
+            return vm;
+        });
+    }
+
+    VirtualMachine setRunStrategy(String name, RunStrategy strategy) {
+        return editSpec(name, spec -> spec.setRunStrategy(strategy));
     }
 
     static Optional<Condition> condition(ConditionedStatus status, String type) {

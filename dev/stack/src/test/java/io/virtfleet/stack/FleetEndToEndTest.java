@@ -2,7 +2,6 @@ package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.RootVolume;
-import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -33,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetEndToEndTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration TIMEOUT = Fleet.TIMEOUT;
 
     @TempDir
     static Path work;
@@ -78,8 +77,8 @@ class FleetEndToEndTest {
         fleet.createVolume("ssd", ssd);
         fleet.createVolume("huge", Fleet.volumeSpec("900Ti"));
 
-        RootVolume onA = awaitReady(fleet, "pinned");
-        RootVolume onC = awaitReady(fleet, "ssd");
+        RootVolume onA = fleet.awaitVolumeReady("pinned");
+        RootVolume onC = fleet.awaitVolumeReady("ssd");
         assertThat(onA.getStatus().getNodeName()).isEqualTo("hv-a");
         assertThat(onC.getStatus().getNodeName()).isEqualTo("hv-c");
         RootVolume huge = await().atMost(TIMEOUT).until(() -> fleet.volume("huge"),
@@ -90,7 +89,7 @@ class FleetEndToEndTest {
 
         // hv-b and hv-c both match rack=b; hv-c holds the image now, so it wins although it has less room left.
         fleet.createVolume("affine", withSelector(Map.of("rack", "b")));
-        RootVolume affine = awaitReady(fleet, "affine");
+        RootVolume affine = fleet.awaitVolumeReady("affine");
         assertThat(affine.getStatus().getNodeName()).isEqualTo("hv-c");
         assertThat(Fleet.condition(affine.getStatus(), "Scheduled").orElseThrow().getReason())
                 .isEqualTo("CacheAffinity");
@@ -98,7 +97,7 @@ class FleetEndToEndTest {
         List<String> many = List.of("m1", "m2", "m3", "m4", "m5", "m6");
         many.forEach(name -> fleet.createVolume(name, Fleet.volumeSpec("64Mi")));
         for (String name : many) {
-            RootVolume volume = awaitReady(fleet, name);
+            RootVolume volume = fleet.awaitVolumeReady(name);
             String node = volume.getStatus().getNodeName();
             long holders = stack.nodes().stream().filter(n -> Files.exists(
                     n.config().poolPath().resolve(volume.getMetadata().getNamespace() + "." + name))).count();
@@ -112,7 +111,7 @@ class FleetEndToEndTest {
     void aVirtualMachineLivesCreateHaltAlwaysDeleteAndLeavesNothing() throws Exception {
         Fleet fleet = fleet();
         fleet.createVm("web01", Fleet.volumeSpec("64Mi"), Map.of("rack", "a"));
-        VirtualMachine running = awaitPhase(fleet, "web01", VirtualMachinePhase.Running);
+        VirtualMachine running = fleet.awaitPhase("web01", VirtualMachinePhase.Running);
         assertThat(running.getStatus().getNodeName()).isEqualTo("hv-a");
         String domain = running.getMetadata().getNamespace() + ".web01";
         assertThat(Fleet.domainActive(domain)).contains(true);
@@ -125,11 +124,11 @@ class FleetEndToEndTest {
             assertThat(Fleet.isTrue(running.getStatus(), type)).as(type).isTrue();
         }
 
-        setRunStrategy(fleet, "web01", RunStrategy.Halted);
-        awaitPhase(fleet, "web01", VirtualMachinePhase.Stopped);
+        fleet.setRunStrategy("web01", RunStrategy.Halted);
+        fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
         assertThat(Fleet.domainActive(domain)).contains(false);
-        setRunStrategy(fleet, "web01", RunStrategy.Always);
-        awaitPhase(fleet, "web01", VirtualMachinePhase.Running);
+        fleet.setRunStrategy("web01", RunStrategy.Always);
+        fleet.awaitPhase("web01", VirtualMachinePhase.Running);
         assertThat(Fleet.domainActive(domain)).contains(true);
 
         Path volumeFile = Path.of(owned.getStatus().getDevicePath());
@@ -143,7 +142,7 @@ class FleetEndToEndTest {
     void aStoppedAgentMarksItsObjectsNodeUnreachableAndRecovers() throws Exception {
         Fleet fleet = fleet();
         fleet.createVolume("on-b", Fleet.volumeOn("hv-b"));
-        awaitReady(fleet, "on-b");
+        fleet.awaitVolumeReady("on-b");
         LocalNode hvB = stack.node("hv-b");
         Instant stopped = Instant.now();
         hvB.stop();
@@ -174,7 +173,7 @@ class FleetEndToEndTest {
         stack.node("hv-a").stop();
         stack.node("hv-a").start();
         stack.startOperator();
-        VirtualMachine running = awaitPhase(fleet, "web02", VirtualMachinePhase.Running);
+        VirtualMachine running = fleet.awaitPhase("web02", VirtualMachinePhase.Running);
         assertThat(running.getStatus().getNodeName()).isEqualTo("hv-a");
         long volumes = stack.nodes().stream().filter(n -> Files.exists(
                 n.config().poolPath().resolve(running.getMetadata().getNamespace() + ".web02-root"))).count();
@@ -187,23 +186,6 @@ class FleetEndToEndTest {
         var spec = Fleet.volumeSpec("64Mi");
         spec.setNodeSelector(selector);
         return spec;
-    }
-
-    private RootVolume awaitReady(Fleet fleet, String name) {
-        return await().atMost(TIMEOUT).until(() -> fleet.volume(name),
-                v -> v != null && v.getStatus() != null && v.getStatus().getPhase() == RootVolumePhase.Ready);
-    }
-
-    private VirtualMachine awaitPhase(Fleet fleet, String name, VirtualMachinePhase phase) {
-        return await().atMost(TIMEOUT).until(() -> fleet.vm(name),
-                v -> v != null && v.getStatus() != null && v.getStatus().getPhase() == phase);
-    }
-
-    private void setRunStrategy(Fleet fleet, String name, RunStrategy strategy) {
-        client.resource(fleet.vm(name)).edit(vm -> {
-            vm.getSpec().setRunStrategy(strategy);
-            return vm;
-        });
     }
 
     private void deleteAll(Fleet fleet) {

@@ -104,9 +104,7 @@ public final class AgentHarness implements AutoCloseable {
 
     /** {@code qemu-img compare} exits 0 when the volume's first bytes equal the image and the rest is zeros. */
     public int compareWithImage(Path raw) throws Exception {
-        Process process = new ProcessBuilder("qemu-img", "compare", "-q", "-f", "qcow2", "-F", "raw",
-                image.path().toString(), raw.toString()).inheritIO().start();
-        return process.waitFor();
+        return image.compareWith(raw);
     }
 
     @Override
