@@ -33,7 +33,7 @@ final class NodeContents {
     }
 
     /** A libvirt domain as libvirt reports it; {@code id} is new at every start, -1 while shut off. */
-    record DomainFacts(boolean active, int id, int vcpus, LibvirtXml.Parsed xml) {
+    record DomainFacts(boolean active, int id, int vcpus, boolean autostart, LibvirtXml.Parsed xml) {
     }
 
     Optional<DomainFacts> domain(String name) throws LibvirtException {
@@ -41,7 +41,7 @@ final class NodeContents {
         try {
             Domain domain = libvirt.domainLookupByName(name);
             return Optional.of(new DomainFacts(domain.isActive() == 1, domain.getID(), domain.getInfo().nrVirtCpu,
-                    LibvirtXml.parse(domain.getXMLDesc(0))));
+                    domain.getAutostart(), LibvirtXml.parse(domain.getXMLDesc(0))));
         } catch (LibvirtException e) {
             return Optional.empty();
         } finally {

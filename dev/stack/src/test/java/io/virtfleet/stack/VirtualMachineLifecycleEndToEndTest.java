@@ -108,6 +108,7 @@ class VirtualMachineLifecycleEndToEndTest {
         assertThat(running.getStatus().getIpAddresses()).containsExactly(SeededVms.IP);
         NodeContents.DomainFacts facts = host.domain(domain).orElseThrow();
         assertThat(facts.active()).isTrue();
+        assertThat(facts.autostart()).as("runStrategy Always autostarts with the host").isTrue();
         assertThat(facts.xml().value("/domain/devices/interface/source/@bridge")).contains(bridge.name());
         assertThat(facts.xml().value("/domain/devices/interface/mac/@address")).contains(SeededVms.MAC);
         Path nvram = Path.of(facts.xml().value("/domain/os/nvram").orElseThrow());
@@ -124,6 +125,10 @@ class VirtualMachineLifecycleEndToEndTest {
         Path volumeFile = Path.of(root.getStatus().getDevicePath());
         fleet.setRunStrategy("web01", RunStrategy.Halted);
         fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
+        assertThat(host.domain(domain).orElseThrow()).satisfies(halted -> {
+            assertThat(halted.active()).isFalse();
+            assertThat(halted.autostart()).as("runStrategy Halted does not autostart").isFalse();
+        });
         try (RandomAccessFile disk = new RandomAccessFile(volumeFile.toFile(), "rw")) {
             disk.write("written by the guest".getBytes(StandardCharsets.US_ASCII));
         }
@@ -154,9 +159,9 @@ class VirtualMachineLifecycleEndToEndTest {
         statuses.add(Serialization.asJson(needsRestart.getStatus()));
         assertThat(Fleet.condition(needsRestart.getStatus(), "RestartRequired").orElseThrow().getReason())
                 .isEqualTo("HardwareChanged");
-        assertThat(host.domain(domain).orElseThrow()).satisfies(running1 -> {
-            assertThat(running1.id()).isEqualTo(idRunning);
-            assertThat(running1.vcpus()).isEqualTo(1);
+        assertThat(host.domain(domain).orElseThrow()).satisfies(stillRunning -> {
+            assertThat(stillRunning.id()).isEqualTo(idRunning);
+            assertThat(stillRunning.vcpus()).isEqualTo(1);
         });
         fleet.setRunStrategy("web01", RunStrategy.Halted);
         fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
