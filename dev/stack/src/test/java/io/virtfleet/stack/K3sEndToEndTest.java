@@ -59,7 +59,7 @@ class K3sEndToEndTest {
             try (var labels = new KubernetesNodeLabels(client);
                  var operator = new VirtFleetOperator(client, new StaticAgentDirectory(List.of(),
                          new AgentClients(VirtFleetOperator.newRegistry())), labels,
-                         OperatorSettings.defaults().withLeaseNamespace("default"), VirtFleetOperator.newRegistry())
+                         OperatorSettings.defaults().withLeaderElection("default", OperatorSettings.DEFAULT_LEASE_NAME), VirtFleetOperator.newRegistry())
                          .start()) {
                 new Fleet(client, "default").createVolume("no-agent", Fleet.volumeSpec("64Mi"));
                 RootVolume reconciled = await().atMost(Duration.ofSeconds(60))
