@@ -125,8 +125,9 @@ public final class ScaleBenchmark {
                 + "(mock Kubernetes API, agents, S3, watchers) %.1f s; the rest: libvirtd, qemu-img, other load",
                 2 * steadySeconds, rampCpu, rampOwnCpu);
         BenchResult.figure(NAME, "until steady state: agent-calls=%.0f (%.1f per VM, health probes included) "
-                + "updates-seen-by-a-watcher=%d VMs + %d RootVolumes (status patches, finalizers)", atSteadyState.sum(AGENT_CALLS),
-                atSteadyState.sum(AGENT_CALLS) / settings.vms(), machineWrites, volumeWrites);
+                + "updates-seen-by-a-watcher=%d VMs + %d RootVolumes (status patches, finalizers)",
+                atSteadyState.sum(AGENT_CALLS), atSteadyState.sum(AGENT_CALLS) / settings.vms(), machineWrites,
+                volumeWrites);
         BenchResult.figure(NAME, "idle-agent-calls-per-vm-per-5min=%.3f (window %d s: %.0f calls, %.0f of them "
                 + "health probes, x%.0f; updates in the window: %d) + %.3f from the %d-minute settled recheck "
                 + "(%d calls per VM, outside the window) = %.3f (target <= 1)", measuredRate, settings.idleSeconds(),

@@ -101,8 +101,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     @Override
     public String toString() {
         return "AgentConfig[nodeName=" + nodeName + ", bind=" + bindAddress + ":" + port + ", token=" + mask(token)
-                + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri + ", defaultPool=" + defaultPool
-                + ", poolPath=" + poolPath
+                + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri
+                + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
                 + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + "]";
     }

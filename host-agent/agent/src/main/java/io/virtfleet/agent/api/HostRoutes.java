@@ -19,8 +19,8 @@ import org.libvirt.StoragePoolInfo;
 
 /**
  * {@code GET /api/v1/host}: the host's CPUs, memory, active pools and cached image digests, which the operator's
- * scheduler reads for capacity and cache affinity. Read-only and cheap: one libvirt node query (on the hypervisor's connection), one pool query per
- * pool, one directory listing.
+ * scheduler reads for capacity and cache affinity. Read-only and cheap: one libvirt node query (on the hypervisor's
+ * connection), one pool query per pool, one directory listing.
  */
 public final class HostRoutes {
     private static final Pattern DIGEST = Pattern.compile("^[a-f0-9]{64}$");
