@@ -23,13 +23,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.libvirt.Connect;
-import org.libvirt.StoragePool;
 
 /**
  * P1: the agent populating a raw volume from a qcow2 image (2 GiB virtual, 1 GiB of random data) against bare
@@ -49,8 +45,7 @@ public final class PopulateBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path repo = Path.of(System.getProperty("virtfleet.repo", "."));
-        Path work = Files.createTempDirectory(Files.createDirectories(repo.resolve("dev/benchmarks/target")), "populate-");
+        Path work = BenchFiles.workDir("populate-");
         String pool = "vfbench-" + UUID.randomUUID().toString().substring(0, 8);
         try (InProcessS3 s3 = InProcessS3.start(work.resolve("s3"))) {
             Path image = image(work);
@@ -65,8 +60,8 @@ public final class PopulateBenchmark {
                 run(image, sha256, work, agent.baseUri());
             }
         } finally {
-            removePool(pool);
-            deleteTree(work);
+            io.virtfleet.stack.LibvirtPools.remove(pool);
+            BenchFiles.deleteTree(work);
         }
     }
 
@@ -170,31 +165,5 @@ public final class PopulateBenchmark {
         List<Double> sorted = values.stream().sorted().toList();
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
-
-    private static void removePool(String name) {
-        try {
-            Connect connect = new Connect("qemu:///system");
-            try {
-                StoragePool pool = connect.storagePoolLookupByName(name);
-                for (String volume : pool.listVolumes()) {
-                    pool.storageVolLookupByName(volume).delete(0);
-                }
-                pool.destroy();
-                pool.undefine();
-            } finally {
-                connect.close();
-            }
-        } catch (Exception e) {
-            System.err.println("populate: cannot remove pool " + name + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

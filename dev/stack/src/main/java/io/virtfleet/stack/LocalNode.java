@@ -18,9 +18,7 @@ public final class LocalNode implements AutoCloseable {
     LocalNode(AgentConfig config) {
         HostAgent started = HostAgent.start(config);
         // Restarts must come back on the same port: pin the one the first start was given.
-        this.config = new AgentConfig(config.nodeName(), config.bindAddress(), started.port(), config.token(),
-                config.libvirtUri(), config.defaultPool(), config.poolPath(), config.cacheDir(), config.stateDir(),
-                config.domainType(), config.s3(), config.shutdownTimeout(), config.workerThreads());
+        this.config = config.withPort(started.port());
         this.agent = started;
         this.baseUri = URI.create("http://127.0.0.1:" + started.port());
     }

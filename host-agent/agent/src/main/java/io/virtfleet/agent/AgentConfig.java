@@ -15,7 +15,9 @@ import java.util.Optional;
  * @param bindAddress     address the HTTP server listens on
  * @param port            TCP port; 0 picks a free one
  * @param token           bearer token every API call but the health check must present
- * @param libvirtUri      libvirt connection URI
+ * @param libvirtUri      libvirt connection URI (storage pools and volumes; also domains unless the next is set)
+ * @param domainLibvirtUri libvirt connection for domains and the host's CPUs and memory; null: {@code libvirtUri}.
+ *                        Benchmarks point it at libvirt's test driver to simulate many hypervisors on one machine
  * @param defaultPool     storage pool for volume requests that name none
  * @param poolPath        when set and the default pool is missing, a {@code dir} pool is created at this path
  * @param cacheDir        image cache root ({@code <cacheDir>/sha256/<hex>})
@@ -27,7 +29,8 @@ import java.util.Optional;
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
-                          DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads) {
+                          DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
+                          String domainLibvirtUri) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
@@ -53,6 +56,17 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         }
     }
 
+    /** The connection domains live on: {@link #domainLibvirtUri} when set, else {@link #libvirtUri}. */
+    public String hypervisorUri() {
+        return domainLibvirtUri != null ? domainLibvirtUri : libvirtUri;
+    }
+
+    /** The same configuration on another port (a restarted agent keeps the port it was first given). */
+    public AgentConfig withPort(int newPort) {
+        return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
+                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri);
+    }
+
     public static Builder builder(String token) {
         return new Builder(token);
     }
@@ -69,6 +83,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .bindAddress(vars.get("BIND").orElse("0.0.0.0"))
                 .port(vars.get("PORT").map(Integer::parseInt).orElse(DEFAULT_PORT))
                 .libvirtUri(vars.get("LIBVIRT_URI").orElse(DEFAULT_LIBVIRT_URI))
+                .domainLibvirtUri(vars.get("DOMAIN_LIBVIRT_URI").orElse(null))
                 .defaultPool(vars.get("POOL").orElse(DEFAULT_POOL))
                 .poolPath(vars.get("POOL_PATH").map(Path::of).orElse(null))
                 .cacheDir(Path.of(vars.get("CACHE_DIR").orElse("/var/lib/virtfleet/cache")))
@@ -86,7 +101,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     @Override
     public String toString() {
         return "AgentConfig[nodeName=" + nodeName + ", bind=" + bindAddress + ":" + port + ", token=" + mask(token)
-                + ", libvirtUri=" + libvirtUri + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
+                + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri
+                + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
                 + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + "]";
     }
@@ -128,6 +144,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private S3Settings s3;
         private Duration shutdownTimeout = Duration.ofSeconds(60);
         private int workerThreads = 4;
+        private String domainLibvirtUri;
 
         private Builder(String token) {
             this.token = token;
@@ -145,10 +162,11 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public Builder s3(S3Settings value) { s3 = value; return this; }
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
         public Builder workerThreads(int value) { workerThreads = value; return this; }
+        public Builder domainLibvirtUri(String value) { domainLibvirtUri = value; return this; }
 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                    stateDir, domainType, s3, shutdownTimeout, workerThreads);
+                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri);
         }
     }
 }

@@ -41,21 +41,24 @@ public final class HostAgent implements AutoCloseable {
         LOG.info("host agent starting config={}", config);
         Deque<AutoCloseable> parts = new ArrayDeque<>();
         try {
-            LibvirtConnection libvirt = started(parts, LibvirtConnection.open(config.libvirtUri()));
-            StoragePools pools = new StoragePools(libvirt);
+            LibvirtConnection storage = started(parts, LibvirtConnection.open(config.libvirtUri()));
+            // One connection serves both unless domains live elsewhere (a benchmark's simulated hypervisors).
+            LibvirtConnection hypervisor = config.hypervisorUri().equals(config.libvirtUri()) ? storage
+                    : started(parts, LibvirtConnection.open(config.hypervisorUri()));
+            StoragePools pools = new StoragePools(storage);
             if (config.poolPath() != null) {
                 pools.ensureDirectoryPool(config.defaultPool(), config.poolPath());
             }
-            String domainType = HostCapabilities.domainType(libvirt, config.domainType());
+            String domainType = HostCapabilities.domainType(hypervisor, config.domainType());
             ImageCache cache = started(parts, new ImageCache(config.cacheDir(),
                     Optional.ofNullable(config.s3()).map(S3ObjectStore::new), DOWNLOAD_THREADS));
-            VolumeService volumes = started(parts, new VolumeService(libvirt, pools, cache, config.stateDir(),
+            VolumeService volumes = started(parts, new VolumeService(hypervisor, pools, cache, config.stateDir(),
                     config.defaultPool(), config.workerThreads()));
-            DomainService domains = started(parts, new DomainService(libvirt, volumes, pools, config.stateDir(), domainType,
-                    config.shutdownTimeout()));
+            DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
+                    domainType, config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.token(), volumes, domains,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), libvirt, config.cacheDir())));
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, config.cacheDir())));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
                     domainType, config.defaultPool());
             return new HostAgent(config, server, parts);

@@ -34,11 +34,19 @@ final class OwnedRootVolumes {
                 .stream().anyMatch(o -> o.getUid().equals(vm.getMetadata().getUid()));
     }
 
-    /** Creates the owned volume on {@code node} when it does not exist yet; refuses a same-named foreign one. */
-    Optional<Problem> ensure(VirtualMachine vm, Optional<RootVolume> existing, String node) {
+    /** The owned volume (found, or created just now), or why there is none. */
+    record Ensured(Optional<RootVolume> volume, Optional<Problem> refused) {
+    }
+
+    /**
+     * Creates the owned volume on {@code node} when it does not exist yet; refuses a same-named foreign one. A volume
+     * created here is returned at once: the informer has not seen it yet, and the VM need not wait for that.
+     */
+    Ensured ensure(VirtualMachine vm, Optional<RootVolume> existing, String node) {
         if (existing.isPresent()) {
-            return isOwned(existing.get(), vm) ? Optional.empty() : Optional.of(new Problem(Reason.INVALID_SPEC,
-                    "spec.rootVolume.template: RootVolume " + nameFor(vm) + " already exists and is not owned by this VM"));
+            return isOwned(existing.get(), vm) ? new Ensured(existing, Optional.empty())
+                    : new Ensured(Optional.empty(), Optional.of(new Problem(Reason.INVALID_SPEC, "spec.rootVolume"
+                    + ".template: RootVolume " + nameFor(vm) + " already exists and is not owned by this VM")));
         }
         RootVolumeSpec template = vm.getSpec().getRootVolume().getTemplate();
         RootVolumeSpec spec = client.getKubernetesSerialization().clone(template);
@@ -53,8 +61,7 @@ final class OwnedRootVolumes {
                 .withApiVersion(vm.getApiVersion()).withKind(vm.getKind()).withName(vm.getMetadata().getName())
                 .withUid(vm.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
         volume.setSpec(spec);
-        client.resource(volume).create();
-        return Optional.empty();
+        return new Ensured(Optional.of(client.resource(volume).create()), Optional.empty());
     }
 
     /** Asks the owned volume for a fresh copy of the image: its reprovisionToken becomes the VM's. */

@@ -134,10 +134,11 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         }
         boolean template = spec.getRootVolume().getTemplate() != null;
         if (template) {
-            Optional<Duration> waiting = placeWithOwnedVolume(vm, status, rootVolume);
-            if (waiting.isPresent()) {
-                return waiting.get();
+            Placed placed = placeWithOwnedVolume(vm, status, rootVolume);
+            if (placed.waiting().isPresent()) {
+                return placed.waiting().get();
             }
+            rootVolume = placed.volume();
         }
         String volumeName = rootVolumeName(vm).orElseThrow();
         if (rootVolume.isEmpty()) {
@@ -191,9 +192,16 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return mirror.mirror(status, generation, spec, agent.get().putDomain(domainName, desired), wantRunning);
     }
 
+    /** The owned root volume once the VM is placed, or how long to wait before trying again. */
+    private record Placed(Optional<Duration> waiting, Optional<RootVolume> volume) {
+        static Placed waiting(Duration next) {
+            return new Placed(Optional.of(next), Optional.empty());
+        }
+    }
+
     /** Places the VM (memory, vCPUs, volume and data disks, cache affinity) and creates its owned root volume there. */
-    private Optional<Duration> placeWithOwnedVolume(VirtualMachine vm, VirtualMachineStatus status,
-                                                    Optional<RootVolume> rootVolume) {
+    private Placed placeWithOwnedVolume(VirtualMachine vm, VirtualMachineStatus status,
+                                        Optional<RootVolume> rootVolume) {
         long generation = generation(vm);
         VirtualMachineSpec spec = vm.getSpec();
         NodeScheduler.Placement placement = with.scheduler().place(key(vm), status.getNodeName(),
@@ -201,8 +209,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         if (placement.nodeName().isEmpty()) {
             with.conditions().set(status, generation, ConditionType.Scheduled, false, placement.reason(),
                     placement.message());
-            return Optional.of(mirror.notReady(status, generation, VirtualMachinePhase.Pending, placement.reason(),
-                    placement.message(), RETRY_AFTER_FAILURE));
+            return Placed.waiting(mirror.notReady(status, generation, VirtualMachinePhase.Pending,
+                    placement.reason(), placement.message(), RETRY_AFTER_FAILURE));
         }
         String node = placement.nodeName().get();
         if (status.getNodeName() == null) {
@@ -210,9 +218,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             with.conditions().set(status, generation, ConditionType.Scheduled, true, placement.reason(),
                     placement.message());
         }
-        Optional<Problem> refused = owned.ensure(vm, rootVolume, node);
-        return refused.map(p -> mirror.notReady(status, generation, VirtualMachinePhase.Failed, p.reason(),
-                p.message(), RETRY_AFTER_FAILURE));
+        OwnedRootVolumes.Ensured ensured = owned.ensure(vm, rootVolume, node);
+        return ensured.refused().map(p -> Placed.waiting(mirror.notReady(status, generation,
+                        VirtualMachinePhase.Failed, p.reason(), p.message(), RETRY_AFTER_FAILURE)))
+                .orElseGet(() -> new Placed(Optional.empty(), ensured.volume()));
     }
 
     /**

@@ -40,11 +40,12 @@ public final class VolumeService implements AutoCloseable {
     /** Running and failed populations by volume name; a successful one leaves, its marker speaks for it. */
     private final Map<String, VolumeJob> jobs = new HashMap<>();
 
-    public VolumeService(LibvirtConnection libvirt, StoragePools pools, ImageCache cache, Path stateDir,
+    /** @param hypervisor the connection the domains that may use these volumes are defined on */
+    public VolumeService(LibvirtConnection hypervisor, StoragePools pools, ImageCache cache, Path stateDir,
                          String defaultPool, int workerThreads) {
         this.pools = pools;
         this.markers = new VolumeMarkers(stateDir);
-        this.users = new VolumeUsers(libvirt);
+        this.users = new VolumeUsers(hypervisor);
         this.defaultPool = defaultPool;
         this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers);
         this.workers = Executors.newFixedThreadPool(workerThreads, Thread.ofPlatform().name("volume-worker-", 0).factory());
