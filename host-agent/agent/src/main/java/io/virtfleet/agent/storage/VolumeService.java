@@ -180,7 +180,7 @@ public final class VolumeService implements AutoCloseable {
 
     private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
         return new VolumeStatus(marker.name(), VolumePhase.Ready, volume.path(), marker.imageSha256(),
-                volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null);
+                volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null, marker.imageVerified());
     }
 
     private static AgentException notFound(String name) {
