@@ -10,8 +10,8 @@ import io.virtfleet.agent.contract.PrefetchStatus;
 import io.virtfleet.fixtures.FaultyProxy;
 import io.virtfleet.fixtures.HostPrerequisites;
 import io.virtfleet.fixtures.InProcessS3;
+import io.virtfleet.fixtures.TestImages;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -112,7 +112,7 @@ class ImageCacheKillIntegrationTest {
         PrefetchStatus cached = second.prefetch().as(PrefetchStatus.class);
         assertThat(cached.imageSha256()).isEqualTo(sha256);
         assertThat(cached.imageVerified()).isTrue();
-        assertThat(sha256Of(cacheDir.resolve("sha256").resolve(sha256))).isEqualTo(sha256);
+        assertThat(TestImages.sha256(cacheDir.resolve("sha256").resolve(sha256))).isEqualTo(sha256);
         assertThat(second.client().send("DELETE", AgentPaths.cacheImage(sha256), null).status()).isEqualTo(204);
         second.process().destroy();
         assertThat(second.process().waitFor()).isIn(0, 143);
@@ -156,17 +156,6 @@ class ImageCacheKillIntegrationTest {
                     return client.send("GET", AgentPaths.HEALTH, null).status() == 200;
                 });
         return new Agent(process, client);
-    }
-
-    private static String sha256Of(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 20];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static List<Path> filesIn(Path dir) throws IOException {

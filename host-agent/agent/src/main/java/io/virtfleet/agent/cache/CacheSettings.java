@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
  * @param allowLinkLocal allow link-local and cloud metadata addresses as image sources
  * @param connectTimeout TCP (and TLS) connect timeout of one request
  * @param readTimeout    longest silence of a connection before it counts as failed and is retried
+ * @param retry          how often and how patiently failed requests and streams are repeated
  */
 public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int partBytes, boolean verifyOnUse,
                             Set<String> httpHosts, boolean allowLinkLocal, Duration connectTimeout,
@@ -85,11 +86,6 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
 
     public CacheSettings withHttpHosts(Set<String> value) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, value, allowLinkLocal,
-                connectTimeout, readTimeout, retry);
-    }
-
-    public CacheSettings withAllowLinkLocal(boolean value) {
-        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, value,
                 connectTimeout, readTimeout, retry);
     }
 

@@ -118,11 +118,6 @@ final class CacheStore {
         return entries;
     }
 
-    /** The file names of the temporary downloads now in {@code tmp} (tests look at them). */
-    List<Path> temporaryFiles() throws IOException {
-        return list(tmpDir);
-    }
-
     Path newTempFile(String prefix) throws IOException {
         Path tmp = Files.createTempFile(tmpDir, prefix + "-", ".part");
         Files.delete(tmp); // the downloader creates it (CREATE_NEW); the unique name is what we wanted
@@ -165,7 +160,7 @@ final class CacheStore {
 
     /** The URL's file name: a hash of the full URL, which may hold a token that must not lie around in clear. */
     private static String urlKey(ImageUrl url) {
-        return HexFormat.of().formatHex(Downloader.sha256().digest(url.text().getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(Sha256.newDigest().digest(url.text().getBytes(StandardCharsets.UTF_8)));
     }
 
     private Optional<Entry> readMeta(String sha256) {

@@ -10,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -154,7 +153,7 @@ final class Downloader {
 
         /** The calling thread's part: hash block after block as they complete, then report the digest. */
         private Result hashInOrder() throws IOException, InterruptedException {
-            MessageDigest digest = sha256();
+            MessageDigest digest = Sha256.newDigest();
             byte[] header = new byte[0];
             long bytes = 0;
             for (long block = 0; ; block++) {
@@ -428,14 +427,6 @@ final class Downloader {
             if (running != null) {
                 running.cancel(false);
             }
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
         }
     }
 

@@ -334,7 +334,7 @@ public final class ImageCache implements AutoCloseable {
         Path file = store.entryPath(sha256);
         String actual;
         try (InputStream in = Files.newInputStream(file)) {
-            var digest = Downloader.sha256();
+            var digest = Sha256.newDigest();
             byte[] buffer = new byte[Downloader.BLOCK_BYTES];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 digest.update(buffer, 0, n);

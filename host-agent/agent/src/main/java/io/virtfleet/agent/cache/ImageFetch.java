@@ -42,10 +42,6 @@ public final class ImageFetch implements AutoCloseable {
         return download.result.copy(); // waiters must not be able to complete or cancel the shared download
     }
 
-    Download download() {
-        return download;
-    }
-
     /** Releases the pin; the entry may be evicted from now on. Idempotent. */
     @Override
     public void close() {

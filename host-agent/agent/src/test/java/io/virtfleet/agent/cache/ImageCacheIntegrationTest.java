@@ -205,6 +205,28 @@ class ImageCacheIntegrationTest {
     }
 
     @Test
+    void downloadsBeyondTheNodesBoundWaitInLine() throws Exception {
+        byte[] first = put("line-1", random(6 << 20, 51));
+        byte[] second = put("line-2", random(1 << 20, 52));
+        proxy = FaultyProxy.start(s3.endpoint());
+        cache.close();
+        cache = newCache(settings().withMaxDownloads(1), proxy.endpoint());
+        proxy.pauseResponsesAfter(2 << 20);
+
+        ImageFetch held = cache.fetch(ImageRequest.of("s3://images/line-1", sha256(first)));
+        assertThat(proxy.awaitPaused(Duration.ofSeconds(30))).isTrue();
+        ImageFetch waiting = cache.fetch(ImageRequest.of("s3://images/line-2", sha256(second)));
+        assertThat(waiting.result()).isNotDone();
+        assertThat(s3.getRequestCount(BUCKET, "line-2")).as("not started while the only slot is busy").isZero();
+        assertThat(metrics.get("virtfleet.image.cache.downloads.active").gauge().value()).isEqualTo(1);
+
+        proxy.release();
+        assertThat(cachedBy(held).path()).hasBinaryContent(first);
+        assertThat(cachedBy(waiting).path()).hasBinaryContent(second);
+        assertThat(s3.getRequestCount(BUCKET, "line-2")).isEqualTo(1);
+    }
+
+    @Test
     void parallelRangedStreamsAreHashedInOrderAndSurviveCuts() {
         byte[] image = put("parallel.qcow2", random((9 << 20) + 12345, 13));
         proxy = FaultyProxy.start(s3.endpoint());
