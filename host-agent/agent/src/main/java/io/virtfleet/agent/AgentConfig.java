@@ -1,5 +1,6 @@
 package io.virtfleet.agent;
 
+import io.virtfleet.agent.cache.CacheSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,12 @@ import java.util.Optional;
  * @param s3              object store for {@code s3://} image URLs; null when none is configured
  * @param shutdownTimeout how long a graceful guest shutdown may take before the domain is destroyed
  * @param workerThreads   how many volume populations run at once
+ * @param cache           image cache tunables: budget, concurrency, verification, allowed sources
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
                           DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
-                          String domainLibvirtUri) {
+                          String domainLibvirtUri, CacheSettings cache) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
@@ -48,6 +50,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(domainType, "domainType");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(cache, "cache");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -64,7 +67,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     /** The same configuration on another port (a restarted agent keeps the port it was first given). */
     public AgentConfig withPort(int newPort) {
         return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri);
+                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache);
     }
 
     public static Builder builder(String token) {
@@ -90,7 +93,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .stateDir(Path.of(vars.get("STATE_DIR").orElse("/var/lib/virtfleet/state")))
                 .domainType(vars.get("DOMAIN_TYPE").map(DomainTypeSetting::parse).orElse(DomainTypeSetting.AUTO))
                 .shutdownTimeout(Duration.ofSeconds(vars.get("SHUTDOWN_TIMEOUT_SECONDS").map(Long::parseLong).orElse(60L)))
-                .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4));
+                .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4))
+                .cache(CacheSettings.fromEnvironment(vars::get));
         vars.get("S3_ENDPOINT").ifPresent(endpoint -> builder.s3(new S3Settings(URI.create(endpoint),
                 vars.get("S3_REGION").orElse("us-east-1"), vars.get("S3_ACCESS_KEY").orElse(null),
                 vars.get("S3_SECRET_KEY").orElse(null))));
@@ -104,7 +108,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri
                 + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
-                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + "]";
     }
 
     private static String localHostname() {
@@ -145,6 +149,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private Duration shutdownTimeout = Duration.ofSeconds(60);
         private int workerThreads = 4;
         private String domainLibvirtUri;
+        private CacheSettings cache = CacheSettings.DEFAULTS;
 
         private Builder(String token) {
             this.token = token;
@@ -163,10 +168,11 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
         public Builder workerThreads(int value) { workerThreads = value; return this; }
         public Builder domainLibvirtUri(String value) { domainLibvirtUri = value; return this; }
+        public Builder cache(CacheSettings value) { cache = value; return this; }
 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri);
+                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache);
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.virtfleet.agent;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.api.AgentHttpServer;
 import io.virtfleet.agent.api.HostRoutes;
 import io.virtfleet.agent.cache.ImageCache;
-import io.virtfleet.agent.cache.S3ObjectStore;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.domain.HostCapabilities;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
@@ -23,8 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostAgent.class);
-    /** Downloads are network-bound and shared between volumes; two keep a link busy without starving populations. */
-    private static final int DOWNLOAD_THREADS = 2;
 
     private final AgentConfig config;
     private final AgentHttpServer server;
@@ -50,15 +49,16 @@ public final class HostAgent implements AutoCloseable {
                 pools.ensureDirectoryPool(config.defaultPool(), config.poolPath());
             }
             String domainType = HostCapabilities.domainType(hypervisor, config.domainType());
-            ImageCache cache = started(parts, new ImageCache(config.cacheDir(),
-                    Optional.ofNullable(config.s3()).map(S3ObjectStore::new), DOWNLOAD_THREADS));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ImageCache cache = started(parts, new ImageCache(config.cacheDir(), config.cache(),
+                    Optional.ofNullable(config.s3()), metrics));
             VolumeService volumes = started(parts, new VolumeService(hypervisor, pools, cache, config.stateDir(),
                     config.defaultPool(), config.workerThreads()));
             DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
                     domainType, config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
-                    config.token(), volumes, domains,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, config.cacheDir())));
+                    config.token(), volumes, domains, cache, metrics,
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache)));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
                     domainType, config.defaultPool());
             return new HostAgent(config, server, parts);

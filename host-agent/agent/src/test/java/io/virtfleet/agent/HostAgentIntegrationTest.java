@@ -6,9 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.CacheEntry;
+import io.virtfleet.agent.contract.CacheListing;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.PrefetchRequest;
+import io.virtfleet.agent.contract.PrefetchStatus;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
@@ -113,6 +117,61 @@ class HostAgentIntegrationTest {
         assertThat(redefined.maxMem).as("KiB").isEqualTo(96L << 10);
         assertThat(client.domains().delete(domain).status()).isEqualTo(204);
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
+    void listsTheCacheServesMetricsAndEvictsOnlyWhatIsNotInUse() {
+        String volume = sandbox.name("root-cache");
+        VolumeStatus ready = provision(volume, "t");
+        assertThat(ready.imageVerified()).as("digest from the .sha256 file").isTrue();
+
+        CacheListing listing = client.send("GET", AgentPaths.CACHE_IMAGES, null).as(CacheListing.class);
+        assertThat(listing.entries()).anySatisfy(entry -> {
+            assertThat(entry.sha256()).isEqualTo(image.sha256());
+            assertThat(entry.format()).isEqualTo("qcow2");
+            assertThat(entry.virtualSizeBytes()).isEqualTo(image.virtualSize());
+            assertThat(entry.sourceUrls()).contains(AgentHarness.IMAGE_URL);
+        });
+        AgentClient.Response entry = client.send("GET", AgentPaths.cacheImage(image.sha256()), null);
+        assertThat(entry.status()).isEqualTo(200);
+        assertThat(entry.as(CacheEntry.class).sizeBytes()).isEqualTo(listing.usedBytes());
+        assertThat(client.send("GET", AgentPaths.cacheImage("not-a-digest"), null).status()).isEqualTo(400);
+
+        AgentClient.Response metrics = client.send("GET", AgentPaths.METRICS, null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body()).contains("virtfleet_image_cache_misses_total", "virtfleet_image_cache_hits_total",
+                "virtfleet_image_cache_downloaded_bytes_total", "virtfleet_image_cache_download_seconds_count",
+                "virtfleet_image_cache_evictions_total", "virtfleet_image_cache_checksum_failures_total",
+                "virtfleet_image_cache_used_bytes");
+        assertThat(new AgentClient(agent.baseUri(), null).send("GET", AgentPaths.METRICS, null).status()).isEqualTo(401);
+
+        assertThat(client.send("DELETE", AgentPaths.cacheImage(image.sha256()), null).status()).isEqualTo(204);
+        assertThat(client.send("GET", AgentPaths.cacheImage(image.sha256()), null).status()).isEqualTo(404);
+        assertThat(client.volumes().get(volume).as(VolumeStatus.class).phase()).as("the volume keeps its data")
+                .isEqualTo(VolumePhase.Ready);
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
+    void prefetchesAnImageOverTheApi() {
+        AgentClient.Response first = client.send("POST", AgentPaths.CACHE_PREFETCH,
+                new PrefetchRequest(AgentHarness.IMAGE_URL, image.sha256(), null));
+        assertThat(first.status()).as(first.body()).isIn(200, 202);
+        PrefetchStatus cached = await().atMost(Duration.ofSeconds(60)).until(() -> client.send("POST",
+                AgentPaths.CACHE_PREFETCH, new PrefetchRequest(AgentHarness.IMAGE_URL, image.sha256(), null)).as(PrefetchStatus.class),
+                status -> !status.phase().equals(PrefetchStatus.DOWNLOADING));
+        assertThat(cached.phase()).isEqualTo(PrefetchStatus.CACHED);
+        assertThat(cached.bytesDone()).isEqualTo(cached.bytesTotal()).isPositive();
+
+        PrefetchRequest absent = new PrefetchRequest("s3://images/absent.qcow2", "ab".repeat(32), null);
+        PrefetchStatus failed = await().atMost(Duration.ofSeconds(60)).until(() -> client.send("POST",
+                AgentPaths.CACHE_PREFETCH, absent).as(PrefetchStatus.class), status -> !status.phase().equals(PrefetchStatus.DOWNLOADING));
+        assertThat(failed.phase()).isEqualTo(PrefetchStatus.FAILED);
+        assertThat(failed.error().reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_FOUND);
+        AgentClient.Response refused = client.send("POST", AgentPaths.CACHE_PREFETCH,
+                new PrefetchRequest("file:///etc/shadow", null, null));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.error().reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
     }
 
     @Test

@@ -5,7 +5,9 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.virtfleet.agent.AgentException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentJson;
+import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.AgentPaths;
@@ -42,7 +44,8 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     public static AgentHttpServer start(String bindAddress, int port, String token, VolumeService volumes,
-                                        DomainService domains, HostRoutes host) {
+                                        DomainService domains, ImageCache cache, PrometheusMeterRegistry metrics,
+                                        HostRoutes host) {
         BearerAuth auth = new BearerAuth(token);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -54,6 +57,9 @@ public final class AgentHttpServer implements AutoCloseable {
             }
         });
         app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
+        app.get(AgentPaths.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+        CacheRoutes.register(app, cache);
         host.register(app);
 
         String volumePath = AgentPaths.VOLUMES + "/{" + NAME + "}";
@@ -129,7 +135,7 @@ public final class AgentHttpServer implements AutoCloseable {
         return ResourceNames.require("name", ctx.pathParam(NAME));
     }
 
-    private static <T> T body(Context ctx, Class<T> type) {
+    static <T> T body(Context ctx, Class<T> type) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length == 0) {
             throw AgentException.invalid("a JSON " + type.getSimpleName() + " body is required");

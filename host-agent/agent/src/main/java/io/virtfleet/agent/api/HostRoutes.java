@@ -1,17 +1,13 @@
 package io.virtfleet.agent.api;
 
 import io.javalin.Javalin;
+import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.CacheEntry;
 import io.virtfleet.agent.contract.HostCapacity;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.libvirt.Connect;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
@@ -20,29 +16,27 @@ import org.libvirt.StoragePoolInfo;
 /**
  * {@code GET /api/v1/host}: the host's CPUs, memory, active pools and cached image digests, which the operator's
  * scheduler reads for capacity and cache affinity. Read-only and cheap: one libvirt node query (on the hypervisor's
- * connection), one pool query per pool, one directory listing.
+ * connection), one pool query per pool, the cache's in-memory listing.
  */
 public final class HostRoutes {
-    private static final Pattern DIGEST = Pattern.compile("^[a-f0-9]{64}$");
-
     private final String nodeName;
     private final String defaultPool;
     private final LibvirtConnection storage;
     private final LibvirtConnection hypervisor;
-    private final Path cacheEntries;
+    private final ImageCache cache;
 
     /**
      * @param storage    the connection of the storage pools
      * @param hypervisor the connection domains run on: its node's CPUs and memory are the host's (usually the same)
-     * @param cacheDir   the image cache directory; its entries are {@code <cacheDir>/sha256/<hex>}
+     * @param cache      the image cache, whose verified entries count for cache affinity
      */
     public HostRoutes(String nodeName, String defaultPool, LibvirtConnection storage, LibvirtConnection hypervisor,
-                      Path cacheDir) {
+                      ImageCache cache) {
         this.nodeName = nodeName;
         this.defaultPool = defaultPool;
         this.storage = storage;
         this.hypervisor = hypervisor;
-        this.cacheEntries = cacheDir.resolve("sha256");
+        this.cache = cache;
     }
 
     void register(Javalin app) {
@@ -79,14 +73,6 @@ public final class HostRoutes {
     }
 
     private List<String> cachedDigests() {
-        if (!Files.isDirectory(cacheEntries)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(cacheEntries)) {
-            return entries.map(p -> p.getFileName().toString()).filter(n -> DIGEST.matcher(n).matches()).sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list the image cache " + cacheEntries, e);
-        }
+        return cache.list().entries().stream().map(CacheEntry::sha256).sorted().toList();
     }
 }

@@ -1,195 +1,552 @@
 package io.virtfleet.agent.cache;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.minio.MinioClient;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
-import io.virtfleet.agent.DurableFiles;
+import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.CacheEntry;
+import io.virtfleet.agent.contract.CacheListing;
+import io.virtfleet.agent.contract.ImageCredentials;
+import io.virtfleet.agent.contract.PrefetchStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Content-addressed image cache: {@code <cacheDir>/sha256/<hex>} holds the image (as downloaded, e.g. compressed
- * qcow2) whose SHA-256 is {@code <hex>}. An entry is trusted by its name: a download streams through the digest once
- * into {@code <cacheDir>/tmp} (same filesystem, so the final rename is atomic) and is renamed into place only when
- * the digest matches, so a partial or corrupt file never becomes an entry. Concurrent requests for one digest share
- * one download.
+ * The node's image cache, content-addressed by SHA-256 ({@code <cacheDir>/sha256/<hex>}, the image as downloaded,
+ * e.g. compressed qcow2). See {@link CacheStore} for the files and their recovery after a crash, {@link Downloader} for
+ * how bytes move.
+ *
+ * <ul>
+ *   <li><b>Trust.</b> An image is verified against {@code imageSha256} or its {@code .sha256} file while it streams;
+ *   only a complete, fsynced file whose digest matched is renamed into place, so a partial or corrupt file never
+ *   becomes an entry. An image without any checksum is cached under the digest computed on the way and found again by
+ *   URL + ETag/Last-Modified; its fetches say {@link ImageFetch#verified() unverified}. An entry is trusted by its
+ *   content address, or re-hashed before every use when {@link CacheSettings#verifyOnUse()} is set.</li>
+ *   <li><b>Single flight.</b> Requests for one digest (or one URL version) share one download; at most
+ *   {@link CacheSettings#maxDownloads()} run at once, the rest wait in line.</li>
+ *   <li><b>Eviction.</b> Least recently used entries go when the entries exceed the byte budget, and room is made
+ *   before a download; an entry that an open {@link ImageFetch} holds or that a download is writing or verifying is
+ *   never evicted. All index changes happen under one lock, so "in use" cannot change while eviction decides.</li>
+ * </ul>
+ *
+ * <p>A hit does not contact the image's source when the request names the digest, so it does not re-check that the
+ * caller may read the source: knowing the digest of an image cached on the node is enough to use it.
  */
 public final class ImageCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
-    private static final int BUFFER_BYTES = 1 << 20;
 
-    private final Path entriesDir;
-    private final Path tmpDir;
-    private final Optional<S3ObjectStore> store;
-    private final Map<String, ImageFetch> inFlight = new ConcurrentHashMap<>();
+    private final CacheSettings settings;
+    private final CacheStore store;
+    private final SourcePolicy policy;
+    private final HttpTransport transport;
+    private final Optional<S3Settings> s3;
+    private final Map<Optional<ImageCredentials>, MinioClient> s3Clients = new ConcurrentHashMap<>();
     private final ExecutorService downloads;
+    private final ExecutorService streamThreads;
+    private final Downloader downloader;
+    private final CacheMetrics metrics;
+    private final AtomicInteger active = new AtomicInteger();
+
+    private final Object lock = new Object();
+    /** Entries by digest. Guarded by {@link #lock}, like everything below. */
+    private final Map<String, CacheStore.Entry> entries;
+    private final Map<String, Download> inFlight = new HashMap<>();
+    private final Set<ImageFetch> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    private long usedBytes;
+    /** Prefetches by URL + digest, until their outcome has been reported once. */
+    private final Map<String, ImageFetch> prefetches = new HashMap<>();
 
     /**
-     * @param store where images come from; empty when the agent has no object store configured
-     */
-    public ImageCache(Path cacheDir, Optional<S3ObjectStore> store, int downloadThreads) {
-        this.entriesDir = cacheDir.resolve("sha256");
-        this.tmpDir = cacheDir.resolve("tmp");
-        this.store = store;
-        try {
-            Files.createDirectories(entriesDir);
-            Files.createDirectories(tmpDir);
-            deleteLeftovers();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare image cache in " + cacheDir, e);
-        }
-        this.downloads = Executors.newFixedThreadPool(downloadThreads, Thread.ofPlatform().name("image-download-", 0).factory());
-    }
-
-    /**
-     * Starts (or joins) getting the image into the cache. Resolves the expected digest first (from the argument, else
-     * from {@code <url>.sha256}), so failures to do so are thrown right here.
+     * Opens the cache in {@code cacheDir}, recovering from whatever a previous run left.
      *
-     * @param expectedSha256 the digest the image must have; null to read it from the sidecar
+     * @param s3 the object store for {@code s3://} URLs; empty when the node has none
      */
-    public ImageFetch fetch(String url, String expectedSha256) {
-        ImageUrl imageUrl = ImageUrl.parse(url);
-        S3ObjectStore objects = store.orElseThrow(() -> new AgentException(Kind.CONFLICT,
-                AgentErrorReasons.UNSUPPORTED_IMAGE_URL, "no object store is configured on this host (S3_ENDPOINT) for " + url));
-        String sha256 = expectedSha256 != null ? Sha256.normalize(expectedSha256) : sidecarDigest(objects, imageUrl);
-        Optional<CachedImage> cached = entry(sha256);
-        if (cached.isPresent()) {
-            LOG.info("image cache hit url={} sha256={}", url, sha256);
-            return ImageFetch.hit(cached.get());
+    public ImageCache(Path cacheDir, CacheSettings settings, Optional<S3Settings> s3, MeterRegistry registry) {
+        this.settings = settings;
+        this.store = new CacheStore(cacheDir);
+        this.entries = store.load();
+        this.usedBytes = entries.values().stream().mapToLong(CacheStore.Entry::sizeBytes).sum();
+        this.policy = new SourcePolicy(settings.httpHosts(), settings.allowLinkLocal());
+        this.transport = new HttpTransport(policy, settings.connectTimeout(), settings.readTimeout());
+        this.s3 = s3;
+        this.downloads = Executors.newFixedThreadPool(settings.maxDownloads(),
+                Thread.ofPlatform().name("image-download-", 0).daemon().factory());
+        this.streamThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("image-stream-", 0).daemon().factory());
+        this.downloader = new Downloader(streamThreads, settings.retry(), settings.streams(), settings.partBytes());
+        this.metrics = new CacheMetrics(registry, this::usedBytes, settings.budgetBytes(), () -> entryCount(), active::get);
+        LOG.info("image cache opened dir={} entries={} usedBytes={} budgetBytes={} downloads={} streams={} verify={}",
+                cacheDir, entries.size(), usedBytes, settings.budgetBytes(), settings.maxDownloads(), settings.streams(),
+                settings.verifyOnUse() ? "always" : "trust");
+        synchronized (lock) {
+            evictToBudget(0, null);
         }
-        ImageFetch fetch = new ImageFetch(sha256);
-        ImageFetch running = inFlight.putIfAbsent(sha256, fetch);
-        if (running != null) {
-            LOG.info("image download joined url={} sha256={}", url, sha256);
-            return running;
-        }
-        // Started only once registered, so its removal from inFlight at the end cannot come first.
-        downloads.execute(() -> runDownload(objects, imageUrl, fetch));
-        return fetch;
     }
 
-    /** The cached image with this digest, if present. */
-    public Optional<CachedImage> entry(String sha256) {
-        Path path = entriesDir.resolve(sha256);
-        try {
-            return Files.isRegularFile(path) ? Optional.of(new CachedImage(path, sha256, Files.size(path))) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty(); // vanished between the two calls: treat as a miss
+    /**
+     * Starts (or joins) getting the image into the cache and pins it until the returned fetch is closed. Resolves the
+     * expected digest first (the request's, else {@code <url>.sha256}; the source's version when neither exists), so
+     * bad URLs and unreachable sources fail right here, in the caller's thread.
+     */
+    public ImageFetch fetch(ImageRequest request) {
+        ImageUrl url = ImageUrl.parse(request.url());
+        policy.checkUrl(url);
+        String expected = request.sha256() == null ? null : Sha256.normalize(request.sha256());
+        ImageSource source = source(url, request.credentials());
+        if (expected == null) {
+            expected = retrying("read " + url.sidecar(), source::readSidecar)
+                    .map(text -> Sha256.parseSidecar(text, url.sidecar())).orElse(null);
         }
+        return expected != null ? fetchVerified(source, expected) : fetchUnverified(source);
+    }
+
+    /** The entries, most recently used first. */
+    public CacheListing list() {
+        synchronized (lock) {
+            Set<String> inUse = inUse();
+            List<CacheEntry> listed = entries.values().stream()
+                    .sorted(Comparator.comparing(CacheStore.Entry::lastUsedInstant).reversed())
+                    .map(e -> toContract(e, inUse.contains(e.sha256())))
+                    .toList();
+            return new CacheListing(settings.budgetBytes(), usedBytes, listed);
+        }
+    }
+
+    public Optional<CacheEntry> entry(String sha256) {
+        String digest = Sha256.normalize(sha256);
+        synchronized (lock) {
+            return Optional.ofNullable(entries.get(digest)).map(e -> toContract(e, inUse().contains(digest)));
+        }
+    }
+
+    /** The cached file with this digest, if present. */
+    public Optional<CachedImage> cached(String sha256) {
+        synchronized (lock) {
+            return Optional.ofNullable(entries.get(sha256)).map(this::cachedImage);
+        }
+    }
+
+    /** Removes an entry (absent is fine); 409 ImageInUse while a fetch or download holds it. */
+    public void evict(String sha256) {
+        String digest = Sha256.normalize(sha256);
+        synchronized (lock) {
+            CacheStore.Entry entry = entries.get(digest);
+            if (entry == null) {
+                return;
+            }
+            if (inUse().contains(digest)) {
+                throw AgentException.conflict(AgentErrorReasons.IMAGE_IN_USE, "image " + digest
+                        + " is in use (a volume is being populated from it or it is being downloaded or verified)");
+            }
+            remove(entry, "request");
+        }
+    }
+
+    /**
+     * Gets an image into the cache ahead of use and reports progress; repeating the call joins the download. A
+     * failure is reported once, and the next call tries again. A prefetch pins its image only while it downloads.
+     */
+    public PrefetchStatus prefetch(ImageRequest request) {
+        String key = request.url() + " " + (request.sha256() == null ? "" : Sha256.normalize(request.sha256()));
+        synchronized (prefetches) {
+            ImageFetch earlier = prefetches.get(key);
+            if (earlier != null && !earlier.result().isDone()) {
+                return prefetchStatus(request.url(), earlier);
+            }
+            prefetches.remove(key);
+            if (earlier != null && earlier.result().isCompletedExceptionally()) {
+                return prefetchStatus(request.url(), earlier);
+            }
+        }
+        ImageFetch fetch = fetch(request);
+        fetch.result().whenComplete((image, error) -> fetch.close());
+        if (!fetch.result().isDone()) {
+            synchronized (prefetches) {
+                prefetches.putIfAbsent(key, fetch);
+            }
+        }
+        return prefetchStatus(request.url(), fetch);
     }
 
     @Override
     public void close() {
         downloads.shutdownNow();
+        streamThreads.shutdownNow();
     }
 
-    private static String sidecarDigest(S3ObjectStore objects, ImageUrl imageUrl) {
-        ImageUrl sidecar = imageUrl.sidecar();
-        String content = objects.readSmallText(sidecar).orElseThrow(() -> new AgentException(Kind.CONFLICT,
-                AgentErrorReasons.CHECKSUM_UNAVAILABLE,
-                "no imageSha256 given and no checksum file " + sidecar + " exists"));
-        return Sha256.parseSidecar(content, sidecar);
-    }
+    // ---- fetching
 
-    private void runDownload(S3ObjectStore objects, ImageUrl url, ImageFetch fetch) {
-        try {
-            // Another fetch may have completed between the hit check and the registration.
-            CachedImage image = entry(fetch.sha256()).orElseGet(() -> download(objects, url, fetch));
-            inFlight.remove(fetch.sha256(), fetch);
-            fetch.complete(image);
-        } catch (RuntimeException e) {
-            inFlight.remove(fetch.sha256(), fetch);
-            LOG.warn("image download failed url={} sha256={} error={}", url, fetch.sha256(), e.getMessage());
-            fetch.fail(e);
+    private ImageFetch fetchVerified(ImageSource source, String sha256) {
+        synchronized (lock) {
+            Download running = inFlight.get(sha256);
+            if (running != null) {
+                LOG.info("image download joined url={} sha256={}", source.url(), sha256);
+                return attach(running);
+            }
+            CacheStore.Entry entry = entries.get(sha256);
+            if (entry != null && !settings.verifyOnUse()) {
+                metrics.hit();
+                LOG.info("image cache hit url={} sha256={}", source.url(), sha256);
+                return attach(Download.hit(cachedImage(touch(entry, source.url())), true));
+            }
+            Download download = start(sha256, true, sha256);
+            downloads.execute(() -> run(download, source, null, entry != null ? sha256 : null));
+            return attach(download);
         }
     }
 
-    private CachedImage download(S3ObjectStore objects, ImageUrl url, ImageFetch fetch) {
-        long started = System.nanoTime();
-        Path tmp = null;
+    private ImageFetch fetchUnverified(ImageSource source) {
+        ImageUrl url = source.url();
+        RemoteObject object = retrying("stat " + url, source::stat);
+        String validator = object.validator();
+        String key = "url " + url.text() + " " + validator;
+        synchronized (lock) {
+            Download running = inFlight.get(key);
+            if (running != null) {
+                LOG.info("image download joined url={} unverified=true", url);
+                return attach(running);
+            }
+            String known = validator == null ? null : store.readUrlRecord(url)
+                    .filter(r -> validator.equals(r.validator()) && entries.containsKey(r.sha256()))
+                    .map(CacheStore.UrlRecord::sha256).orElse(null);
+            if (known != null && !settings.verifyOnUse()) {
+                metrics.hit();
+                LOG.info("image cache hit url={} sha256={} unverified=true", url, known);
+                return attach(Download.hit(cachedImage(touch(entries.get(known), url)), false));
+            }
+            if (validator == null) {
+                LOG.warn("image url={} has no checksum, ETag or Last-Modified: it is downloaded on every use", url);
+            }
+            Download download = start(key, false, known);
+            downloads.execute(() -> run(download, source, object, known));
+            return attach(download);
+        }
+    }
+
+    /** Registers a new download (under the lock). */
+    private Download start(String key, boolean verified, String sha256) {
+        Download download = new Download(key, verified, sha256);
+        inFlight.put(key, download);
+        return download;
+    }
+
+    /**
+     * The download thread's work: re-verify an existing entry if asked (and keep it when sound), else download;
+     * then complete everyone's fetch.
+     */
+    private void run(Download download, ImageSource source, RemoteObject knownObject, String reverify) {
+        active.incrementAndGet();
         try {
-            tmp = Files.createTempFile(tmpDir, fetch.sha256() + "-", ".part");
-            String actual;
-            try (S3ObjectStore.ObjectStream object = objects.open(url);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                fetch.total(object.sizeBytes());
-                actual = copyHashing(object.body(), out, fetch);
-                out.force(true); // the rename below must never expose data that is not on disk yet
+            CachedImage image = reverify == null ? null : reverified(reverify, source.url());
+            if (image == null) {
+                metrics.miss();
+                image = download(download, source, knownObject);
             }
-            if (!actual.equals(fetch.sha256())) {
-                throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH,
-                        "image " + url + " has SHA-256 " + actual + " but " + fetch.sha256() + " was expected");
-            }
-            Path entry = entriesDir.resolve(fetch.sha256());
-            Files.move(tmp, entry, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-            DurableFiles.syncDirectory(entriesDir);
-            long size = Files.size(entry);
-            LOG.info("image cached url={} sha256={} bytes={} millis={}", url, fetch.sha256(), size,
-                    (System.nanoTime() - started) / 1_000_000);
-            return new CachedImage(entry, fetch.sha256(), size);
-        } catch (IOException e) {
-            throw S3ObjectStore.downloadFailed(url, e);
+            finish(download);
+            download.result.complete(image);
+        } catch (Throwable e) {
+            finish(download);
+            LOG.warn("image download failed url={} sha256={} reason={} error={}", source.url(), download.sha256(),
+                    e instanceof AgentException a ? a.reason() : "-", e.getMessage());
+            download.result.completeExceptionally(asAgentException(e, source.url()));
         } finally {
-            deleteQuietly(tmp);
+            active.decrementAndGet();
         }
     }
 
-    private static String copyHashing(InputStream in, FileChannel out, ImageFetch fetch) throws IOException {
-        MessageDigest digest = newSha256();
-        byte[] buffer = new byte[BUFFER_BYTES];
-        for (int n; (n = in.read(buffer)) > 0; ) {
-            digest.update(buffer, 0, n);
-            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-            while (chunk.hasRemaining()) {
-                out.write(chunk);
-            }
-            fetch.advance(n);
+    private void finish(Download download) {
+        synchronized (lock) {
+            inFlight.remove(download.key, download);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static MessageDigest newSha256() {
+    private CachedImage download(Download download, ImageSource source, RemoteObject knownObject)
+            throws IOException, InterruptedException {
+        ImageUrl url = source.url();
+        RemoteObject object = knownObject != null ? knownObject : retrying("stat " + url, source::stat);
+        download.total(object.sizeBytes());
+        makeRoom(object.sizeBytes());
+        Path tmp = store.newTempFile(download.verified ? download.key : "unverified");
+        long started = System.nanoTime();
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-256", e);
+            Downloader.Result result = downloader.download(source, object, tmp, download::done);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            metrics.downloaded(result.sizeBytes(), took);
+            if (download.verified && !result.sha256().equals(download.key)) {
+                metrics.checksumFailure();
+                throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH, "image " + url
+                        + " has SHA-256 " + result.sha256() + " but " + download.key + " was expected");
+            }
+            ImageFormat format = ImageFormat.sniff(result.header(), result.sizeBytes());
+            CacheStore.Entry entry;
+            synchronized (lock) {
+                download.sha256(result.sha256()); // pins it from here on: the download is still in flight
+                CacheStore.Entry existing = entries.get(result.sha256());
+                if (existing == null) {
+                    entry = new CacheStore.Entry(result.sha256(), result.sizeBytes(), format.name(),
+                            format.virtualSizeBytes(), Instant.now().toString(), List.of(url.toString()));
+                    store.commit(tmp, entry);
+                    entries.put(entry.sha256(), entry);
+                    usedBytes += entry.sizeBytes();
+                } else { // the same bytes arrived by another URL meanwhile
+                    entry = touch(existing, url);
+                }
+                if (!download.verified && object.validator() != null) {
+                    store.writeUrlRecord(url, new CacheStore.UrlRecord(url.toString(), object.validator(), entry.sha256()));
+                }
+                evictToBudget(0, entry.sha256());
+            }
+            LOG.info("image cached url={} sha256={} verified={} format={} bytes={} millis={} mibPerSecond={}", url,
+                    entry.sha256(), download.verified, entry.format(), entry.sizeBytes(), took.toMillis(),
+                    took.toMillis() == 0 ? "-" : String.valueOf(entry.sizeBytes() * 1000 / took.toMillis() >> 20));
+            return cachedImage(entry);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
-    /** Partial downloads of a previous run are useless: nobody can resume them. */
-    private void deleteLeftovers() throws IOException {
-        try (Stream<Path> leftovers = Files.list(tmpDir)) {
-            leftovers.forEach(ImageCache::deleteQuietly);
+    /** Re-hashes an entry before use; a sound one is returned, a corrupt one is removed (null: download again). */
+    private CachedImage reverified(String sha256, ImageUrl url) throws IOException {
+        Path file = store.entryPath(sha256);
+        String actual;
+        try (InputStream in = Files.newInputStream(file)) {
+            var digest = Sha256.newDigest();
+            byte[] buffer = new byte[Downloader.BLOCK_BYTES];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            actual = HexFormat.of().formatHex(digest.digest());
+        }
+        synchronized (lock) {
+            CacheStore.Entry entry = entries.get(sha256);
+            if (entry == null) {
+                return null;
+            }
+            if (actual.equals(sha256)) {
+                metrics.hit();
+                LOG.info("image cache hit url={} sha256={} reverified=true", url, sha256);
+                return cachedImage(touch(entry, url));
+            }
+            metrics.checksumFailure();
+            LOG.error("image cache entry sha256={} is corrupt (hashes to {}); removing it and downloading again", sha256,
+                    actual);
+            remove(entry, "corrupt");
+            return null;
         }
     }
 
-    private static void deleteQuietly(Path path) {
-        if (path == null) {
+    // ---- pins and eviction (all under the lock)
+
+    private ImageFetch attach(Download download) {
+        ImageFetch fetch = new ImageFetch(this, download);
+        open.add(fetch);
+        return fetch;
+    }
+
+    void release(ImageFetch fetch) {
+        synchronized (lock) {
+            open.remove(fetch);
+            evictToBudget(0, null); // an entry over budget that was held may go now
+        }
+    }
+
+    private Set<String> inUse() {
+        Set<String> used = new HashSet<>();
+        for (Download download : inFlight.values()) {
+            if (download.sha256() != null) {
+                used.add(download.sha256());
+            }
+        }
+        for (ImageFetch fetch : open) {
+            if (fetch.sha256() != null) {
+                used.add(fetch.sha256());
+            }
+        }
+        return used;
+    }
+
+    /** Before a download: evicts so that {@code incoming} more bytes fit the budget, and checks the disk has room. */
+    private void makeRoom(long incoming) throws IOException {
+        if (incoming <= 0) {
             return;
         }
+        synchronized (lock) {
+            evictToBudget(incoming, null);
+        }
+        long free = Files.getFileStore(store.tmpDir()).getUsableSpace();
+        if (free < incoming) {
+            throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, "the image needs " + incoming
+                    + " bytes but the cache's file system has " + free + " free");
+        }
+    }
+
+    /** Evicts least recently used entries not in use (nor {@code spare}) until {@code incoming} more bytes fit. */
+    private void evictToBudget(long incoming, String spare) {
+        long budget = settings.budgetBytes();
+        if (budget == 0 || usedBytes + incoming <= budget) {
+            return;
+        }
+        Set<String> inUse = inUse();
+        List<CacheStore.Entry> oldestFirst = entries.values().stream()
+                .sorted(Comparator.comparing(CacheStore.Entry::lastUsedInstant)).toList();
+        for (CacheStore.Entry entry : oldestFirst) {
+            if (usedBytes + incoming <= budget) {
+                return;
+            }
+            if (!inUse.contains(entry.sha256()) && !entry.sha256().equals(spare)) {
+                remove(entry, "budget");
+            }
+        }
+        LOG.warn("image cache over budget usedBytes={} incomingBytes={} budgetBytes={}: the rest is in use", usedBytes,
+                incoming, budget);
+    }
+
+    private void remove(CacheStore.Entry entry, String why) {
         try {
-            Files.deleteIfExists(path);
+            store.delete(entry.sha256());
         } catch (IOException e) {
-            LOG.warn("cannot delete file={} error={}", path, e.getMessage());
+            throw new UncheckedIOException("cannot remove cache entry " + entry.sha256(), e);
+        }
+        entries.remove(entry.sha256());
+        usedBytes -= entry.sizeBytes();
+        metrics.evicted();
+        LOG.info("image cache evicted sha256={} bytes={} why={} lastUsed={}", entry.sha256(), entry.sizeBytes(), why,
+                entry.lastUsed());
+    }
+
+    /** Records a use (under the lock): last use now, the URL among the sources. */
+    private CacheStore.Entry touch(CacheStore.Entry entry, ImageUrl url) {
+        CacheStore.Entry used = entry.usedAt(Instant.now()).withSource(url.toString());
+        entries.put(used.sha256(), used);
+        try {
+            store.writeMeta(used);
+        } catch (IOException e) { // only the LRU order after a restart suffers
+            LOG.warn("cannot record use of cache entry sha256={} error={}", entry.sha256(), e.getMessage());
+        }
+        return used;
+    }
+
+    // ---- helpers
+
+    private ImageSource source(ImageUrl url, ImageCredentials credentials) {
+        if (!url.objectStore()) {
+            return new HttpSource(url, transport);
+        }
+        S3Settings settings = s3.orElseThrow(() -> new AgentException(Kind.CONFLICT,
+                AgentErrorReasons.UNSUPPORTED_IMAGE_URL,
+                "no object store is configured on this host (VIRTFLEET_AGENT_S3_ENDPOINT) for " + url));
+        MinioClient s3Client = s3Clients.computeIfAbsent(Optional.ofNullable(credentials), c -> {
+            MinioClient.Builder builder = MinioClient.builder().endpoint(settings.endpoint().toString())
+                    .region(settings.region());
+            String accessKey = c.map(ImageCredentials::accessKey).orElse(settings.accessKey());
+            String secretKey = c.map(ImageCredentials::secretKey).orElse(settings.secretKey());
+            if (accessKey != null) {
+                builder.credentials(accessKey, secretKey);
+            }
+            MinioClient client = builder.build();
+            long readMillis = this.settings.readTimeout().toMillis();
+            client.setTimeout(this.settings.connectTimeout().toMillis(), readMillis, readMillis);
+            return client;
+        });
+        return new S3Source(url, s3Client, transport);
+    }
+
+    @FunctionalInterface
+    private interface SourceCall<T> {
+        T call() throws IOException;
+    }
+
+    /** Calls the source, retrying transient failures like a download stream does. */
+    private <T> T retrying(String what, SourceCall<T> call) {
+        for (int failures = 1; ; failures++) {
+            try {
+                return call.call();
+            } catch (IOException e) {
+                if (failures >= settings.retry().attempts()) {
+                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
+                            "cannot " + what + " after " + failures + " attempts: " + e, e);
+                }
+                try {
+                    Thread.sleep(settings.retry().backoff(failures).toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, "interrupted: " + what);
+                }
+            }
+        }
+    }
+
+    private static AgentException asAgentException(Throwable e, ImageUrl url) {
+        if (e instanceof AgentException agent) {
+            return agent;
+        }
+        if (e.getCause() instanceof AgentException agent) {
+            return agent;
+        }
+        return new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
+                "download of " + url + " failed: " + e.getMessage(), e);
+    }
+
+    private CachedImage cachedImage(CacheStore.Entry entry) {
+        return new CachedImage(store.entryPath(entry.sha256()), entry.sha256(), entry.sizeBytes());
+    }
+
+    private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {
+        return new CacheEntry(e.sha256(), e.sizeBytes(), e.format(), e.virtualSizeBytes(), e.lastUsed(), e.sourceUrls(),
+                inUse);
+    }
+
+    private static PrefetchStatus prefetchStatus(String url, ImageFetch fetch) {
+        var result = fetch.result();
+        if (result.isCompletedExceptionally()) {
+            AgentError error;
+            try {
+                result.join();
+                error = null;
+            } catch (CompletionException e) {
+                error = e.getCause() instanceof AgentException a ? a.toError()
+                        : new AgentError(AgentErrorReasons.DOWNLOAD_FAILED, String.valueOf(e.getCause()));
+            }
+            return new PrefetchStatus(url, PrefetchStatus.FAILED, fetch.sha256(), fetch.verified(), fetch.bytesDone(),
+                    fetch.bytesTotal(), error);
+        }
+        String phase = result.isDone() ? PrefetchStatus.CACHED : PrefetchStatus.DOWNLOADING;
+        return new PrefetchStatus(url, phase, fetch.sha256(), fetch.verified(), fetch.bytesDone(), fetch.bytesTotal(), null);
+    }
+
+    private long usedBytes() {
+        synchronized (lock) {
+            return usedBytes;
+        }
+    }
+
+    private int entryCount() {
+        synchronized (lock) {
+            return entries.size();
         }
     }
 }

@@ -1,60 +1,52 @@
 package io.virtfleet.agent.cache;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One image on its way into the cache, shared by everyone who asked for the same digest. Readers poll the progress
- * and wait on {@link #result()}; a cache hit is an already completed fetch.
+ * One caller's hold on an image: its progress into the cache and the result. While open it pins the image: the cache
+ * never evicts an entry a fetch holds, so a volume can be populated from it safely. Close it when done with the
+ * file (a volume job closes it after the population).
  */
-public final class ImageFetch {
-    private final String sha256;
-    private final AtomicLong bytesDone = new AtomicLong();
-    private final AtomicLong bytesTotal = new AtomicLong();
-    private final CompletableFuture<CachedImage> result = new CompletableFuture<>();
+public final class ImageFetch implements AutoCloseable {
+    private final ImageCache cache;
+    private final Download download;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    ImageFetch(String sha256) {
-        this.sha256 = sha256;
+    ImageFetch(ImageCache cache, Download download) {
+        this.cache = cache;
+        this.download = download;
     }
 
-    static ImageFetch hit(CachedImage image) {
-        ImageFetch fetch = new ImageFetch(image.sha256());
-        fetch.bytesTotal.set(image.sizeBytes());
-        fetch.bytesDone.set(image.sizeBytes());
-        fetch.result.complete(image);
-        return fetch;
-    }
-
+    /** The image's digest; null while an image without checksum is still downloading. */
     public String sha256() {
-        return sha256;
+        return download.sha256();
+    }
+
+    /** False when no checksum existed and the image is keyed by URL + ETag/Last-Modified instead. */
+    public boolean verified() {
+        return download.verified;
     }
 
     public long bytesDone() {
-        return bytesDone.get();
+        return download.bytesDone();
     }
 
+    /** The image's size; 0 until known (-1 when the server does not announce it). */
     public long bytesTotal() {
-        return bytesTotal.get();
+        return download.bytesTotal();
     }
 
     /** Completes with the cached image, or exceptionally with an {@link io.virtfleet.agent.AgentException}. */
     public CompletableFuture<CachedImage> result() {
-        return result.copy(); // waiters must not be able to complete or cancel the shared download
+        return download.result.copy(); // waiters must not be able to complete or cancel the shared download
     }
 
-    void total(long bytes) {
-        bytesTotal.set(bytes);
-    }
-
-    void advance(long bytes) {
-        bytesDone.addAndGet(bytes);
-    }
-
-    void complete(CachedImage image) {
-        result.complete(image);
-    }
-
-    void fail(Throwable error) {
-        result.completeExceptionally(error);
+    /** Releases the pin; the entry may be evicted from now on. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            cache.release(this);
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.virtfleet.agent.cache;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.contract.AgentErrorReasons;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -11,6 +13,15 @@ public final class Sha256 {
     private static final Pattern HEX = Pattern.compile("[0-9a-f]{64}");
 
     private Sha256() {
+    }
+
+    /** A fresh SHA-256 {@link MessageDigest}. */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
     }
 
     public static boolean isDigest(String value) {

@@ -5,6 +5,7 @@ import io.virtfleet.agent.DurableFiles;
 import io.virtfleet.agent.cache.CachedImage;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.ImageFetch;
+import io.virtfleet.agent.cache.ImageRequest;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
@@ -80,13 +81,21 @@ final class VolumeJob implements Runnable {
             total = currentFetch.bytesTotal();
         }
         return new VolumeStatus(name, phase, devicePath, sha256, done, total,
-                phase == VolumePhase.Ready ? request.reprovisionToken() : null, error);
+                phase == VolumePhase.Ready ? request.reprovisionToken() : null, error,
+                currentFetch == null ? null : currentFetch.verified());
     }
 
     private void populate() {
         enter(VolumePhase.Downloading);
-        fetch = tools.cache().fetch(request.imageUrl(), request.imageSha256());
-        CachedImage image = await(fetch);
+        // The open fetch pins the image in the cache until the population is over.
+        try (ImageFetch pinned = tools.cache().fetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
+                request.credentials()))) {
+            fetch = pinned;
+            populateFrom(await(pinned));
+        }
+    }
+
+    private void populateFrom(CachedImage image) {
         long virtualSize = tools.qemuImg().virtualSize(image.path());
         if (request.sizeBytes() < virtualSize) {
             throw AgentException.conflict(AgentErrorReasons.VOLUME_TOO_SMALL, "volume " + name + " of "
@@ -108,7 +117,7 @@ final class VolumeJob implements Runnable {
         }
         populateDone.set(virtualSize);
         tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
-                request.reprovisionToken(), request.sizeBytes(), Instant.now().toString()));
+                request.reprovisionToken(), request.sizeBytes(), Instant.now().toString(), fetch.verified()));
     }
 
     private void enter(VolumePhase next) {

@@ -121,7 +121,7 @@ public final class VolumeService implements AutoCloseable {
         }
         if (marker.sizeBytes() != request.sizeBytes()) {
             markers.write(new VolumeMarker(name, marker.pool(), marker.imageUrl(), marker.imageSha256(),
-                    marker.reprovisionToken(), request.sizeBytes(), marker.populatedAt()));
+                    marker.reprovisionToken(), request.sizeBytes(), marker.populatedAt(), marker.imageVerified()));
         }
         return Optional.of(readyStatus(marker, current));
     }
@@ -210,7 +210,7 @@ public final class VolumeService implements AutoCloseable {
 
     private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
         return new VolumeStatus(marker.name(), VolumePhase.Ready, volume.path(), marker.imageSha256(),
-                volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null);
+                volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null, marker.imageVerified());
     }
 
     private static AgentException notFound(String name) {

@@ -38,17 +38,4 @@ class Sha256Test {
         assertThatThrownBy(() -> Sha256.normalize("abc")).isInstanceOf(AgentException.class)
                 .hasMessageContaining("64 hex digits");
     }
-
-    @Test
-    void parsesObjectStoreUrlsAndRefusesOthers() {
-        ImageUrl url = ImageUrl.parse("s3://images/base/debian-12.qcow2");
-        assertThat(url.bucket()).isEqualTo("images");
-        assertThat(url.key()).isEqualTo("base/debian-12.qcow2");
-        assertThat(url.sidecar().key()).isEqualTo("base/debian-12.qcow2.sha256");
-        assertThat(ImageUrl.parse("minio://images/x").bucket()).isEqualTo("images");
-        assertThatThrownBy(() -> ImageUrl.parse("https://example.org/x.qcow2"))
-                .isInstanceOfSatisfying(AgentException.class,
-                        e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL));
-        assertThatThrownBy(() -> ImageUrl.parse("s3://bucket-only/")).isInstanceOf(AgentException.class);
-    }
 }

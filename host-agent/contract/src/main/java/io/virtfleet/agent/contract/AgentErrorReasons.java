@@ -7,6 +7,8 @@ public final class AgentErrorReasons {
     public static final String IMAGE_NOT_FOUND = "ImageNotFound";
     public static final String UNSUPPORTED_IMAGE_URL = "UnsupportedImageUrl";
     public static final String DOWNLOAD_FAILED = "DownloadFailed";
+    /** A cache entry cannot be evicted while a volume is populated from it or a download holds it. */
+    public static final String IMAGE_IN_USE = "ImageInUse";
     public static final String VOLUME_TOO_SMALL = "VolumeTooSmall";
     public static final String POPULATE_FAILED = "PopulateFailed";
     public static final String POOL_NOT_FOUND = "PoolNotFound";

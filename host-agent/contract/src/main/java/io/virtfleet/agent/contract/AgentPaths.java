@@ -7,6 +7,12 @@ public final class AgentPaths {
     public static final String DOMAINS = "/api/v1/domains";
     /** {@link HostCapacity} of the host: CPUs, memory, pools, cached images. */
     public static final String HOST = "/api/v1/host";
+    /** Prometheus text exposition of the agent's metrics. */
+    public static final String METRICS = "/metrics";
+    /** {@code GET}: the cache listing; {@code GET}/{@code DELETE} {@code /{sha256}}: one entry, evict it. */
+    public static final String CACHE_IMAGES = "/api/v1/cache/images";
+    /** {@code POST} a {@link PrefetchRequest}: get an image into the cache ahead of use. */
+    public static final String CACHE_PREFETCH = "/api/v1/cache/prefetch";
 
     private AgentPaths() {
     }
@@ -27,5 +33,9 @@ public final class AgentPaths {
     /** {@code POST}: continue a paused domain; answers the {@link DomainStatus}. */
     public static String domainResume(String name) {
         return domain(name) + "/resume";
+    }
+
+    public static String cacheImage(String sha256) {
+        return CACHE_IMAGES + "/" + sha256;
     }
 }

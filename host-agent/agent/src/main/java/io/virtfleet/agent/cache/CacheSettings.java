@@ -1,0 +1,130 @@
+package io.virtfleet.agent.cache;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * How the image cache behaves on this node. Read from {@code VIRTFLEET_AGENT_*} variables by {@link #fromEnvironment};
+ * the README lists them.
+ *
+ * @param budgetBytes    bytes the entries may take; least recently used unpinned entries are evicted beyond it; 0 =
+ *                       unlimited
+ * @param maxDownloads   downloads running at once on this node; more wait in line
+ * @param streams        connections one download uses (parallel ranged GETs, hashed in order); 1 = one GET
+ * @param partBytes      bytes one ranged GET asks for when {@code streams > 1}
+ * @param verifyOnUse    re-hash an entry before every use instead of trusting its content address
+ * @param httpHosts      hosts that may be reached over plain http
+ * @param allowLinkLocal allow link-local and cloud metadata addresses as image sources
+ * @param connectTimeout TCP (and TLS) connect timeout of one request
+ * @param readTimeout    longest silence of a connection before it counts as failed and is retried
+ * @param retry          how often and how patiently failed requests and streams are repeated
+ */
+public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int partBytes, boolean verifyOnUse,
+                            Set<String> httpHosts, boolean allowLinkLocal, Duration connectTimeout,
+                            Duration readTimeout, RetryPolicy retry) {
+    public static final CacheSettings DEFAULTS = new CacheSettings(0, 2, 1, 8 << 20, false, Set.of(), false,
+            Duration.ofSeconds(10), Duration.ofSeconds(30), RetryPolicy.DEFAULT);
+
+    public CacheSettings {
+        if (budgetBytes < 0) {
+            throw new IllegalArgumentException("cache budget must not be negative: " + budgetBytes);
+        }
+        if (maxDownloads < 1 || streams < 1 || streams > 64) {
+            throw new IllegalArgumentException("downloads must be at least 1 and streams 1 to 64: " + maxDownloads
+                    + ", " + streams);
+        }
+        if (partBytes < Downloader.BLOCK_BYTES || partBytes % Downloader.BLOCK_BYTES != 0) {
+            throw new IllegalArgumentException("partBytes must be a positive multiple of 1 MiB: " + partBytes);
+        }
+        httpHosts = Set.copyOf(httpHosts);
+    }
+
+    /**
+     * Reads the cache variables through {@code variable} (name without the {@code VIRTFLEET_AGENT_} prefix → trimmed,
+     * non-empty value), falling back to {@link #DEFAULTS}.
+     */
+    public static CacheSettings fromEnvironment(Function<String, Optional<String>> variable) {
+        CacheSettings d = DEFAULTS;
+        return new CacheSettings(
+                variable.apply("CACHE_BUDGET").map(CacheSettings::parseBytes).orElse(d.budgetBytes),
+                variable.apply("CACHE_DOWNLOADS").map(Integer::parseInt).orElse(d.maxDownloads),
+                variable.apply("CACHE_DOWNLOAD_STREAMS").map(Integer::parseInt).orElse(d.streams),
+                variable.apply("CACHE_PART_BYTES").map(CacheSettings::parseBytes).map(Math::toIntExact).orElse(d.partBytes),
+                variable.apply("CACHE_VERIFY").map(CacheSettings::parseVerify).orElse(d.verifyOnUse),
+                variable.apply("IMAGE_HTTP_HOSTS").map(CacheSettings::parseList).orElse(d.httpHosts),
+                variable.apply("IMAGE_ALLOW_LINK_LOCAL").map(CacheSettings::parseBoolean).orElse(d.allowLinkLocal),
+                d.connectTimeout,
+                variable.apply("CACHE_READ_TIMEOUT_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
+                        .orElse(d.readTimeout),
+                d.retry);
+    }
+
+    public CacheSettings withBudgetBytes(long value) {
+        return new CacheSettings(value, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+                connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withMaxDownloads(int value) {
+        return new CacheSettings(budgetBytes, value, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+                connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withStreams(int value, int valuePartBytes) {
+        return new CacheSettings(budgetBytes, maxDownloads, value, valuePartBytes, verifyOnUse, httpHosts,
+                allowLinkLocal, connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withVerifyOnUse(boolean value) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, value, httpHosts, allowLinkLocal,
+                connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withHttpHosts(Set<String> value) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, value, allowLinkLocal,
+                connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withRetry(RetryPolicy value, Duration valueReadTimeout) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+                connectTimeout, valueReadTimeout, value);
+    }
+
+    /** {@code 1073741824}, {@code 512Mi}, {@code 100Gi}, {@code 2Ti} (binary) or {@code 100G} (decimal), Kubernetes style. */
+    static long parseBytes(String text) {
+        String value = text.trim();
+        String[][] suffixes = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"Ti", "1099511627776"},
+                {"k", "1000"}, {"K", "1000"}, {"M", "1000000"}, {"G", "1000000000"}, {"T", "1000000000000"}};
+        for (String[] suffix : suffixes) {
+            if (value.endsWith(suffix[0])) {
+                return Math.multiplyExact(Long.parseLong(value.substring(0, value.length() - suffix[0].length()).trim()),
+                        Long.parseLong(suffix[1]));
+            }
+        }
+        return Long.parseLong(value);
+    }
+
+    private static boolean parseVerify(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "trust" -> false;
+            case "always" -> true;
+            default -> throw new IllegalArgumentException("VIRTFLEET_AGENT_CACHE_VERIFY must be trust or always: " + text);
+        };
+    }
+
+    private static boolean parseBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("expected true or false: " + text);
+        };
+    }
+
+    private static Set<String> parseList(String text) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,14 @@
+package io.virtfleet.agent.contract;
+
+/**
+ * Asks the agent to get an image into its cache ahead of use ({@code POST /api/v1/cache/prefetch}). Repeating the
+ * request while the download runs joins it and answers its progress.
+ *
+ * @param imageUrl    {@code s3://bucket/key}, {@code minio://bucket/key}, {@code https://...} or {@code http://...} (the
+ *                    latter only for hosts the agent allows)
+ * @param imageSha256 expected SHA-256; null means "read {@code <imageUrl>.sha256}", and without that file the image is
+ *                    cached by URL + ETag/Last-Modified and reported unverified
+ * @param credentials object-store credentials for this image; null means the agent's configured ones
+ */
+public record PrefetchRequest(String imageUrl, String imageSha256, ImageCredentials credentials) {
+}
