@@ -16,6 +16,10 @@ public class RootVolumeStatus extends ConditionedStatus {
     @JsonPropertyDescription("SHA-256 of the image the volume holds.")
     private String imageSha256;
 
+    @JsonPropertyDescription("False when no checksum existed anywhere and the image was cached by URL + ETag instead "
+            + "of a verified SHA-256; true when its digest was checked.")
+    private Boolean imageVerified;
+
     @JsonPropertyDescription("Progress of the current download or population.")
     private Long bytesDone;
 
@@ -79,5 +83,13 @@ public class RootVolumeStatus extends ConditionedStatus {
 
     public void setPopulatedToken(String populatedToken) {
         this.populatedToken = populatedToken;
+    }
+
+    public Boolean getImageVerified() {
+        return imageVerified;
+    }
+
+    public void setImageVerified(Boolean imageVerified) {
+        this.imageVerified = imageVerified;
     }
 }

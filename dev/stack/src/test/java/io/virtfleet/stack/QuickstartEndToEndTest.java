@@ -72,6 +72,7 @@ class QuickstartEndToEndTest {
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
         assertThat(volume.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
         assertThat(volume.getStatus().getImageSha256()).isEqualTo(stack.sampleImage().sha256());
+        assertThat(volume.getStatus().getImageVerified()).as("digest from the .sha256 sidecar").isTrue();
         assertThat(volume.getStatus().getObservedGeneration()).isEqualTo(volume.getMetadata().getGeneration());
         Path device = Path.of(volume.getStatus().getDevicePath());
         assertThat(qemuImgCompare(stack.sampleImage().path(), device))

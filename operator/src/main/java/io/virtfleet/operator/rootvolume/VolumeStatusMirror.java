@@ -29,6 +29,9 @@ final class VolumeStatusMirror {
     Duration mirror(RootVolumeStatus status, long generation, VolumeStatus observed) {
         status.setDevicePath(observed.devicePath());
         status.setImageSha256(observed.imageSha256());
+        if (observed.imageVerified() != null) {
+            status.setImageVerified(observed.imageVerified());
+        }
         status.setBytesDone(observed.bytesDone());
         status.setBytesTotal(observed.bytesTotal());
         status.setPopulatedToken(observed.populatedToken());
