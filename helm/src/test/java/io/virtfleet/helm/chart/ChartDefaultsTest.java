@@ -96,6 +96,7 @@ class ChartDefaultsTest {
                 .isEqualTo("spec.nodeName");
         assertThat(agent.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(9440);
         assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
+        assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(RENDERED.one(ServiceAccount.class, "vf-virtfleet-agent").getAutomountServiceAccountToken()).isFalse();
     }
 

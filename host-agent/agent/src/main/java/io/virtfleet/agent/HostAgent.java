@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.api.AgentHttpServer;
 import io.virtfleet.agent.api.HostRoutes;
+import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.domain.HostCapabilities;
@@ -58,7 +59,8 @@ public final class HostAgent implements AutoCloseable {
                     domainType, config.shutdownTimeout()));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.token(), volumes, domains, cache, metrics,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache)));
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache),
+                    new Readiness(pools, config.defaultPool())));
             LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
                     domainType, config.defaultPool());
             return new HostAgent(config, server, parts);

@@ -175,6 +175,28 @@ class HostAgentIntegrationTest {
     }
 
     @Test
+    void isReadyOnlyWhileItsDefaultPoolIsActive() throws LibvirtException {
+        AgentClient anonymous = new AgentClient(agent.baseUri(), null);
+        assertThat(anonymous.send("GET", AgentPaths.READY, null).status()).isEqualTo(200);
+
+        org.libvirt.Connect libvirt = new org.libvirt.Connect(config.libvirtUri());
+        org.libvirt.StoragePool pool = libvirt.storagePoolLookupByName(config.defaultPool());
+        try {
+            pool.destroy();
+            AgentClient.Response notReady = anonymous.send("GET", AgentPaths.READY, null);
+            assertThat(notReady.status()).isEqualTo(503);
+            assertThat(notReady.body()).contains(config.defaultPool());
+            assertThat(anonymous.send("GET", AgentPaths.HEALTH, null).status()).as("alive all the same").isEqualTo(200);
+        } finally {
+            if (pool.isActive() == 0) {
+                pool.create(0);
+            }
+            libvirt.close();
+        }
+        assertThat(anonymous.send("GET", AgentPaths.READY, null).status()).isEqualTo(200);
+    }
+
+    @Test
     void rejectsCallsWithoutTheRightToken() {
         AgentClient anonymous = new AgentClient(agent.baseUri(), null);
         AgentClient.Response missing = anonymous.volumes().get("anything");

@@ -45,18 +45,20 @@ public final class AgentHttpServer implements AutoCloseable {
 
     public static AgentHttpServer start(String bindAddress, int port, String token, VolumeService volumes,
                                         DomainService domains, ImageCache cache, PrometheusMeterRegistry metrics,
-                                        HostRoutes host) {
+                                        HostRoutes host, Readiness readiness) {
         BearerAuth auth = new BearerAuth(token);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(AgentJson.MAPPER, false));
         });
         app.before(ctx -> {
-            if (!ctx.path().equals(AgentPaths.HEALTH)) {
+            if (!ctx.path().equals(AgentPaths.HEALTH) && !ctx.path().equals(AgentPaths.READY)) {
                 auth.check(ctx.header("Authorization"));
             }
         });
         app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
+        app.get(AgentPaths.READY, ctx -> readiness.problem().ifPresentOrElse(
+                problem -> ctx.status(503).result("not ready: " + problem), () -> ctx.result("ready")));
         app.get(AgentPaths.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
         CacheRoutes.register(app, cache);

@@ -1,8 +1,13 @@
 package io.virtfleet.agent.contract;
 
-/** The agent's HTTP routes. Every route but {@link #HEALTH} requires {@code Authorization: Bearer <token>}. */
+/**
+ * The agent's HTTP routes. Every route but {@link #HEALTH} and {@link #READY} requires
+ * {@code Authorization: Bearer <token>}.
+ */
 public final class AgentPaths {
     public static final String HEALTH = "/healthz";
+    /** 200 when libvirtd answers and the default pool is active, else 503 with the reason (no token needed). */
+    public static final String READY = "/readyz";
     public static final String VOLUMES = "/api/v1/volumes";
     public static final String DOMAINS = "/api/v1/domains";
     /** {@link HostCapacity} of the host: CPUs, memory, pools, cached images. */
