@@ -90,6 +90,11 @@ class QuickstartEndToEndTest {
             Domain domain = libvirt.domainLookupByName("default.quickstart");
             assertThat(domain.isActive()).as("domain is running").isEqualTo(1);
             assertThat(domain.getUUIDString()).isEqualTo(vm.getStatus().getDomainUUID());
+            List<String> vmEvents = client.v1().events().inNamespace(LocalStack.NAMESPACE).list().getItems().stream()
+                    .filter(e -> "quickstart".equals(e.getInvolvedObject().getName()))
+                    .map(e -> e.getReason() + ": " + e.getMessage()).toList();
+            assertThat(String.join("\n", vmEvents)).as("Events explain each step and transition")
+                    .contains("RootVolumeNotReady", "DomainDefined=True (DomainDefined)", "Running=True (DomainRunning)");
             System.out.printf("e2e figures: apply->RootVolume Ready %.2f s, apply->VM Running %.2f s%n",
                     (volumeReady - applied) / 1e9, (vmRunning - applied) / 1e9);
 

@@ -5,46 +5,90 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What a reconcile changed in a status: remembers the status as it was, tells whether a write is needed, and turns
- * a change of phase or Ready reason into one Kubernetes Event.
+ * the changes into one Kubernetes Event — when the phase or the Ready reason moved, or any condition changed its
+ * status. The Event names every condition transition of that reconcile, so each transition is in an Event without
+ * one Event per condition (which would multiply the Events a VM leaves by five).
  */
 public final class StatusChange {
     private final String before;
     private final String phaseBefore;
     private final String readyReasonBefore;
+    private final Map<String, String> conditionStatusBefore;
 
-    private StatusChange(String before, String phaseBefore, String readyReasonBefore) {
+    /** The Event a change deserves. */
+    public record Announcement(boolean warning, String reason, String message) {
+    }
+
+    private StatusChange(String before, String phaseBefore, String readyReasonBefore,
+                         Map<String, String> conditionStatusBefore) {
         this.before = before;
         this.phaseBefore = phaseBefore;
         this.readyReasonBefore = readyReasonBefore;
+        this.conditionStatusBefore = conditionStatusBefore;
     }
 
     public static StatusChange from(ConditionedStatus status, Object phase) {
-        return new StatusChange(Serialization.asJson(status), Objects.toString(phase, null), readyReason(status));
+        return new StatusChange(Serialization.asJson(status), Objects.toString(phase, null), readyReason(status),
+                conditionStatuses(status));
     }
 
     public boolean changed(ConditionedStatus status) {
         return !before.equals(Serialization.asJson(status));
     }
 
-    /** Records an Event when the phase or the Ready condition's reason moved; Warning when {@code failed}. */
+    /** Records the Event for this reconcile's changes, if any; Warning when {@code failed}. */
     public void announce(EventRecorder events, HasMetadata object, ConditionedStatus status, Object phase,
                          boolean failed) {
+        announcement(status, phase, failed).ifPresent(a -> {
+            if (a.warning()) {
+                events.warning(object, a.reason(), a.message());
+            } else {
+                events.normal(object, a.reason(), a.message());
+            }
+        });
+    }
+
+    public Optional<Announcement> announcement(ConditionedStatus status, Object phase, boolean failed) {
         String readyReason = readyReason(status);
-        if (Objects.equals(phaseBefore, Objects.toString(phase, null)) && Objects.equals(readyReasonBefore, readyReason)) {
-            return;
+        List<String> transitions = transitions(status);
+        if (Objects.equals(phaseBefore, Objects.toString(phase, null)) && Objects.equals(readyReasonBefore, readyReason)
+                && transitions.isEmpty()) {
+            return Optional.empty();
         }
         String message = Conditions.find(status, ConditionType.Ready).map(Condition::getMessage).orElse("");
-        String reason = readyReason == null ? String.valueOf(phase) : readyReason;
-        if (failed) {
-            events.warning(object, reason, message);
-        } else {
-            events.normal(object, reason, message);
+        if (!transitions.isEmpty()) {
+            message = message + (message.isEmpty() ? "" : " ") + "[" + String.join(", ", transitions) + "]";
         }
+        String reason = readyReason == null ? String.valueOf(phase) : readyReason;
+        return Optional.of(new Announcement(failed, reason, message));
+    }
+
+    /** {@code Type=Status (Reason)} for each condition whose status differs from before (new ones included). */
+    private List<String> transitions(ConditionedStatus status) {
+        List<String> transitions = new ArrayList<>();
+        for (Condition condition : status.getConditions()) {
+            if (!Objects.equals(conditionStatusBefore.get(condition.getType()), condition.getStatus())) {
+                transitions.add(condition.getType() + "=" + condition.getStatus() + " (" + condition.getReason() + ")");
+            }
+        }
+        return transitions;
+    }
+
+    private static Map<String, String> conditionStatuses(ConditionedStatus status) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        if (status != null && status.getConditions() != null) {
+            status.getConditions().forEach(c -> statuses.put(c.getType(), c.getStatus()));
+        }
+        return statuses;
     }
 
     private static String readyReason(ConditionedStatus status) {
