@@ -175,6 +175,32 @@ class HostAgentIntegrationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(90)
+    void aLongPollAnswersAsSoonAsThePhaseMoves() {
+        String volume = sandbox.name("long-poll");
+        VolumeStatus seen = client.volumes().put(volume, volumeRequest("t")).as(VolumeStatus.class);
+        while (seen.phase() != VolumePhase.Ready && seen.phase() != VolumePhase.Failed) {
+            VolumePhase before = seen.phase();
+            long asked = System.nanoTime();
+            seen = client.send("GET", AgentPaths.volume(volume) + "?" + AgentPaths.WAIT_WHILE_PHASE + "=" + before
+                    + "&" + AgentPaths.WAIT_SECONDS + "=30", null).as(VolumeStatus.class);
+            assertThat(seen.phase()).as("answered because the phase moved on").isNotEqualTo(before);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(30));
+        }
+        assertThat(seen.phase()).isEqualTo(VolumePhase.Ready);
+
+        long asked = System.nanoTime();
+        VolumeStatus settled = client.send("GET", AgentPaths.volume(volume) + "?" + AgentPaths.WAIT_WHILE_PHASE
+                + "=Downloading", null).as(VolumeStatus.class);
+        assertThat(settled.phase()).isEqualTo(VolumePhase.Ready);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("a phase already moved on answers at once")
+                .isLessThan(Duration.ofSeconds(5));
+        assertThat(client.send("GET", AgentPaths.volume(volume) + "?" + AgentPaths.WAIT_WHILE_PHASE + "=Sideways",
+                null).status()).isEqualTo(400);
+        assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
+    }
+
+    @Test
     void isReadyOnlyWhileItsDefaultPoolIsActive() throws LibvirtException {
         AgentClient anonymous = new AgentClient(agent.baseUri(), null);
         assertThat(anonymous.send("GET", AgentPaths.READY, null).status()).isEqualTo(200);

@@ -20,6 +20,7 @@ import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.storage.VolumeService;
 import java.io.IOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +75,14 @@ public final class AgentHttpServer implements AutoCloseable {
             boolean settled = status.phase() == VolumePhase.Ready || status.phase() == VolumePhase.Failed;
             ctx.status(settled ? 200 : 202).json(status);
         });
-        app.get(volumePath, ctx -> ctx.json(volumes.get(name(ctx))));
+        app.get(volumePath, ctx -> {
+            String seen = ctx.queryParam(AgentPaths.WAIT_WHILE_PHASE);
+            if (seen == null) {
+                ctx.json(volumes.get(name(ctx)));
+                return;
+            }
+            ctx.json(volumes.awaitPhaseChange(name(ctx), volumePhase(seen), waitTimeout(ctx)));
+        });
         app.delete(volumePath, ctx -> {
             volumes.delete(name(ctx));
             ctx.status(204);
@@ -148,6 +156,25 @@ public final class AgentHttpServer implements AutoCloseable {
             throw AgentException.invalid("the body is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw AgentException.invalid("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static VolumePhase volumePhase(String value) {
+        try {
+            return VolumePhase.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw AgentException.invalid(AgentPaths.WAIT_WHILE_PHASE + " must be a volume phase: " + value);
+        }
+    }
+
+    /** How long a long poll may wait: {@code waitSeconds}, 20 by default, at most 60. */
+    private static Duration waitTimeout(Context ctx) {
+        String seconds = ctx.queryParam(AgentPaths.WAIT_SECONDS);
+        try {
+            long value = seconds == null ? 20 : Long.parseLong(seconds);
+            return Duration.ofSeconds(Math.max(0, Math.min(60, value)));
+        } catch (NumberFormatException e) {
+            throw AgentException.invalid(AgentPaths.WAIT_SECONDS + " must be a whole number of seconds");
         }
     }
 }

@@ -13,7 +13,9 @@ import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ final class VolumeJob implements Runnable {
     private final Tools tools;
     private final AtomicLong populateDone = new AtomicLong();
     private final AtomicLong populateTotal = new AtomicLong();
+    private final Object phaseMonitor = new Object();
     private volatile VolumePhase phase = VolumePhase.Pending;
     private volatile ImageFetch fetch;
     private volatile String devicePath;
@@ -62,7 +65,7 @@ final class VolumeJob implements Runnable {
         long started = System.nanoTime();
         try {
             populate();
-            phase = VolumePhase.Ready;
+            setPhase(VolumePhase.Ready);
             LOG.info("volume={} pool={} phase=Ready millis={}", name, pool, (System.nanoTime() - started) / 1_000_000);
         } catch (AgentException e) {
             fail(e.toError(), e);
@@ -121,15 +124,34 @@ final class VolumeJob implements Runnable {
     }
 
     private void enter(VolumePhase next) {
-        phase = next;
+        setPhase(next);
         LOG.info("volume={} pool={} phase={}", name, pool, next);
     }
 
     private void fail(AgentError failure, Exception e) {
         error = failure;
-        phase = VolumePhase.Failed;
+        setPhase(VolumePhase.Failed);
         LOG.warn("volume={} pool={} phase=Failed reason={} message={}", name, pool, failure.reason(), failure.message(),
                 e instanceof AgentException ? null : e);
+    }
+
+    /** Every phase change goes through here, so that long-polling readers wake up at once. */
+    private void setPhase(VolumePhase next) {
+        synchronized (phaseMonitor) {
+            phase = next;
+            phaseMonitor.notifyAll();
+        }
+    }
+
+    /** Returns when the phase is no longer {@code seen}, or when {@code timeout} has passed. */
+    void awaitPhaseOtherThan(VolumePhase seen, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (phaseMonitor) {
+            long left;
+            while (phase == seen && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(phaseMonitor, left);
+            }
+        }
     }
 
     private static CachedImage await(ImageFetch fetch) {

@@ -10,6 +10,7 @@ import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -147,6 +148,21 @@ public final class VolumeService implements AutoCloseable {
         VolumeInfo volume = locate(name, marker).orElseThrow(() -> notFound(name));
         return marker.map(m -> readyStatus(m, volume))
                 .orElseGet(() -> new VolumeStatus(name, VolumePhase.Pending, volume.path(), null, 0, 0, null, null));
+    }
+
+    /**
+     * A long poll: returns the volume's status as soon as its phase is no longer {@code seen} (or at once when it is
+     * not), at the latest after {@code timeout}. Waits outside the service's lock.
+     */
+    public VolumeStatus awaitPhaseChange(String name, VolumePhase seen, Duration timeout) throws InterruptedException {
+        VolumeJob job;
+        synchronized (this) {
+            job = jobs.get(name);
+        }
+        if (job != null) {
+            job.awaitPhaseOtherThan(seen, timeout);
+        }
+        return get(name);
     }
 
     /** The Ready volume a domain may boot from, or 409 VolumeNotReady. */

@@ -19,6 +19,13 @@ public final class AgentPaths {
     /** {@code POST} a {@link PrefetchRequest}: get an image into the cache ahead of use. */
     public static final String CACHE_PREFETCH = "/api/v1/cache/prefetch";
 
+    /**
+     * Long poll of a volume: {@code GET /api/v1/volumes/{name}?waitWhilePhase=Downloading&waitSeconds=20} answers as
+     * soon as the phase is no longer the given one, at the latest after {@code waitSeconds} (default 20, max 60).
+     */
+    public static final String WAIT_WHILE_PHASE = "waitWhilePhase";
+    public static final String WAIT_SECONDS = "waitSeconds";
+
     private AgentPaths() {
     }
 
