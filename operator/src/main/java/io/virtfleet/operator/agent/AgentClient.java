@@ -8,11 +8,13 @@ import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.agent.contract.HostCapacity;
 import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeStatus;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.util.concurrent.CompletableFuture;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -66,6 +68,37 @@ public final class AgentClient {
 
     public void deleteDomain(String name) throws AgentCallException {
         call("DELETE", AgentPaths.domain(name), null, Void.class);
+    }
+
+    /**
+     * Long poll: completes with true as soon as the agent reports the volume in another phase than {@code seen},
+     * with false when the wait ran out or the call failed (the next reconcile reads the state itself). Never blocks
+     * the caller's thread.
+     */
+    public CompletableFuture<Boolean> whenVolumePhaseMoves(String name, VolumePhase seen, Duration wait) {
+        String path = AgentPaths.volume(name) + "?" + AgentPaths.WAIT_WHILE_PHASE + "=" + seen.name() + "&"
+                + AgentPaths.WAIT_SECONDS + "=" + wait.toSeconds();
+        HttpRequest request = HttpRequest.newBuilder(resolve(path))
+                .timeout(wait.plusSeconds(10))
+                .header("Authorization", "Bearer " + endpoint.token())
+                .header("Accept", "application/json")
+                .GET()
+                .build();
+        Timer.Sample sample = Timer.start(metrics);
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
+            boolean moved = failure == null && response.statusCode() == 200 && phaseOf(response.body()) != seen;
+            sample.stop(timer("GET", AgentPaths.VOLUMES, failure != null ? "unreachable"
+                    : response.statusCode() == 200 ? "ok" : "error"));
+            return moved;
+        });
+    }
+
+    private static VolumePhase phaseOf(byte[] body) {
+        try {
+            return JSON.readValue(body, VolumeStatus.class).phase();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** What the host offers: CPUs, memory, pools, cached images. */

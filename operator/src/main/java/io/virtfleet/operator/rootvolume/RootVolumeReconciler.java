@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.ImageCredentials;
+import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
@@ -46,13 +47,15 @@ import java.util.Optional;
  */
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
-    static final Duration POLL_WHILE_WORKING = Duration.ofMillis(200);
+    /** Refresh of progress figures while work runs; a phase change is noticed at once by {@link VolumeProgressWatch}. */
+    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(2);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     private final Collaborators with;
     private final RetryGate retries;
     private final AgentCleanup cleanup;
     private final VolumeStatusMirror mirror;
+    private final VolumeProgressWatch progress = new VolumeProgressWatch();
 
     public RootVolumeReconciler(Collaborators with) {
         this.with = with;
@@ -65,7 +68,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     @Override
     public List<EventSource<?, RootVolume>> prepareEventSources(EventSourceContext<RootVolume> context) {
         return List.of(new NodeEventSource<>(with.health(), context.getPrimaryCache(),
-                volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()));
+                volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()), progress);
     }
 
     @Override
@@ -117,7 +120,11 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         }
         try {
             VolumeRequest desired = desiredVolume(spec, credentials(volume));
-            return mirror.mirror(status, generation, converge(agent.get(), volume, desired, specChanged));
+            VolumeStatus observed = converge(agent.get(), volume, desired, specChanged);
+            if (observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed) {
+                progress.watch(volume, agent.get(), AgentNames.of(volume), observed.phase());
+            }
+            return mirror.mirror(status, generation, observed);
         } catch (MissingSecret e) {
             return mirror.notReady(status, generation, RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND,
                     e.getMessage(), RETRY_AFTER_FAILURE);
