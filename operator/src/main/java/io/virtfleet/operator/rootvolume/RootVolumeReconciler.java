@@ -48,7 +48,7 @@ import java.util.Optional;
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
     /** Refresh of progress figures while work runs; a phase change is noticed at once by {@link VolumeProgressWatch}. */
-    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(2);
+    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
     private final Collaborators with;

@@ -10,6 +10,7 @@ import io.virtfleet.operator.agent.AgentClient;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Notices promptly when long work on an agent moves on: while a volume downloads or populates, one long poll per
@@ -18,8 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
     static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /**
+     * Long polls held open per agent at most: each holds a connection and an agent thread. Beyond this (a burst of
+     * hundreds of volumes on one node) the reconciler's own refresh notices the rest.
+     */
+    static final int MAX_PER_AGENT = 16;
 
     private final Set<ResourceID> watching = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, AtomicInteger> perAgent = new ConcurrentHashMap<>();
 
     VolumeProgressWatch() {
         super(Void.class, "volume-progress");
@@ -31,14 +38,20 @@ final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
         return Set.of();
     }
 
-    /** Starts a long poll for the volume unless one is already waiting. */
+    /** Starts a long poll for the volume unless one is already waiting or its agent has enough open. */
     void watch(RootVolume volume, AgentClient agent, String agentName, VolumePhase seen) {
         ResourceID id = ResourceID.fromResource(volume);
-        if (!isRunning() || !watching.add(id)) {
+        if (!isRunning() || watching.contains(id)) {
+            return;
+        }
+        AtomicInteger open = perAgent.computeIfAbsent(agent.nodeName(), node -> new AtomicInteger());
+        if (open.incrementAndGet() > MAX_PER_AGENT || !watching.add(id)) {
+            open.decrementAndGet();
             return;
         }
         agent.whenVolumePhaseMoves(agentName, seen, LONG_POLL).whenComplete((moved, failure) -> {
             watching.remove(id);
+            open.decrementAndGet();
             if (Boolean.TRUE.equals(moved) && isRunning()) {
                 getEventHandler().handleEvent(new Event(id));
             }
