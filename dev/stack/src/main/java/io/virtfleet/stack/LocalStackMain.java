@@ -7,6 +7,8 @@ import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
+import io.virtfleet.operator.status.ConditionType;
+import io.virtfleet.operator.status.Conditions;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,8 +102,7 @@ public final class LocalStackMain {
     }
 
     private static String readyMessage(ConditionedStatus status) {
-        return status.getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
-                .map(LocalStackMain::describe).orElse("not reconciled yet");
+        return Conditions.find(status, ConditionType.Ready).map(LocalStackMain::describe).orElse("not reconciled yet");
     }
 
     private static String describe(Condition condition) {

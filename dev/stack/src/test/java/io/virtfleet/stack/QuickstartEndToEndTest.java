@@ -9,6 +9,8 @@ import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.fixtures.HostPrerequisites;
+import io.virtfleet.operator.status.ConditionType;
+import io.virtfleet.operator.status.Conditions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,14 +70,14 @@ class QuickstartEndToEndTest {
         RootVolume volume = await().atMost(PROVISION_TIMEOUT).until(() -> rootVolume("quickstart-root"),
                 v -> v != null && v.getStatus() != null && v.getStatus().getPhase() == RootVolumePhase.Ready);
         long volumeReady = System.nanoTime();
-        assertThat(readyCondition(volume.getStatus().getConditions())).get()
+        assertThat(Conditions.find(volume.getStatus(), ConditionType.Ready)).get()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
         assertThat(volume.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
         assertThat(volume.getStatus().getImageSha256()).isEqualTo(stack.sampleImage().sha256());
         assertThat(volume.getStatus().getImageVerified()).as("digest from the .sha256 sidecar").isTrue();
         assertThat(volume.getStatus().getObservedGeneration()).isEqualTo(volume.getMetadata().getGeneration());
         Path device = Path.of(volume.getStatus().getDevicePath());
-        assertThat(qemuImgCompare(stack.sampleImage().path(), device))
+        assertThat(stack.sampleImage().compareWith(device))
                 .as("qemu-img compare of the image and the populated volume").isZero();
 
         VirtualMachine vm = await().atMost(PROVISION_TIMEOUT).until(() -> virtualMachine("quickstart"),
@@ -83,7 +85,7 @@ class QuickstartEndToEndTest {
         long vmRunning = System.nanoTime();
         assertThat(vm.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
         assertThat(vm.getStatus().getDomainUUID()).isNotBlank();
-        assertThat(readyCondition(vm.getStatus().getConditions())).get()
+        assertThat(Conditions.find(vm.getStatus(), ConditionType.Ready)).get()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
         Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
         try {
@@ -102,7 +104,8 @@ class QuickstartEndToEndTest {
             client.resource(volume).delete();
             await().atMost(PROVISION_TIMEOUT).until(
                     () -> virtualMachine("quickstart") == null && rootVolume("quickstart-root") == null);
-            assertThat(domainExists(libvirt, "default.quickstart")).as("domain undefined").isFalse();
+            assertThat(new NodeContents(stack.node(LocalStack.NODE_NAME)).domain("default.quickstart"))
+                    .as("domain undefined").isEmpty();
             assertThat(device).as("volume removed from the pool").doesNotExist();
         } finally {
             libvirt.close();
@@ -123,8 +126,7 @@ class QuickstartEndToEndTest {
 
         Condition ready = await().atMost(PROVISION_TIMEOUT).until(
                 () -> Optional.ofNullable(rootVolume("bad-checksum"))
-                        .flatMap(v -> v.getStatus() == null ? Optional.empty()
-                                : readyCondition(v.getStatus().getConditions()))
+                        .flatMap(v -> Conditions.find(v.getStatus(), ConditionType.Ready))
                         .orElse(null),
                 c -> c != null && "ChecksumMismatch".equals(c.getReason()));
         assertThat(ready.getStatus()).isEqualTo("False");
@@ -139,25 +141,6 @@ class QuickstartEndToEndTest {
 
     private VirtualMachine virtualMachine(String name) {
         return client.resources(VirtualMachine.class).inNamespace(LocalStack.NAMESPACE).withName(name).get();
-    }
-
-    private static Optional<Condition> readyCondition(List<Condition> conditions) {
-        return conditions.stream().filter(c -> "Ready".equals(c.getType())).findFirst();
-    }
-
-    private static int qemuImgCompare(Path qcow2, Path raw) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("qemu-img", "compare", "-q", "-f", "qcow2", "-F", "raw",
-                qcow2.toString(), raw.toString()).inheritIO().start();
-        return process.waitFor();
-    }
-
-    private static boolean domainExists(Connect libvirt, String name) {
-        try {
-            libvirt.domainLookupByName(name);
-            return true;
-        } catch (LibvirtException e) {
-            return false;
-        }
     }
 
     private static List<Path> filesUnder(Path dir) throws IOException {

@@ -14,11 +14,11 @@ import io.virtfleet.agent.contract.VolumeStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.util.concurrent.CompletableFuture;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -78,12 +78,7 @@ public final class AgentClient {
     public CompletableFuture<Boolean> whenVolumePhaseMoves(String name, VolumePhase seen, Duration wait) {
         String path = AgentPaths.volume(name) + "?" + AgentPaths.WAIT_WHILE_PHASE + "=" + seen.name() + "&"
                 + AgentPaths.WAIT_SECONDS + "=" + wait.toSeconds();
-        HttpRequest request = HttpRequest.newBuilder(resolve(path))
-                .timeout(wait.plusSeconds(10))
-                .header("Authorization", "Bearer " + endpoint.token())
-                .header("Accept", "application/json")
-                .GET()
-                .build();
+        HttpRequest request = authorized(path, wait.plusSeconds(10)).GET().build();
         Timer.Sample sample = Timer.start(metrics);
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((response, failure) -> {
             boolean moved = failure == null && response.statusCode() == 200 && phaseOf(response.body()) != seen;
@@ -156,11 +151,8 @@ public final class AgentClient {
             HttpRequest.BodyPublisher publisher = body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body));
-            HttpRequest request = HttpRequest.newBuilder(resolve(path))
-                    .timeout(CALL_TIMEOUT)
-                    .header("Authorization", "Bearer " + endpoint.token())
+            HttpRequest request = authorized(path, CALL_TIMEOUT)
                     .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
                     .method(method, publisher)
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -186,6 +178,14 @@ public final class AgentClient {
             throw AgentCallException.answered(endpoint.nodeName(), status,
                     new AgentError("InvalidAgentAnswer", "could not read the agent's answer: " + e.getMessage()));
         }
+    }
+
+    /** A request to the agent carrying its token, answered in JSON. */
+    private HttpRequest.Builder authorized(String path, Duration timeout) {
+        return HttpRequest.newBuilder(resolve(path))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + endpoint.token())
+                .header("Accept", "application/json");
     }
 
     private URI resolve(String path) {
