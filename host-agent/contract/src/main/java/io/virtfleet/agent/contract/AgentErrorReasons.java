@@ -34,6 +34,29 @@ public final class AgentErrorReasons {
     /** A file operation on the host failed (seed ISO, state files). */
     public static final String HOST_ERROR = "HostError";
 
+    /**
+     * An image that could make a tool read another file (qcow2 backing or external data file), a format outside the
+     * allow-list (qcow2, raw), a declared format that differs from the sniffed one, or a header that cannot be read.
+     * Refused before any tool opens it; nothing stays in the cache or the pool.
+     */
+    public static final String UNSAFE_IMAGE = "UnsafeImage";
+    /**
+     * An image URL the agent will not fetch: a target address outside the allowed networks (loopback, private,
+     * CGNAT, ULA, link-local unless the platform allows them), or platform credentials asked for a bucket or prefix
+     * the platform did not allow them for.
+     */
+    public static final String SOURCE_NOT_ALLOWED = "ImageSourceNotAllowed";
+    /** A cached image another requester fetched, which this requester's own credentials cannot read at its source. */
+    public static final String IMAGE_NOT_AUTHORIZED = "ImageNotAuthorized";
+    /** {@code kernelBoot} names a file outside the directories the platform allows (or none are allowed). */
+    public static final String HOST_PATH_NOT_ALLOWED = "HostPathNotAllowed";
+    /** A NIC names a bridge the platform does not allow. */
+    public static final String BRIDGE_NOT_ALLOWED = "BridgeNotAllowed";
+    /** A volume names a storage pool the platform does not allow. */
+    public static final String POOL_NOT_ALLOWED = "StoragePoolNotAllowed";
+    /** The volume or domain exists and belongs to another object (another owner UID): never adopted, never deleted. */
+    public static final String OWNED_BY_ANOTHER = "OwnedByAnotherObject";
+
     private AgentErrorReasons() {
     }
 }

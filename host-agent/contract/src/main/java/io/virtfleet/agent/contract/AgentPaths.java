@@ -25,6 +25,12 @@ public final class AgentPaths {
      */
     public static final String WAIT_WHILE_PHASE = "waitWhilePhase";
     public static final String WAIT_SECONDS = "waitSeconds";
+    /**
+     * {@code DELETE /api/v1/volumes/{name}?ownerUid=U} (and domains): deletes only when the object was created for
+     * owner {@code U} (or recorded no owner); another owner's object is left alone with
+     * {@link AgentErrorReasons#OWNED_BY_ANOTHER}.
+     */
+    public static final String OWNER_UID = "ownerUid";
 
     private AgentPaths() {
     }

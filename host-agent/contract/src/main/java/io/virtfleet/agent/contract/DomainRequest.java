@@ -15,12 +15,22 @@ import java.util.List;
  * @param vnc         whether to add a VNC console on an automatically chosen port
  * @param kernelBoot  direct kernel boot; null boots from the root disk
  * @param autostart   whether libvirt starts the domain when the host boots
+ * @param ownerUid    Kubernetes UID of the object the domain belongs to; the agent records it (domain metadata) and
+ *                    refuses requests and deletions that carry another UID ({@link AgentErrorReasons#OWNED_BY_ANOTHER}).
+ *                    Null only for callers outside Kubernetes
  */
 public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, String firmware,
                             String cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
-                            boolean vnc, KernelBoot kernelBoot, boolean autostart) {
+                            boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid) {
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
-        this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false);
+        this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false, null);
+    }
+
+    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, String firmware,
+                         String cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+                         boolean vnc, KernelBoot kernelBoot, boolean autostart) {
+        this(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics, cloudInit, vnc, kernelBoot,
+                autostart, null);
     }
 
     /** An empty raw disk: guest device {@code vdb}..{@code vdz} and its size. */

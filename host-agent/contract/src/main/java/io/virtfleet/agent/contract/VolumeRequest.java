@@ -10,11 +10,22 @@ package io.virtfleet.agent.contract;
  * @param pool             libvirt storage pool; null means the agent's default pool
  * @param reprovisionToken opaque token recorded with the populated volume; a different token on a Ready volume
  *                         re-populates it from a fresh copy of the image (refused while a running domain uses it)
- * @param credentials      object-store credentials for this image; null means the agent's configured ones
+ * @param credentials      object-store credentials for this image; null means the agent's configured ones (the
+ *                         platform's, usable only for the sources the agent allows them for)
+ * @param imageFormat      the format the owner declared ({@code qcow2} or {@code raw}); null accepts either. The
+ *                         agent refuses an image whose sniffed format differs ({@link AgentErrorReasons#UNSAFE_IMAGE})
+ * @param ownerUid         Kubernetes UID of the object the volume belongs to; the agent records it with the volume
+ *                         and refuses requests and deletions that carry another UID
+ *                         ({@link AgentErrorReasons#OWNED_BY_ANOTHER}). Null only for callers outside Kubernetes
  */
 public record VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
-                            ImageCredentials credentials) {
+                            ImageCredentials credentials, String imageFormat, String ownerUid) {
     public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken) {
-        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, null);
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, null, null, null);
+    }
+
+    public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
+                         ImageCredentials credentials) {
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, credentials, null, null);
     }
 }
