@@ -22,12 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a domain owns on the host besides its definition: data disks ({@code <domain>-vdb}.. in the root volume's
- * pool), the cloud-init seed and the serial console log. Prepared before the definition and removed with it; what a
+ * What a domain owns on the host besides its definition: data disks ({@code <domain>_vdb}.. in the root volume's
+ * pool), the cloud-init seed and the serial console log. A data disk's name contains '_', which no name from the API
+ * may contain: it can never be another object's volume, so cleanup by name removes only this domain's disks. Prepared before the definition and removed with it; what a
  * failed preparation created is removed again, so a refused request leaves nothing behind.
  */
 final class DomainResources {
     private static final Logger LOG = LoggerFactory.getLogger(DomainResources.class);
+    /** Between the domain's name and the device in a data disk's volume name; never part of an API name. */
+    static final String DATA_DISK_SEPARATOR = "_";
 
     private final StoragePools pools;
     private final SeedStore seeds;
@@ -117,11 +120,12 @@ final class DomainResources {
     }
 
     static String dataDiskName(String domain, String device) {
-        return domain + "-" + device;
+        return domain + DATA_DISK_SEPARATOR + device;
     }
 
     private List<VolumeInfo> dataDisks(String name) {
-        Pattern diskName = Pattern.compile("^" + Pattern.quote(name) + "-vd[b-z]$");
+        // Only names the agent made for this domain: volumes from the API never contain the separator.
+        Pattern diskName = Pattern.compile("^" + Pattern.quote(name + DATA_DISK_SEPARATOR) + "vd[b-z]$");
         return pools.findVolumes(volume -> diskName.matcher(volume).matches());
     }
 
