@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -84,14 +86,15 @@ class PopulateStartLockIntegrationTest {
                 // a start under way (the volume's lock held as a start holds it): the population does not begin
                 CountDownLatch starting = new CountDownLatch(1);
                 CountDownLatch started = new CountDownLatch(1);
+                ExecutorService threads = Executors.newFixedThreadPool(2); // not the common pool: one thread on 2 cores
                 CompletableFuture<Void> start = CompletableFuture.runAsync(() -> volumes.withReadyVolume(volume, v -> {
                     starting.countDown();
                     awaitLatch(started);
                     return null;
-                }));
+                }), threads);
                 assertThat(starting.await(10, TimeUnit.SECONDS)).isTrue();
                 CompletableFuture<VolumeStatus> reprovision = CompletableFuture.supplyAsync(
-                        () -> volumes.put(volume, AgentHarness.volumeRequest("t3")));
+                        () -> volumes.put(volume, AgentHarness.volumeRequest("t3")), threads);
                 await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !reprovision.isDone());
                 assertThat(volumes.get(volume).phase()).isEqualTo(VolumePhase.Ready);
                 assertThat(volumes.get(volume).populatedToken()).isEqualTo("t2");
@@ -99,6 +102,7 @@ class PopulateStartLockIntegrationTest {
                 started.countDown();
                 start.get(10, TimeUnit.SECONDS);
                 reprovision.get(10, TimeUnit.SECONDS);
+                threads.shutdown();
                 VolumeStatus done = awaitPhase(volumes, volume, VolumePhase.Ready);
                 assertThat(done.populatedToken()).isEqualTo("t3");
 
