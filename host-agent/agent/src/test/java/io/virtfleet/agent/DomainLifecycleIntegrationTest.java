@@ -34,6 +34,8 @@ import org.libvirt.LibvirtException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DomainLifecycleIntegrationTest {
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** Allowed, but no such pool exists. */
+    private static final String MISSING_POOL = "vftest-no-such-pool";
 
     private AgentHarness harness;
     private AgentClient client;
@@ -45,7 +47,7 @@ class DomainLifecycleIntegrationTest {
         bridge = TestBridge.create();
         bootDir = Files.createDirectories(dir.resolve("boot"));
         harness = AgentHarness.start(dir, config -> config.shutdownTimeout(Duration.ofSeconds(2))
-                .allowedBridges(bridge.name(), "vfnone-0000").kernelBootDirs(bootDir));
+                .allowedBridges(bridge.name(), "vfnone-0000").kernelBootDirs(bootDir).allowedPools(MISSING_POOL));
         client = harness.client();
     }
 
@@ -178,7 +180,7 @@ class DomainLifecycleIntegrationTest {
     void aMissingPoolOrKernelIsAClearConflict() {
         AgentClient.Response noPool = client.volumes().put(harness.sandbox().name("nopool"),
                 new io.virtfleet.agent.contract.VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE,
-                        harness.sandbox().name("no-such-pool"), "t"));
+                        MISSING_POOL, "t"));
         assertThat(noPool.status()).isEqualTo(409);
         assertThat(noPool.error().reason()).isEqualTo(AgentErrorReasons.POOL_NOT_FOUND);
 

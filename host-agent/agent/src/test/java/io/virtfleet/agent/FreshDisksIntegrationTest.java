@@ -104,6 +104,35 @@ class FreshDisksIntegrationTest {
         assertThat(client.volumes().delete(root).status()).isEqualTo(204);
     }
 
+    @Test
+    void aDataDiskAnEarlierAgentNamedStaysAttachedAndIsNeverDeleted() throws Exception {
+        String root = harness.sandbox().name("old-root");
+        String domain = harness.sandbox().name("old");
+        harness.provision(root, "t");
+        assertThat(client.domains().put(domain, withDataDisk(root)).status()).isEqualTo(200);
+        // what an earlier agent left: the data disk named <domain>-vdb, and the definition using it
+        String pool = harness.sandbox().poolName();
+        org.libvirt.StoragePool libvirtPool = harness.sandbox().connect().storagePoolLookupByName(pool);
+        libvirtPool.storageVolLookupByName(domain + "_vdb").delete(0);
+        libvirtPool.storageVolCreateXML("<volume><name>" + domain + "-vdb</name><capacity>" + DATA_DISK_BYTES
+                + "</capacity><target><format type='raw'/></target></volume>", 0);
+        String definition = harness.sandbox().connect().domainLookupByName(domain).getXMLDesc(0)
+                .replace(domain + "_vdb", domain + "-vdb");
+        harness.sandbox().connect().domainDefineXML(definition);
+        Path legacy = harness.config().poolPath().resolve(domain + "-vdb");
+        writeSentinel(legacy, 0);
+
+        assertThat(client.domains().put(domain, withDataDisk(root)).status()).isEqualTo(200);
+
+        assertThat(io.virtfleet.agent.libvirt.LibvirtXml.parse(harness.sandbox().connect().domainLookupByName(domain)
+                .getXMLDesc(0)).values("/domain/devices/disk/source/@volume")).containsExactly(root, domain + "-vdb");
+        assertThat(harness.config().poolPath().resolve(domain + "_vdb")).doesNotExist();
+        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(count(legacy)).as("left as it was").isEqualTo(1);
+        libvirtPool.storageVolLookupByName(domain + "-vdb").delete(0);
+        assertThat(client.volumes().delete(root).status()).isEqualTo(204);
+    }
+
     private static DomainRequest withDataDisk(String root) {
         return new DomainRequest(1, 64L << 20, root, false, null, null,
                 List.of(new DomainRequest.DataDisk("vdb", DATA_DISK_BYTES)), List.of(), null, false, null, false);

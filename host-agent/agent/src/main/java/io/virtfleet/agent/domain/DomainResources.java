@@ -4,6 +4,7 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.cloudinit.SeedStore;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.libvirt.LibvirtXml;
 import io.virtfleet.agent.storage.PreparedVolume;
 import io.virtfleet.agent.storage.StoragePools;
 import io.virtfleet.agent.storage.VolumeInfo;
@@ -53,8 +54,9 @@ final class DomainResources {
     record Prepared(DomainPlan plan, Runnable undo) {
     }
 
+    /** @param definition the existing domain's persistent definition; null for a new domain */
     Prepared prepare(String name, UUID uuid, String domainType, DomainRequest request, VolumeInfo root,
-                     String instanceId) {
+                     String instanceId, String definition) {
         DomainRequests.checkHost(request);
         FirmwareCatalog.Uefi uefi = "uefi".equals(request.firmware()) ? firmware.uefi() : null;
         List<DomainPlan.Nic> nics = NicAddressing.nics(request);
@@ -69,7 +71,8 @@ final class DomainResources {
         try {
             List<DomainPlan.DataDiskVolume> dataDisks = new ArrayList<>();
             for (DomainRequest.DataDisk disk : DomainRequests.nullToEmpty(request.dataDisks())) {
-                dataDisks.add(new DomainPlan.DataDiskVolume(disk.device(), dataDisk(name, root.pool(), disk, created)));
+                dataDisks.add(new DomainPlan.DataDiskVolume(disk.device(),
+                        dataDisk(name, root.pool(), disk, created, definition)));
             }
             Path seedIso = null;
             String seedSha256 = null;
@@ -119,6 +122,28 @@ final class DomainResources {
         return consoleDir.resolve(name + ".log");
     }
 
+    /**
+     * A data disk named {@code <domain>-<device>} by an earlier agent, which the domain's definition already uses for
+     * that device: kept, so that an upgrade does not swap a guest's disk for an empty one. Such a name could also be
+     * an API volume's, so it is never deleted by the agent, only left as it was.
+     */
+    private Optional<String> legacyDataDisk(String name, String pool, String device, String definition) {
+        if (definition == null) {
+            return Optional.empty();
+        }
+        String legacy = name + "-" + device;
+        LibvirtXml.Parsed xml = LibvirtXml.parse(definition);
+        // device is vd[b-z] (validated), safe inside the expression
+        boolean used = legacy.equals(xml.value("/domain/devices/disk[target/@dev='" + device + "']/source/@volume")
+                .orElse(null)) && pool.equals(xml.value("/domain/devices/disk[target/@dev='" + device
+                + "']/source/@pool").orElse(null));
+        if (used) {
+            LOG.warn("domain={} keeps data disk volume={} named by an earlier agent; it is not deleted with the domain",
+                    name, legacy);
+        }
+        return used ? Optional.of(legacy) : Optional.empty();
+    }
+
     static String dataDiskName(String domain, String device) {
         return domain + DATA_DISK_SEPARATOR + device;
     }
@@ -129,8 +154,9 @@ final class DomainResources {
         return pools.findVolumes(volume -> diskName.matcher(volume).matches());
     }
 
-    private VolumeInfo dataDisk(String name, String pool, DomainRequest.DataDisk disk, List<VolumeInfo> created) {
-        String volumeName = dataDiskName(name, disk.device());
+    private VolumeInfo dataDisk(String name, String pool, DomainRequest.DataDisk disk, List<VolumeInfo> created,
+                                String definition) {
+        String volumeName = legacyDataDisk(name, pool, disk.device(), definition).orElse(dataDiskName(name, disk.device()));
         Optional<VolumeInfo> existing = pools.findVolume(pool, volumeName);
         if (existing.isPresent() && existing.get().capacityBytes() > disk.sizeBytes()) {
             throw AgentException.conflict(AgentErrorReasons.SHRINK_REFUSED, "data disk " + disk.device() + " of domain "

@@ -77,7 +77,9 @@ public final class DomainService implements AutoCloseable {
         return libvirt.call("apply domain " + name, connect -> {
             Optional<Domain> existing = lookup(connect, name);
             UUID uuid = existing.isPresent() ? UUID.fromString(existing.get().getUUIDString()) : UUID.randomUUID();
-            DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId);
+            String definition = existing.isPresent() ? existing.get().getXMLDesc(XML_INACTIVE) : null;
+            DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId,
+                    definition);
             Domain domain;
             try {
                 domain = define(connect, existing, prepared.plan());
