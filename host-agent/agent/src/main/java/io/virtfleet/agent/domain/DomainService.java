@@ -67,8 +67,10 @@ public final class DomainService implements AutoCloseable {
     public synchronized DomainStatus put(String name, DomainRequest request) {
         DomainRequests.validate(request);
         DomainRequest allowed = policy.apply(request);
-        boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());
-        owners.claim(name, request.ownerUid(), exists);
+        if (request.ownerUid() != null) {
+            boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());
+            owners.claim(name, request.ownerUid(), exists);
+        }
         return volumes.withReadyVolume(allowed.rootVolume(), root -> apply(name, allowed, root));
     }
 

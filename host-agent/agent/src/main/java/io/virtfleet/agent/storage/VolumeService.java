@@ -85,9 +85,12 @@ public final class VolumeService implements AutoCloseable {
 
     private synchronized VolumeStatus putLocked(String name, String pool, VolumeRequest request) {
         pools.requireActivePool(pool);
-        // Another owner's volume (e.g. Retained by a deleted object whose name came back) is never adopted.
-        owners.claim(name, request.ownerUid(), jobs.containsKey(name) || locate(name, markers.read(name)).isPresent());
         VolumeJob job = jobs.get(name);
+        if (request.ownerUid() != null) {
+            // Another owner's volume (e.g. Retained by a deleted object whose name came back) is never adopted.
+            boolean exists = (job != null && !job.finished()) || locate(name, markers.read(name)).isPresent();
+            owners.claim(name, request.ownerUid(), exists);
+        }
         if (job != null && !job.finished()) {
             if (!job.request().equals(request)) {
                 throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name
