@@ -8,6 +8,7 @@ import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.S3Settings;
 import io.virtfleet.fixtures.InProcessS3;
+import io.virtfleet.fixtures.TestBridge;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
 import io.virtfleet.operator.OperatorSettings;
@@ -39,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String NAMESPACE = "default";
     public static final String IMAGE_BUCKET = "virtfleet-images";
     public static final String SAMPLE_IMAGE_KEY = "quickstart/quickstart.qcow2";
+    /** Under the work directory: where tests put kernels and initrds for direct kernel boot (the agents allow it). */
+    public static final String KERNEL_BOOT_DIR = "guest";
 
     private final Options options;
     private final MockKubernetesApi kubernetes;
@@ -89,6 +92,9 @@ public final class LocalStack implements AutoCloseable {
                     .stateDir(dir.resolve("state"))
                     .domainType(DomainTypeSetting.parse(options.domainType()))
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    // What tests may name on the host: their boot files and their bridges (TestBridge).
+                    .kernelBootDirs(work.resolve(KERNEL_BOOT_DIR).toAbsolutePath())
+                    .allowedBridges(TestBridge.PREFIX + "*")
                     // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.
                     .shutdownTimeout(java.time.Duration.ofSeconds(5))
                     .build()));

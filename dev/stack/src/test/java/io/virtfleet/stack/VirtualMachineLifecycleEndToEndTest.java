@@ -113,7 +113,7 @@ class VirtualMachineLifecycleEndToEndTest {
         assertThat(facts.xml().value("/domain/devices/interface/mac/@address")).contains(SeededVms.MAC);
         Path nvram = Path.of(facts.xml().value("/domain/os/nvram").orElseThrow());
         assertThat(nvram).isRegularFile();
-        Path dataDisk = host.volumeFile(domain + "-" + SeededVms.DATA_DISK_DEVICE);
+        Path dataDisk = host.volumeFile(domain + "_" + SeededVms.DATA_DISK_DEVICE);
         assertThat(dataDisk).isRegularFile().hasSize(SeededVms.DATA_DISK_BYTES);
         String firstInstanceId = running.getStatus().getInstanceId();
         assertThat(NodeContents.text(host.seedIso(domain))).contains("instance-id: " + firstInstanceId)
@@ -181,7 +181,7 @@ class VirtualMachineLifecycleEndToEndTest {
 
     @Test
     void aRealGuestBootedThroughTheOperatorReadsItsSeedAndRootDisk() throws Exception {
-        TestGuest guest = TestGuests.build(work.resolve("guest"));
+        TestGuest guest = TestGuests.build(work.resolve(LocalStack.KERNEL_BOOT_DIR));
         Fleet fleet = fleet();
         SeedSecrets secrets = SeedSecrets.random("guest01-seed");
         fleet.createSecret(secrets.secretName(), secrets.secretData());

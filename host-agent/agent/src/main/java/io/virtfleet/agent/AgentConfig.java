@@ -28,11 +28,12 @@ import java.util.Optional;
  * @param shutdownTimeout how long a graceful guest shutdown may take before the domain is destroyed
  * @param workerThreads   how many volume populations run at once
  * @param cache           image cache tunables: budget, concurrency, verification, allowed sources
+ * @param allowed         kernel boot directories, bridges and extra pools requests may name (empty: none)
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
                           DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
-                          String domainLibvirtUri, CacheSettings cache) {
+                          String domainLibvirtUri, CacheSettings cache, HostAllowLists allowed) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
@@ -51,6 +52,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         Objects.requireNonNull(domainType, "domainType");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(cache, "cache");
+        Objects.requireNonNull(allowed, "allowed");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -67,7 +69,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     /** The same configuration on another port (a restarted agent keeps the port it was first given). */
     public AgentConfig withPort(int newPort) {
         return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache);
+                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed);
     }
 
     public static Builder builder(String token) {
@@ -94,7 +96,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .domainType(vars.get("DOMAIN_TYPE").map(DomainTypeSetting::parse).orElse(DomainTypeSetting.AUTO))
                 .shutdownTimeout(Duration.ofSeconds(vars.get("SHUTDOWN_TIMEOUT_SECONDS").map(Long::parseLong).orElse(60L)))
                 .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4))
-                .cache(CacheSettings.fromEnvironment(vars::get));
+                .cache(CacheSettings.fromEnvironment(vars::get))
+                .allowed(HostAllowLists.fromEnvironment(vars::get));
         vars.get("S3_ENDPOINT").ifPresent(endpoint -> builder.s3(new S3Settings(URI.create(endpoint),
                 vars.get("S3_REGION").orElse("us-east-1"), vars.get("S3_ACCESS_KEY").orElse(null),
                 vars.get("S3_SECRET_KEY").orElse(null))));
@@ -108,7 +111,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri
                 + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
-                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + ", allowed=" + allowed + "]";
     }
 
     private static String localHostname() {
@@ -150,6 +153,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private int workerThreads = 4;
         private String domainLibvirtUri;
         private CacheSettings cache = CacheSettings.DEFAULTS;
+        private HostAllowLists allowed = HostAllowLists.NONE;
 
         private Builder(String token) {
             this.token = token;
@@ -169,10 +173,36 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public Builder workerThreads(int value) { workerThreads = value; return this; }
         public Builder domainLibvirtUri(String value) { domainLibvirtUri = value; return this; }
         public Builder cache(CacheSettings value) { cache = value; return this; }
+        public Builder allowed(HostAllowLists value) { allowed = value; return this; }
+
+        /** Adds directories whose files {@code kernelBoot} may name. */
+        public Builder kernelBootDirs(Path... dirs) {
+            allowed = new HostAllowLists(concat(allowed.kernelBootDirs(), dirs), allowed.bridges(), allowed.pools());
+            return this;
+        }
+
+        /** Adds bridges NICs may use ({@code prefix*} for every bridge with that prefix). */
+        public Builder allowedBridges(String... bridges) {
+            allowed = new HostAllowLists(allowed.kernelBootDirs(), concat(allowed.bridges(), bridges), allowed.pools());
+            return this;
+        }
+
+        /** Adds pools volume requests may name besides the default pool. */
+        public Builder allowedPools(String... pools) {
+            allowed = new HostAllowLists(allowed.kernelBootDirs(), allowed.bridges(), concat(allowed.pools(), pools));
+            return this;
+        }
+
+        @SafeVarargs
+        private static <T> java.util.List<T> concat(java.util.List<T> list, T... more) {
+            java.util.List<T> all = new java.util.ArrayList<>(list);
+            all.addAll(java.util.List.of(more));
+            return all;
+        }
 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache);
+                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.virtfleet.agent.api.AgentHttpServer;
 import io.virtfleet.agent.api.HostRoutes;
 import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
+import io.virtfleet.agent.domain.DomainHostPolicy;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.domain.HostCapabilities;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
@@ -54,9 +55,11 @@ public final class HostAgent implements AutoCloseable {
             ImageCache cache = started(parts, new ImageCache(config.cacheDir(), config.cache(),
                     Optional.ofNullable(config.s3()), metrics));
             VolumeService volumes = started(parts, new VolumeService(hypervisor, pools, cache, config.stateDir(),
-                    config.defaultPool(), config.workerThreads()));
+                    config.defaultPool(), config.workerThreads(), config.allowed()));
+            DomainHostPolicy policy = new DomainHostPolicy(config.allowed(),
+                    java.util.Arrays.asList(config.cacheDir(), config.stateDir(), config.poolPath()), pools);
             DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
-                    domainType, config.shutdownTimeout()));
+                    domainType, config.shutdownTimeout(), policy));
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.token(), volumes, domains, cache, metrics,
                     new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache),

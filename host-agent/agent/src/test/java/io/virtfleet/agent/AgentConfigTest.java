@@ -31,6 +31,36 @@ class AgentConfigTest {
     }
 
     @Test
+    void readsTheAllowListsEmptyByDefault() {
+        AgentConfig none = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t"));
+        assertThat(none.allowed()).isEqualTo(HostAllowLists.NONE);
+        assertThat(none.allowed().bridgeAllowed("br0")).isFalse();
+        assertThat(none.allowed().poolAllowed("virtfleet", "virtfleet")).as("the default pool").isTrue();
+        assertThat(none.allowed().poolAllowed("other", "virtfleet")).isFalse();
+
+        AgentConfig config = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+                "VIRTFLEET_AGENT_KERNEL_BOOT_DIRS", "/srv/kernels, /srv/initrds",
+                "VIRTFLEET_AGENT_ALLOWED_BRIDGES", "br0,br-tenant-*",
+                "VIRTFLEET_AGENT_ALLOWED_POOLS", "vg-fast"));
+
+        assertThat(config.allowed().kernelBootDirs()).containsExactly(Path.of("/srv/kernels"), Path.of("/srv/initrds"));
+        assertThat(config.allowed().bridgeAllowed("br0")).isTrue();
+        assertThat(config.allowed().bridgeAllowed("br-tenant-7")).isTrue();
+        assertThat(config.allowed().bridgeAllowed("br1")).isFalse();
+        assertThat(config.allowed().bridgeAllowed("br0x")).isFalse();
+        assertThat(config.allowed().poolAllowed("vg-fast", "virtfleet")).isTrue();
+        assertThat(config.allowed().poolAllowed("vg-slow", "virtfleet")).isFalse();
+    }
+
+    @Test
+    void refusesRelativeKernelBootDirsAndEveryBridge() {
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+                "VIRTFLEET_AGENT_KERNEL_BOOT_DIRS", "kernels"))).hasMessageContaining("absolute");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+                "VIRTFLEET_AGENT_ALLOWED_BRIDGES", "*"))).hasMessageContaining("'*'");
+    }
+
+    @Test
     void neverShowsSecretsInToString() {
         AgentConfig config = AgentConfig.builder("t0ken-value").cacheDir(Path.of("/c")).stateDir(Path.of("/s"))
                 .s3(new S3Settings(java.net.URI.create("http://s3"), "r", "access", "s3-secret-value")).build();

@@ -34,16 +34,21 @@ import org.libvirt.LibvirtException;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DomainLifecycleIntegrationTest {
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** Allowed, but no such pool exists. */
+    private static final String MISSING_POOL = "vftest-no-such-pool";
 
     private AgentHarness harness;
     private AgentClient client;
     private TestBridge bridge;
+    private Path bootDir;
 
     @BeforeAll
-    void start(@TempDir Path dir) throws LibvirtException {
-        harness = AgentHarness.start(dir, config -> config.shutdownTimeout(Duration.ofSeconds(2)));
-        client = harness.client();
+    void start(@TempDir Path dir) throws Exception {
         bridge = TestBridge.create();
+        bootDir = Files.createDirectories(dir.resolve("boot"));
+        harness = AgentHarness.start(dir, config -> config.shutdownTimeout(Duration.ofSeconds(2))
+                .allowedBridges(bridge.name(), "vfnone-0000").kernelBootDirs(bootDir).allowedPools(MISSING_POOL));
+        client = harness.client();
     }
 
     @AfterAll
@@ -77,7 +82,7 @@ class DomainLifecycleIntegrationTest {
         assertThat(xml.value("/domain/devices/interface/mac/@address")).contains("be:ef:0a:00:00:05");
         assertThat(xml.value("/domain/devices/interface/source/@bridge")).contains(bridge.name());
         assertThat(harness.sandbox().connect().domainLookupByName(domain).getAutostart()).isTrue();
-        Path dataDisk = Path.of(harness.config().poolPath().toString(), domain + "-vdb");
+        Path dataDisk = Path.of(harness.config().poolPath().toString(), domain + "_vdb");
         assertThat(dataDisk).isRegularFile().hasSize(16L << 20);
         Path seed = harness.config().stateDir().resolve("seeds").resolve(domain + ".iso");
         assertThat(seed).isRegularFile();
@@ -166,7 +171,7 @@ class DomainLifecycleIntegrationTest {
         assertThat(refused.error().reason()).isEqualTo(AgentErrorReasons.BRIDGE_NOT_FOUND);
         assertThat(refused.error().message()).contains("vfnone-0000");
         assertThat(client.domains().get(domain).status()).isEqualTo(404);
-        assertThat(harness.config().poolPath().resolve(domain + "-vdb")).doesNotExist();
+        assertThat(harness.config().poolPath().resolve(domain + "_vdb")).doesNotExist();
         assertThat(harness.config().stateDir().resolve("seeds").resolve(domain + ".iso")).doesNotExist();
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
     }
@@ -175,7 +180,7 @@ class DomainLifecycleIntegrationTest {
     void aMissingPoolOrKernelIsAClearConflict() {
         AgentClient.Response noPool = client.volumes().put(harness.sandbox().name("nopool"),
                 new io.virtfleet.agent.contract.VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE,
-                        harness.sandbox().name("no-such-pool"), "t"));
+                        MISSING_POOL, "t"));
         assertThat(noPool.status()).isEqualTo(409);
         assertThat(noPool.error().reason()).isEqualTo(AgentErrorReasons.POOL_NOT_FOUND);
 
@@ -183,7 +188,7 @@ class DomainLifecycleIntegrationTest {
         harness.provision(volume, "t");
         AgentClient.Response noKernel = client.domains().put(harness.sandbox().name("nokernel"),
                 new DomainRequest(1, 64L << 20, volume, true, null, null, List.of(), List.of(), null, false,
-                        new DomainRequest.KernelBoot("/nonexistent/vmlinuz", null, "console=ttyS0"), false));
+                        new DomainRequest.KernelBoot(bootDir.resolve("vmlinuz").toString(), null, "console=ttyS0"), false));
         assertThat(noKernel.status()).isEqualTo(409);
         assertThat(noKernel.error().reason()).isEqualTo(AgentErrorReasons.BOOT_FILE_NOT_FOUND);
         assertThat(client.domains().get(harness.sandbox().name("nokernel")).status()).isEqualTo(404);

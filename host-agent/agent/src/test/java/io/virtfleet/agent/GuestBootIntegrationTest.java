@@ -34,7 +34,8 @@ class GuestBootIntegrationTest {
     @Test
     void theGuestFindsItsSeedAndItsRootDisk(@TempDir Path dir) throws Exception {
         TestGuest guest = TestGuests.build(dir.resolve("guest"));
-        try (AgentHarness harness = AgentHarness.start(dir, config -> config);
+        try (AgentHarness harness = AgentHarness.start(dir,
+                config -> config.kernelBootDirs(dir.resolve("guest")).allowedBridges(TestBridge.PREFIX + "*"));
              TestBridge bridge = TestBridge.create()) {
             String volume = harness.sandbox().name("guest-root");
             String domain = harness.sandbox().name("guest");

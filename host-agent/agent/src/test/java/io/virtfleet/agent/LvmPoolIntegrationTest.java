@@ -32,8 +32,8 @@ class LvmPoolIntegrationTest {
             HostPrerequisites.require(HostPrerequisites.executableProblem(tool)
                     .map(problem -> tool + " is not on the PATH; install lvm2 (and util-linux)"));
         }
-        try (AgentHarness harness = AgentHarness.start(dir, config -> config)) {
-            String poolName = harness.sandbox().name("lvm").replace('.', '-');
+        String poolName = "vftest-lvm-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (AgentHarness harness = AgentHarness.start(dir, config -> config.allowedPools(poolName))) {
             Path backing = dir.resolve("pv.img");
             try (RandomAccessFile file = new RandomAccessFile(backing.toFile(), "rw")) {
                 file.setLength(256L << 20);

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * (or the volume population Failed; the body says why). GET answers 200, or 404 when the volume or domain does not
  * exist. DELETE answers 204, also when there was nothing to delete. Errors carry an {@link AgentError} body: 400
  * invalid request, 401 missing or wrong token, 404 not found, 409 conflict with the host's state (volume not Ready,
- * in use, being populated, reprovisioning, pool missing), 500 libvirt or host failures.
+ * in use, being populated, reprovisioning, pool missing) or with the platform's allow-lists and owners (host path,
+ * bridge or pool not allowed, owned by another object), 500 libvirt or host failures.
  */
 public final class AgentHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class);
@@ -69,7 +70,10 @@ public final class AgentHttpServer implements AutoCloseable {
         app.put(volumePath, ctx -> {
             VolumeRequest request = body(ctx, VolumeRequest.class);
             if (request != null && request.pool() != null) {
-                ResourceNames.require("pool", request.pool());
+                ResourceNames.requirePool(request.pool());
+            }
+            if (request != null) {
+                ResourceNames.requireOwnerUid(request.ownerUid());
             }
             VolumeStatus status = volumes.put(name(ctx), request);
             boolean settled = status.phase() == VolumePhase.Ready || status.phase() == VolumePhase.Failed;
@@ -84,7 +88,7 @@ public final class AgentHttpServer implements AutoCloseable {
             ctx.json(volumes.awaitPhaseChange(name(ctx), volumePhase(seen), waitTimeout(ctx)));
         });
         app.delete(volumePath, ctx -> {
-            volumes.delete(name(ctx));
+            volumes.delete(name(ctx), ownerUid(ctx));
             ctx.status(204);
         });
 
@@ -93,6 +97,7 @@ public final class AgentHttpServer implements AutoCloseable {
             DomainRequest request = body(ctx, DomainRequest.class);
             if (request != null) {
                 ResourceNames.require("rootVolume", request.rootVolume());
+                ResourceNames.requireOwnerUid(request.ownerUid());
             }
             DomainStatus status = domains.put(name(ctx), request);
             boolean settled = request.running() == (status.phase() == DomainPhase.Running);
@@ -102,7 +107,7 @@ public final class AgentHttpServer implements AutoCloseable {
         app.post(domainPath + "/suspend", ctx -> ctx.json(domains.suspend(name(ctx))));
         app.post(domainPath + "/resume", ctx -> ctx.json(domains.resume(name(ctx))));
         app.delete(domainPath, ctx -> {
-            domains.delete(name(ctx));
+            domains.delete(name(ctx), ownerUid(ctx));
             ctx.status(204);
         });
 
@@ -143,6 +148,11 @@ public final class AgentHttpServer implements AutoCloseable {
 
     private static String name(Context ctx) {
         return ResourceNames.require("name", ctx.pathParam(NAME));
+    }
+
+    /** {@code ?ownerUid=}: a deletion only of what that owner's object owns; absent: no owner check. */
+    private static String ownerUid(Context ctx) {
+        return ResourceNames.requireOwnerUid(ctx.queryParam(AgentPaths.OWNER_UID));
     }
 
     static <T> T body(Context ctx, Class<T> type) {

@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +22,15 @@ import org.slf4j.LoggerFactory;
  * ({@code <domain>.json}: instance-id and content digest). A seed is rewritten only when its content changes, by
  * writing a new file and renaming it over the old one: a running guest keeps reading the file it opened, the next
  * start sees the new one.
+ *
+ * <p>Seeds carry a tenant's keys, password hashes and user-data: the directory is 0700 and every file 0600, owned by
+ * the agent (root); libvirt gives QEMU access to the one file a domain uses when it starts it (relabelling).
  */
 public final class SeedStore {
     private static final Logger LOG = LoggerFactory.getLogger(SeedStore.class);
+
+    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path dir;
 
@@ -28,6 +38,12 @@ public final class SeedStore {
         this.dir = stateDir.resolve("seeds");
         try {
             Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, DIR_MODE);
+            try (Stream<Path> existing = Files.list(dir)) { // written by an agent that did not restrict them yet
+                for (Path file : existing.toList()) {
+                    Files.setPosixFilePermissions(file, FILE_MODE);
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot create " + dir, e);
         }
@@ -50,9 +66,11 @@ public final class SeedStore {
         try {
             Files.deleteIfExists(tmp);
             SeedIso.write(files, tmp);
+            Files.setPosixFilePermissions(tmp, FILE_MODE);
             DurableFiles.force(tmp);
             Files.move(tmp, iso, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             DurableFiles.replaceAtomically(record(domain), AgentJson.MAPPER.writeValueAsBytes(wanted));
+            Files.setPosixFilePermissions(record(domain), FILE_MODE);
         } catch (IOException e) {
             throw new AgentException(AgentException.Kind.INTERNAL, AgentErrorReasons.HOST_ERROR,
                     "cannot write the cloud-init seed of domain " + domain + ": " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.cloudinit.SeedStore;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.libvirt.LibvirtXml;
 import io.virtfleet.agent.storage.PreparedVolume;
 import io.virtfleet.agent.storage.StoragePools;
 import io.virtfleet.agent.storage.VolumeInfo;
@@ -22,12 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a domain owns on the host besides its definition: data disks ({@code <domain>-vdb}.. in the root volume's
- * pool), the cloud-init seed and the serial console log. Prepared before the definition and removed with it; what a
+ * What a domain owns on the host besides its definition: data disks ({@code <domain>_vdb}.. in the root volume's
+ * pool), the cloud-init seed and the serial console log. A data disk's name contains '_', which no name from the API
+ * may contain: it can never be another object's volume, so cleanup by name removes only this domain's disks. Prepared before the definition and removed with it; what a
  * failed preparation created is removed again, so a refused request leaves nothing behind.
  */
 final class DomainResources {
     private static final Logger LOG = LoggerFactory.getLogger(DomainResources.class);
+    /** Between the domain's name and the device in a data disk's volume name; never part of an API name. */
+    static final String DATA_DISK_SEPARATOR = "_";
 
     private final StoragePools pools;
     private final SeedStore seeds;
@@ -50,8 +54,9 @@ final class DomainResources {
     record Prepared(DomainPlan plan, Runnable undo) {
     }
 
+    /** @param definition the existing domain's persistent definition; null for a new domain */
     Prepared prepare(String name, UUID uuid, String domainType, DomainRequest request, VolumeInfo root,
-                     String instanceId) {
+                     String instanceId, String definition) {
         DomainRequests.checkHost(request);
         FirmwareCatalog.Uefi uefi = "uefi".equals(request.firmware()) ? firmware.uefi() : null;
         List<DomainPlan.Nic> nics = NicAddressing.nics(request);
@@ -66,7 +71,8 @@ final class DomainResources {
         try {
             List<DomainPlan.DataDiskVolume> dataDisks = new ArrayList<>();
             for (DomainRequest.DataDisk disk : DomainRequests.nullToEmpty(request.dataDisks())) {
-                dataDisks.add(new DomainPlan.DataDiskVolume(disk.device(), dataDisk(name, root.pool(), disk, created)));
+                dataDisks.add(new DomainPlan.DataDiskVolume(disk.device(),
+                        dataDisk(name, root.pool(), disk, created, definition)));
             }
             Path seedIso = null;
             String seedSha256 = null;
@@ -116,17 +122,41 @@ final class DomainResources {
         return consoleDir.resolve(name + ".log");
     }
 
+    /**
+     * A data disk named {@code <domain>-<device>} by an earlier agent, which the domain's definition already uses for
+     * that device: kept, so that an upgrade does not swap a guest's disk for an empty one. Such a name could also be
+     * an API volume's, so it is never deleted by the agent, only left as it was.
+     */
+    private Optional<String> legacyDataDisk(String name, String pool, String device, String definition) {
+        if (definition == null) {
+            return Optional.empty();
+        }
+        String legacy = name + "-" + device;
+        LibvirtXml.Parsed xml = LibvirtXml.parse(definition);
+        // device is vd[b-z] (validated), safe inside the expression
+        boolean used = legacy.equals(xml.value("/domain/devices/disk[target/@dev='" + device + "']/source/@volume")
+                .orElse(null)) && pool.equals(xml.value("/domain/devices/disk[target/@dev='" + device
+                + "']/source/@pool").orElse(null));
+        if (used) {
+            LOG.warn("domain={} keeps data disk volume={} named by an earlier agent; it is not deleted with the domain",
+                    name, legacy);
+        }
+        return used ? Optional.of(legacy) : Optional.empty();
+    }
+
     static String dataDiskName(String domain, String device) {
-        return domain + "-" + device;
+        return domain + DATA_DISK_SEPARATOR + device;
     }
 
     private List<VolumeInfo> dataDisks(String name) {
-        Pattern diskName = Pattern.compile("^" + Pattern.quote(name) + "-vd[b-z]$");
+        // Only names the agent made for this domain: volumes from the API never contain the separator.
+        Pattern diskName = Pattern.compile("^" + Pattern.quote(name + DATA_DISK_SEPARATOR) + "vd[b-z]$");
         return pools.findVolumes(volume -> diskName.matcher(volume).matches());
     }
 
-    private VolumeInfo dataDisk(String name, String pool, DomainRequest.DataDisk disk, List<VolumeInfo> created) {
-        String volumeName = dataDiskName(name, disk.device());
+    private VolumeInfo dataDisk(String name, String pool, DomainRequest.DataDisk disk, List<VolumeInfo> created,
+                                String definition) {
+        String volumeName = legacyDataDisk(name, pool, disk.device(), definition).orElse(dataDiskName(name, disk.device()));
         Optional<VolumeInfo> existing = pools.findVolume(pool, volumeName);
         if (existing.isPresent() && existing.get().capacityBytes() > disk.sizeBytes()) {
             throw AgentException.conflict(AgentErrorReasons.SHRINK_REFUSED, "data disk " + disk.device() + " of domain "

@@ -9,6 +9,7 @@ import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtErrors;
 import io.virtfleet.agent.libvirt.LibvirtXml;
+import io.virtfleet.agent.storage.OwnerRecords;
 import io.virtfleet.agent.storage.StoragePools;
 import io.virtfleet.agent.storage.VolumeInfo;
 import io.virtfleet.agent.storage.VolumeService;
@@ -43,11 +44,15 @@ public final class DomainService implements AutoCloseable {
     private final GracefulStop stopper;
     private final DomainResources resources;
     private final DomainEvents events;
+    private final DomainHostPolicy policy;
+    private final OwnerRecords owners;
 
     public DomainService(LibvirtConnection libvirt, VolumeService volumes, StoragePools pools, Path stateDir,
-                         String domainType, Duration shutdownTimeout) {
+                         String domainType, Duration shutdownTimeout, DomainHostPolicy policy) {
         this.libvirt = libvirt;
         this.volumes = volumes;
+        this.policy = policy;
+        this.owners = new OwnerRecords(stateDir, "domain");
         this.domainType = domainType;
         this.stopper = new GracefulStop(libvirt, shutdownTimeout);
         this.resources = new DomainResources(pools, new SeedStore(stateDir),
@@ -55,14 +60,28 @@ public final class DomainService implements AutoCloseable {
         this.events = new DomainEvents(libvirt, STATE_CHECK_INTERVAL, stopper::cancel);
     }
 
+    /**
+     * Refuses what the platform does not allow and another owner's domain before anything happens; then applies the
+     * request while the root volume is Ready and cannot start repopulating (one lock per volume, see VolumeService).
+     */
     public synchronized DomainStatus put(String name, DomainRequest request) {
         DomainRequests.validate(request);
-        VolumeInfo root = volumes.requireReady(request.rootVolume());
+        DomainRequest allowed = policy.apply(request);
+        if (request.ownerUid() != null) {
+            boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());
+            owners.claim(name, request.ownerUid(), exists);
+        }
+        return volumes.withReadyVolume(allowed.rootVolume(), root -> apply(name, allowed, root));
+    }
+
+    private DomainStatus apply(String name, DomainRequest request, VolumeInfo root) {
         String instanceId = instanceId(name, request);
         return libvirt.call("apply domain " + name, connect -> {
             Optional<Domain> existing = lookup(connect, name);
             UUID uuid = existing.isPresent() ? UUID.fromString(existing.get().getUUIDString()) : UUID.randomUUID();
-            DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId);
+            String definition = existing.isPresent() ? existing.get().getXMLDesc(XML_INACTIVE) : null;
+            DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId,
+                    definition);
             Domain domain;
             try {
                 domain = define(connect, existing, prepared.plan());
@@ -99,11 +118,22 @@ public final class DomainService implements AutoCloseable {
         return transition(name, "resume", DomainPhase.Paused, DomainPhase.Running, Domain::resume);
     }
 
-    /** Destroys the domain if it runs, undefines it with its NVRAM and removes its data disks and seed; absent is fine. */
-    public synchronized void delete(String name) {
-        stopper.cancel(name);
+    /** {@link #delete(String, String)} without an owner check. */
+    public void delete(String name) {
+        delete(name, null);
+    }
+
+    /**
+     * Destroys the domain if it runs, undefines it with its NVRAM and removes its data disks and seed; absent is fine.
+     * With {@code ownerUid}, another owner's domain is refused (409 OwnedByAnotherObject) and nothing is removed.
+     */
+    public synchronized void delete(String name, String ownerUid) {
         libvirt.call("delete domain " + name, connect -> {
             Optional<Domain> domain = lookup(connect, name);
+            if (domain.isPresent()) {
+                owners.checkDelete(name, ownerUid);
+            }
+            stopper.cancel(name);
             if (domain.isPresent()) {
                 if (domain.get().isActive() == 1) {
                     domain.get().destroy();
@@ -113,6 +143,7 @@ public final class DomainService implements AutoCloseable {
             return null;
         });
         resources.deleteAll(name);
+        owners.forget(name);
         LOG.info("domain={} deleted", name);
     }
 

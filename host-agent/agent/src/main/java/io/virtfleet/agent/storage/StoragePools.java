@@ -72,6 +72,21 @@ public final class StoragePools {
         return libvirt.call("list storage pools", connect -> Arrays.asList(connect.listStoragePools()));
     }
 
+    /** The target paths of the active pools (directories, or {@code /dev/<vg>} for logical pools). */
+    public List<Path> targetPaths() {
+        return libvirt.call("list storage pool paths", connect -> {
+            List<Path> paths = new ArrayList<>();
+            for (String poolName : connect.listStoragePools()) {
+                Optional<StoragePool> pool = lookupPool(connect, poolName);
+                if (pool.isPresent()) {
+                    LibvirtXml.parse(pool.get().getXMLDesc(0)).value("/pool/target/path")
+                            .ifPresent(path -> paths.add(Path.of(path)));
+                }
+            }
+            return paths;
+        });
+    }
+
     public Optional<VolumeInfo> findVolume(String poolName, String volumeName) {
         return libvirt.call("look up volume " + poolName + "/" + volumeName, connect -> {
             Optional<StoragePool> pool = lookupPool(connect, poolName);
@@ -85,40 +100,66 @@ public final class StoragePools {
 
     /**
      * Creates a raw volume of {@code sizeBytes}, or grows an existing smaller one; an existing bigger one is kept as
-     * it is (volumes never shrink: callers that must not accept a bigger volume check its capacity).
+     * it is (volumes never shrink: callers that must not accept a bigger volume check its capacity). Whatever a new
+     * volume or a grown tail holds reads as zeros before anyone sees it ({@link #newVolumesReadZeros}).
      */
     public PreparedVolume createOrGrow(String poolName, String volumeName, long sizeBytes) {
         return libvirt.call("create volume " + poolName + "/" + volumeName, connect -> {
             StoragePool pool = connect.storagePoolLookupByName(poolName);
             Optional<StorageVol> existing = lookupVolume(pool, volumeName);
             if (existing.isPresent()) {
-                StorageVol vol = existing.get();
-                if (vol.getInfo().capacity < sizeBytes) {
-                    vol.resize(sizeBytes, 0);
-                    LOG.info("volume grown volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
-                }
-                return new PreparedVolume(describe(poolName, vol), false);
+                return new PreparedVolume(growZeroed(pool, poolName, existing.get(), sizeBytes), false);
             }
-            String poolType = LibvirtXml.parse(pool.getXMLDesc(0)).value("/pool/@type").orElse("");
-            boolean fileBased = FILE_POOL_TYPES.contains(poolType);
+            boolean fileBased = FILE_POOL_TYPES.contains(poolType(pool));
             StorageXml.Volume xml = StorageXml.Volume.raw(volumeName, sizeBytes, fileBased);
             StorageVol vol = pool.storageVolCreateXML(LibvirtXml.write(xml), 0);
             LOG.info("volume created volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
-            // A new sparse file reads as zeros; a new logical volume may hold an earlier volume's blocks.
-            return new PreparedVolume(describe(poolName, vol), fileBased);
+            if (!newVolumesReadZeros(poolType(pool))) {
+                vol.wipe(); // a new logical volume may hold a deleted volume's blocks: zero all of it first
+                LOG.info("volume wiped volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
+            }
+            return new PreparedVolume(describe(poolName, vol), true);
         });
     }
 
-    /** Grows an existing volume to {@code sizeBytes} (no-op when it is that big already). */
+    /** Grows an existing volume to {@code sizeBytes} (no-op when it is that big already); the new tail reads zeros. */
     public VolumeInfo grow(String poolName, String volumeName, long sizeBytes) {
         return libvirt.call("grow volume " + poolName + "/" + volumeName, connect -> {
-            StorageVol vol = connect.storagePoolLookupByName(poolName).storageVolLookupByName(volumeName);
-            if (vol.getInfo().capacity < sizeBytes) {
-                vol.resize(sizeBytes, 0);
-                LOG.info("volume grown volume={} pool={} bytes={}", volumeName, poolName, sizeBytes);
-            }
-            return describe(poolName, vol);
+            StoragePool pool = connect.storagePoolLookupByName(poolName);
+            return growZeroed(pool, poolName, pool.storageVolLookupByName(volumeName), sizeBytes);
         });
+    }
+
+    /**
+     * The one rule about stale data: a new volume of a file-based pool is a sparse file and reads zeros by
+     * construction (so does a grown file's tail); a volume of any other pool type ({@code logical}: extents reused
+     * from deleted volumes of any tenant) is zeroed by the agent before use, in full when new, its tail when grown.
+     */
+    static boolean newVolumesReadZeros(String poolType) {
+        return FILE_POOL_TYPES.contains(poolType);
+    }
+
+    private VolumeInfo growZeroed(StoragePool pool, String poolName, StorageVol vol, long sizeBytes)
+            throws LibvirtException {
+        long before = vol.getInfo().capacity;
+        if (before < sizeBytes) {
+            vol.resize(sizeBytes, 0);
+            LOG.info("volume grown volume={} pool={} bytes={}", vol.getName(), poolName, sizeBytes);
+            if (!newVolumesReadZeros(poolType(pool))) {
+                long after = vol.getInfo().capacity;
+                try {
+                    ZeroFill.range(Path.of(vol.getPath()), before, after);
+                } catch (java.io.IOException e) {
+                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.HOST_ERROR, "cannot zero the grown tail"
+                            + " of volume " + poolName + "/" + vol.getName() + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return describe(poolName, vol);
+    }
+
+    private static String poolType(StoragePool pool) throws LibvirtException {
+        return LibvirtXml.parse(pool.getXMLDesc(0)).value("/pool/@type").orElse("");
     }
 
     /** The volumes of all active pools whose name matches, e.g. the data disks of one domain. */

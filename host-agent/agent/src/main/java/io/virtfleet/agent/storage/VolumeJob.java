@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 final class VolumeJob implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeJob.class);
 
-    /** The parts a population uses. */
-    record Tools(ImageCache cache, QemuImg qemuImg, StoragePools pools, VolumeMarkers markers) {
+    /** The parts a population uses; {@code populating} is told when a population enters Populating. */
+    record Tools(ImageCache cache, QemuImg qemuImg, StoragePools pools, VolumeMarkers markers,
+                 java.util.function.Consumer<String> populating) {
     }
 
     private final String name;
@@ -109,6 +110,7 @@ final class VolumeJob implements Runnable {
         devicePath = volume.volume().path();
         populateTotal.set(virtualSize);
         enter(VolumePhase.Populating);
+        tools.populating().accept(name);
         Path target = Path.of(devicePath);
         tools.qemuImg().convertToRaw(image.path(), volume,
                 percent -> populateDone.set((long) (virtualSize * percent / 100)));

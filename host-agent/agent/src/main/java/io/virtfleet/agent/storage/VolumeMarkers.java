@@ -10,9 +10,21 @@ import java.util.Optional;
 
 /** Reads and writes {@link VolumeMarker}s; a crash while writing leaves the old marker or the new one, never half. */
 final class VolumeMarkers {
+    /** Makes a directory's entries durable; a seam so that tests can see when it happens. */
+    @FunctionalInterface
+    interface DirectorySync {
+        void sync(Path dir) throws IOException;
+    }
+
     private final Path dir;
+    private final DirectorySync directorySync;
 
     VolumeMarkers(Path stateDir) {
+        this(stateDir, DurableFiles::syncDirectory);
+    }
+
+    VolumeMarkers(Path stateDir, DirectorySync directorySync) {
+        this.directorySync = directorySync;
         this.dir = stateDir.resolve("volumes");
         try {
             Files.createDirectories(dir);
@@ -42,9 +54,15 @@ final class VolumeMarkers {
         }
     }
 
+    /**
+     * Removes the marker durably: when this returns, the removal is on disk (the directory is fsynced), so a crash or
+     * power loss during the population that follows cannot bring back a Ready marker for a half-written volume.
+     */
     void delete(String name) {
         try {
-            Files.deleteIfExists(file(name));
+            if (Files.deleteIfExists(file(name))) {
+                directorySync.sync(dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete volume marker " + file(name), e);
         }

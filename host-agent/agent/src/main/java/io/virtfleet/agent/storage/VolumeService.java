@@ -1,6 +1,7 @@
 package io.virtfleet.agent.storage;
 
 import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.HostAllowLists;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.ImageUrl;
 import io.virtfleet.agent.cache.Sha256;
@@ -20,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,9 @@ public final class VolumeService implements AutoCloseable {
     private final StoragePools pools;
     private final VolumeMarkers markers;
     private final VolumeUsers users;
+    private final OwnerRecords owners;
+    private final VolumeLocks locks = new VolumeLocks();
+    private final HostAllowLists allowed;
     private final String defaultPool;
     private final VolumeJob.Tools tools;
     private final QemuImg qemuImg = new QemuImg();
@@ -43,12 +49,20 @@ public final class VolumeService implements AutoCloseable {
 
     /** @param hypervisor the connection the domains that may use these volumes are defined on */
     public VolumeService(LibvirtConnection hypervisor, StoragePools pools, ImageCache cache, Path stateDir,
-                         String defaultPool, int workerThreads) {
+                         String defaultPool, int workerThreads, HostAllowLists allowed) {
+        this(hypervisor, pools, cache, stateDir, defaultPool, workerThreads, allowed, name -> { });
+    }
+
+    /** @param populating called on the worker thread when a population enters Populating (tests hold it there) */
+    VolumeService(LibvirtConnection hypervisor, StoragePools pools, ImageCache cache, Path stateDir,
+                  String defaultPool, int workerThreads, HostAllowLists allowed, Consumer<String> populating) {
         this.pools = pools;
         this.markers = new VolumeMarkers(stateDir);
         this.users = new VolumeUsers(hypervisor);
+        this.owners = new OwnerRecords(stateDir, "volume");
+        this.allowed = allowed;
         this.defaultPool = defaultPool;
-        this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers);
+        this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers, populating);
         this.workers = Executors.newFixedThreadPool(workerThreads, Thread.ofPlatform().name("volume-worker-", 0).factory());
     }
 
@@ -56,12 +70,27 @@ public final class VolumeService implements AutoCloseable {
      * Starts populating the volume, joins a running population of the same request, or confirms a Ready volume. A
      * Failed population is retried. On a Ready volume: a bigger size grows it, a smaller one is refused (volumes never
      * shrink), a different reprovision token populates it again from the image (refused while a running domain uses
-     * it); another image or pool without a new token is refused.
+     * it); another image or pool without a new token is refused. A pool the platform does not allow, or a volume
+     * that belongs to another owner, is refused before anything happens.
      */
-    public synchronized VolumeStatus put(String name, VolumeRequest request) {
+    public VolumeStatus put(String name, VolumeRequest request) {
         validate(request);
         String pool = request.pool() != null ? request.pool() : defaultPool;
+        if (!allowed.poolAllowed(pool, defaultPool)) {
+            throw AgentException.conflict(AgentErrorReasons.POOL_NOT_ALLOWED, "storage pool " + pool
+                    + " is not allowed on this host; allowed: " + defaultPool + " (default) and " + allowed.pools());
+        }
+        return locks.with(name, () -> putLocked(name, pool, request));
+    }
+
+    private synchronized VolumeStatus putLocked(String name, String pool, VolumeRequest request) {
+        pools.requireActivePool(pool);
         VolumeJob job = jobs.get(name);
+        if (request.ownerUid() != null) {
+            // Another owner's volume (e.g. Retained by a deleted object whose name came back) is never adopted.
+            boolean exists = (job != null && !job.finished()) || locate(name, markers.read(name)).isPresent();
+            owners.claim(name, request.ownerUid(), exists);
+        }
         if (job != null && !job.finished()) {
             if (!job.request().equals(request)) {
                 throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name
@@ -69,7 +98,6 @@ public final class VolumeService implements AutoCloseable {
             }
             return job.status();
         }
-        pools.requireActivePool(pool);
         Optional<VolumeMarker> marker = markers.read(name);
         Optional<VolumeInfo> volume = marker.flatMap(m -> pools.findVolume(m.pool(), name));
         if (marker.isPresent() && volume.isPresent()) {
@@ -165,16 +193,44 @@ public final class VolumeService implements AutoCloseable {
         return get(name);
     }
 
+    /**
+     * Runs {@code action} (a domain start) with the Ready volume while no population or deletion of it can begin;
+     * 409 VolumeNotReady when it is not Ready (being populated included).
+     */
+    public <T> T withReadyVolume(String name, Function<VolumeInfo, T> action) {
+        return locks.with(name, () -> action.apply(requireReady(name)));
+    }
+
     /** The Ready volume a domain may boot from, or 409 VolumeNotReady. */
     public synchronized VolumeInfo requireReady(String name) {
+        VolumeJob job = jobs.get(name);
+        if (job != null && !job.finished()) {
+            throw AgentException.conflict(AgentErrorReasons.VOLUME_NOT_READY, "volume " + name + " is not Ready ("
+                    + job.status().phase() + ")");
+        }
         Optional<VolumeMarker> marker = markers.read(name);
         return marker.flatMap(m -> pools.findVolume(m.pool(), name)).orElseThrow(() -> AgentException.conflict(
                 AgentErrorReasons.VOLUME_NOT_READY, "volume " + name + " is not Ready"
                         + (jobs.containsKey(name) ? " (" + jobs.get(name).status().phase() + ")" : "")));
     }
 
-    /** Deletes the volume and its marker; absent is fine. Refused while populating or used by a defined domain. */
-    public synchronized void delete(String name) {
+    /** {@link #delete(String, String)} without an owner check. */
+    public void delete(String name) {
+        delete(name, null);
+    }
+
+    /**
+     * Deletes the volume and its marker; absent is fine. Refused while populating, while a defined domain uses it, and
+     * when {@code ownerUid} is given and the volume belongs to another owner.
+     */
+    public void delete(String name, String ownerUid) {
+        locks.with(name, () -> {
+            deleteLocked(name, ownerUid);
+            return null;
+        });
+    }
+
+    private synchronized void deleteLocked(String name, String ownerUid) {
         VolumeJob job = jobs.get(name);
         if (job != null && !job.finished()) {
             throw AgentException.conflict(AgentErrorReasons.VOLUME_IN_USE,
@@ -182,6 +238,9 @@ public final class VolumeService implements AutoCloseable {
         }
         Optional<VolumeMarker> marker = markers.read(name);
         Optional<VolumeInfo> volume = locate(name, marker);
+        if (volume.isPresent() || job != null) {
+            owners.checkDelete(name, ownerUid);
+        }
         if (volume.isPresent()) {
             List<String> domains = users.domainsUsing(volume.get());
             if (!domains.isEmpty()) {
@@ -192,6 +251,7 @@ public final class VolumeService implements AutoCloseable {
         }
         markers.delete(name);
         jobs.remove(name);
+        owners.forget(name);
         LOG.info("volume={} deleted existed={}", name, volume.isPresent());
     }
 

@@ -1,0 +1,56 @@
+package io.virtfleet.agent.domain;
+
+import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.HostAllowLists;
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.storage.StoragePools;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The platform's allow-lists applied to a domain request before the agent touches anything: NICs only on allowed
+ * bridges, direct kernel boot only from files in the allowed directories. Refusals are 409 with
+ * {@code BridgeNotAllowed} or {@code HostPathNotAllowed}; the agent refuses even a caller with a valid token.
+ */
+public final class DomainHostPolicy {
+    private final HostAllowLists allowed;
+    private final KernelBootFiles bootFiles;
+
+    /**
+     * @param agentDirs the agent's cache, state and pool directories (null entries are skipped); kernel boot files
+     *                  never come from there, nor from any storage pool's directory
+     */
+    public DomainHostPolicy(HostAllowLists allowed, List<Path> agentDirs, StoragePools pools) {
+        this.allowed = allowed;
+        List<Path> own = agentDirs.stream().filter(Objects::nonNull).map(p -> p.toAbsolutePath().normalize()).toList();
+        this.bootFiles = new KernelBootFiles(allowed.kernelBootDirs(), own, () -> {
+            List<Path> all = new ArrayList<>(own);
+            all.addAll(pools.targetPaths());
+            return all;
+        });
+    }
+
+    /** The request with its boot files replaced by their resolved real paths, or a refusal. */
+    DomainRequest apply(DomainRequest request) {
+        for (DomainRequest.Nic nic : DomainRequests.nullToEmpty(request.nics())) {
+            if (!allowed.bridgeAllowed(nic.bridge())) {
+                throw AgentException.conflict(AgentErrorReasons.BRIDGE_NOT_ALLOWED, "bridge " + nic.bridge()
+                        + " is not among the bridges this host allows " + allowed.bridges());
+            }
+        }
+        DomainRequest.KernelBoot boot = request.kernelBoot();
+        if (boot == null) {
+            return request;
+        }
+        Path kernel = bootFiles.resolve("kernel", boot.kernel());
+        Path initrd = boot.initrd() == null ? null : bootFiles.resolve("initrd", boot.initrd());
+        DomainRequest.KernelBoot resolved = new DomainRequest.KernelBoot(kernel.toString(),
+                initrd == null ? null : initrd.toString(), boot.cmdline());
+        return new DomainRequest(request.vcpus(), request.memoryBytes(), request.rootVolume(), request.running(),
+                request.firmware(), request.cpuMode(), request.dataDisks(), request.nics(), request.cloudInit(),
+                request.vnc(), resolved, request.autostart(), request.ownerUid());
+    }
+}
