@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
  * selector, keeping those with room for the demand (pool bytes, memory, vCPUs against what bound objects already
- * hold), preferring a node whose cache already holds the image, then the one with the most free pool space. A
+ * hold), preferring a node whose cache already holds the image, then the one with the most free pool space (the
+ * reason given is {@code Placed} either way, never which images a node holds). A
  * binding, once recorded in status, is kept: volumes are local to their node, so moving silently would lose data.
  * Placement is serialized and every placement is reserved until the object's status shows it, so two objects
  * placed at once never both take the last room on a node.
@@ -91,10 +92,10 @@ public final class NodeScheduler {
         if (pinnedNode != null) {
             return Placement.bound(fit.node(), Reason.NODE_PINNED, "spec.nodeName pins node " + fit.node());
         }
-        return fit.cached()
-                ? Placement.bound(fit.node(), Reason.CACHE_AFFINITY, "node " + fit.node() + " already holds the image")
-                : Placement.bound(fit.node(), Reason.MOST_FREE_CAPACITY, "node " + fit.node()
-                + " has the most free pool space among " + fits.size() + " node(s) with room");
+        // One neutral reason whatever decided: a message saying a node holds the image would tell a tenant what
+        // another tenant has cached there.
+        return Placement.bound(fit.node(), Reason.PLACED, "node " + fit.node() + " chosen among " + fits.size()
+                + " node(s) with room");
     }
 
     /** Forgets the object's reservation (it was deleted, or its status now records the binding). */
