@@ -81,7 +81,8 @@ class PolicyChecksTest {
         } else {
             assertThat(problem).as(what).get().satisfies(p -> {
                 assertThat(p.reason()).isEqualTo(reason);
-                assertThat(p.message()).contains("spec.", url).doesNotContain("null");
+                assertThat(p.message()).contains("spec.", reason.startsWith("StoragePool") ? storage : url)
+                        .doesNotContain("null");
             });
         }
     }
