@@ -6,13 +6,12 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.AbstractEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 
-import java.util.Optional;
 import java.util.Set;
 
 /**
- * Wakes the reconciles a TenantPolicy or Namespace label change may affect: every object for a policy change
- * (its selector may have moved), the namespace's objects for a label change. Policy changes are rare; an allowance
- * taken away shows as a refusal at once, one granted lets a refused object go on at once.
+ * Wakes the reconciles of a namespace whose effective policy changed (a TenantPolicy or the Namespace's labels): an
+ * allowance taken away shows as a refusal at once, one granted (or a raised quota) lets a refused object go on at
+ * once.
  */
 public final class PolicyEventSource<P extends HasMetadata> extends AbstractEventSource<Void, P> {
     private final IndexerResourceCache<P> primaries;
@@ -29,11 +28,10 @@ public final class PolicyEventSource<P extends HasMetadata> extends AbstractEven
         return Set.of();
     }
 
-    private void changed(Optional<String> namespace) {
+    private void changed(String namespace) {
         if (!isRunning()) {
             return;
         }
-        (namespace.isPresent() ? primaries.list(namespace.get()) : primaries.list())
-                .forEach(p -> getEventHandler().handleEvent(new Event(ResourceID.fromResource(p))));
+        primaries.list(namespace).forEach(p -> getEventHandler().handleEvent(new Event(ResourceID.fromResource(p))));
     }
 }

@@ -8,33 +8,44 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtfleet.crds.v1alpha1.TenantPolicy;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
  * The cluster's TenantPolicies and Namespaces, from informer caches (no API call per reconcile), and the effective
- * policy of a namespace. Listeners hear of every change: a policy change may touch any namespace (empty), a
- * Namespace label change only that namespace.
+ * policy of a namespace. Listeners hear of the namespaces whose effective policy changed: after a TenantPolicy
+ * change, each namespace looked at before whose policy now resolves differently; after a Namespace label change,
+ * that namespace. So a policy for one team wakes that team's objects only, not the whole fleet.
  */
 public final class TenantPolicies implements AutoCloseable {
     private final SharedIndexInformer<TenantPolicy> policies;
     private final SharedIndexInformer<Namespace> namespaces;
-    private final List<Consumer<Optional<String>>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, EffectivePolicy> seen = new ConcurrentHashMap<>();
 
     public TenantPolicies(KubernetesClient client) {
+        // inform() delivers the initial adds before it returns: resolve() copes with a field not set yet.
         this.policies = client.resources(TenantPolicy.class).inform(handler(p -> Optional.empty()));
         this.namespaces = client.namespaces().inform(handler(ns -> Optional.of(ns.getMetadata().getName())));
     }
 
     public EffectivePolicy of(String namespace) {
-        Namespace object = namespaces.getStore().getByKey(namespace);
-        return EffectivePolicy.resolve(namespace, EffectivePolicy.labelsOf(namespace, object),
-                policies.getStore().list());
+        EffectivePolicy effective = resolve(namespace);
+        seen.put(namespace, effective);
+        return effective;
     }
 
-    /** @param listener gets the namespace whose policy may have changed, or empty for any namespace */
-    public void onChange(Consumer<Optional<String>> listener) {
+    private EffectivePolicy resolve(String namespace) {
+        Namespace object = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
+        return EffectivePolicy.resolve(namespace, EffectivePolicy.labelsOf(namespace, object),
+                policies == null ? List.of() : policies.getStore().list());
+    }
+
+    /** @param listener gets each namespace whose effective policy may have changed */
+    public void onChange(Consumer<String> listener) {
         listeners.add(listener);
     }
 
@@ -61,7 +72,15 @@ public final class TenantPolicies implements AutoCloseable {
             }
 
             private void notify(Optional<String> namespace) {
-                listeners.forEach(l -> l.accept(namespace));
+                if (namespace.isPresent()) {
+                    listeners.forEach(l -> l.accept(namespace.get()));
+                    return;
+                }
+                seen.forEach((name, before) -> {
+                    if (!before.equals(resolve(name))) {
+                        listeners.forEach(l -> l.accept(name));
+                    }
+                });
             }
         };
     }
