@@ -1,6 +1,7 @@
 package io.virtfleet.operator.policy;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.ImageSourceRule;
 import io.virtfleet.crds.v1alpha1.TenantPolicy;
 import io.virtfleet.crds.v1alpha1.TenantPolicySpec;
@@ -67,13 +68,16 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
         boolean own = false;
         for (TenantPolicy policy : matching) {
             TenantPolicySpec spec = policy.getSpec();
-            addAll(bridges, spec.getBridges());
-            addAll(pools, spec.getStoragePools());
-            addAll(directories, spec.getKernelBootDirectories());
+            addAll(bridges, spec.getBridges(), Patterns.BRIDGE);
+            addAll(pools, spec.getStoragePools(), Patterns.POOL);
+            addAll(directories, spec.getKernelBootDirectories(), Patterns.ABSOLUTE_DIRECTORY);
+            directories.removeIf(d -> d.matches(".*" + Patterns.DOT_SEGMENT + ".*"));
             if (spec.getImageSources() == null) {
                 own = true;
             } else {
-                sources.addAll(spec.getImageSources());
+                spec.getImageSources().stream()
+                        .filter(r -> r.getUrlPrefix() != null && r.getUrlPrefix().matches(Patterns.IMAGE_URL_PREFIX))
+                        .forEach(sources::add);
             }
             if (spec.getQuota() != null) {
                 quotas.put(policy.getMetadata().getName(), spec.getQuota());
@@ -84,9 +88,13 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
                 Map.copyOf(quotas));
     }
 
-    private static void addAll(Set<String> into, List<String> values) {
+    /**
+     * Entries the CRD would have refused are dropped, not trusted: an older CRD or a permissive API server must not
+     * turn "" or "/" into "everything".
+     */
+    private static void addAll(Set<String> into, List<String> values, String pattern) {
         if (values != null) {
-            into.addAll(values);
+            values.stream().filter(v -> v != null && v.matches(pattern)).forEach(into::add);
         }
     }
 

@@ -61,6 +61,21 @@ class EffectivePolicyTest {
     }
 
     @Test
+    void entriesTheCrdWouldRefuseAreDroppedNotTrusted() {
+        var sloppy = policy("sloppy", Map.of(), s -> {
+            s.setKernelBootDirectories(List.of("/", "", "srv/kernels", "/srv/../etc", "/srv/kernels"));
+            s.setBridges(List.of("", "br0"));
+            s.setStoragePools(List.of("../pool", "fast"));
+            s.setImageSources(List.of(source("", true), source("s3://", true), source("s3://images/", true)));
+        });
+        EffectivePolicy effective = EffectivePolicy.resolve("team-a", TEAM_A, List.of(sloppy));
+        assertThat(effective.kernelDirectories()).containsExactly("/srv/kernels");
+        assertThat(effective.bridges()).containsExactly("br0");
+        assertThat(effective.pools()).containsExactly("fast");
+        assertThat(effective.imageSources()).extracting(r -> r.getUrlPrefix()).containsExactly("s3://images/");
+    }
+
+    @Test
     void selectorsFollowKubernetesSemantics() {
         var byName = policy("by-name", Map.of(EffectivePolicy.NAME_LABEL, "team-a"), s -> s.setBridges(List.of("b1")));
         var prod = policy("prod", new LabelSelectorBuilder().addNewMatchExpression().withKey("tier").withOperator("In")
