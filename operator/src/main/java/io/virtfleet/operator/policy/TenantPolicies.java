@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * The cluster's TenantPolicies and Namespaces, from informer caches (no API call per reconcile), and the effective
- * policy of a namespace. Listeners hear of the namespaces whose effective policy changed: after a TenantPolicy
- * change, each namespace looked at before whose policy now resolves differently; after a Namespace label change,
- * that namespace. So a policy for one team wakes that team's objects only, not the whole fleet.
+ * policy of a namespace. Listeners hear of the namespaces whose effective policy changed: after a TenantPolicy or
+ * Namespace change, each namespace looked at before whose policy now resolves differently. So a policy for one team
+ * wakes that team's objects only, not the whole fleet (a namespace nobody looked at yet has nothing to wake).
  */
 public final class TenantPolicies implements AutoCloseable {
     private final SharedIndexInformer<TenantPolicy> policies;
@@ -72,12 +72,9 @@ public final class TenantPolicies implements AutoCloseable {
             }
 
             private void notify(Optional<String> namespace) {
-                if (namespace.isPresent()) {
-                    listeners.forEach(l -> l.accept(namespace.get()));
-                    return;
-                }
-                seen.forEach((name, before) -> {
-                    if (!before.equals(resolve(name))) {
+                (namespace.isPresent() ? List.of(namespace.get()) : List.copyOf(seen.keySet())).forEach(name -> {
+                    EffectivePolicy before = seen.get(name);
+                    if (before != null && !before.equals(resolve(name))) {
                         listeners.forEach(l -> l.accept(name));
                     }
                 });
