@@ -110,6 +110,15 @@ class NodeSchedulerTest {
     }
 
     @Test
+    void aReconcileOnAStaleCopyGetsTheSamePlacementAgain() {
+        hosts.put("hv1", host("hv1", 500 * GIB, 64 * GIB, List.of()));
+        NodeScheduler scheduler = scheduler("hv1");
+        var first = scheduler.place("a", null, null, null, vm(10, 1, 1));
+        assertThat(scheduler.place("a", null, null, null, vm(10, 1, 1))).isEqualTo(first);
+        assertThat(first.reason()).isEqualTo("Placed");
+    }
+
+    @Test
     void concurrentPlacementsNeverTakeTheSameLastRoom() throws Exception {
         hosts.put("hv1", host("hv1", 10 * GIB, 64 * GIB, List.of()));
         hosts.put("hv2", host("hv2", 10 * GIB, 64 * GIB, List.of()));
@@ -135,6 +144,6 @@ class NodeSchedulerTest {
             assertThat(refused).isEqualTo(4);
         }
         assertThat(scheduler.place("vm0", null, null, null, vm(4, 1, 1)).reason())
-                .as("a repeated placement of a reserved object keeps its node").isEqualTo("Bound");
+                .as("a repeated placement of a reserved object keeps its node and reason").isEqualTo("Placed");
     }
 }
