@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CommittedCrdsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml"})
+    @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
+            "tenantpolicies.virtfleet.io-v1.yml"})
     void committedCrdMatchesGenerated(String file) throws IOException {
         String generated;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + file)) {

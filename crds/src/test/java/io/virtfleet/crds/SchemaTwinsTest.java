@@ -3,9 +3,13 @@ package io.virtfleet.crds;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.schema.ConditionSchema;
+import io.virtfleet.crds.v1alpha1.schema.LabelSelectorRequirementSchema;
+import io.virtfleet.crds.v1alpha1.schema.LabelSelectorSchema;
 import io.virtfleet.crds.v1alpha1.schema.SecretKeySelectorSchema;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchemaTwinsTest {
     static Stream<Arguments> twins() {
         return Stream.of(Arguments.of(SecretKeySelector.class, SecretKeySelectorSchema.class),
-                Arguments.of(Condition.class, ConditionSchema.class));
+                Arguments.of(Condition.class, ConditionSchema.class),
+                Arguments.of(LabelSelector.class, LabelSelectorSchema.class),
+                Arguments.of(LabelSelectorRequirement.class, LabelSelectorRequirementSchema.class));
     }
 
     private static Set<String> jsonProperties(Class<?> type) {

@@ -9,6 +9,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.http.OperatorEndpoints;
+import io.virtfleet.operator.policy.TenantGate;
+import io.virtfleet.operator.policy.TenantPolicies;
 import io.virtfleet.operator.rootvolume.RootVolumeReconciler;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.HostCapacities;
@@ -52,8 +54,11 @@ public final class VirtFleetOperator implements AutoCloseable {
         NodeScheduler scheduler = new NodeScheduler(agents, labels,
                 new HostCapacities(agents, clock, Duration.ofSeconds(10)), commitments, health,
                 settings.cpuOvercommit());
+        TenantPolicies policies = new TenantPolicies(client);
+        parts.push(policies);
         Collaborators with = new Collaborators(client, agents, health, scheduler, new Conditions(clock),
-                new EventRecorder(client, clock), new SecretValues(client), settings, clock);
+                new EventRecorder(client, clock), new SecretValues(client), settings, clock, policies,
+                new TenantGate(policies, commitments));
         operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
                     .withCloseClientOnStop(false)

@@ -18,6 +18,10 @@ public class ImageSource {
     @JsonPropertyDescription("Name of a Secret in the same namespace holding accessKey and secretKey for the object store.")
     private String credentialsSecret;
 
+    @JsonPropertyDescription("Declared image format, qcow2 or raw; the host agent refuses an image whose content is in "
+            + "another format (UnsafeImage). Empty accepts either.")
+    private ImageFormat format;
+
     public ImageSource() {
     }
 
@@ -48,5 +52,13 @@ public class ImageSource {
 
     public void setCredentialsSecret(String credentialsSecret) {
         this.credentialsSecret = credentialsSecret;
+    }
+
+    public ImageFormat getFormat() {
+        return format;
+    }
+
+    public void setFormat(ImageFormat format) {
+        this.format = format;
     }
 }

@@ -29,12 +29,22 @@ public final class Patterns {
             + "(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$";
     /** An absolute file path on a node: one or more '/name' segments, no empty segment, no trailing '/'. */
     public static final String ABSOLUTE_PATH = "^(/[^/]+)+$";
+    /** An absolute directory on a node: '/' segments, none of them '.' or '..', no trailing '/'. */
+    public static final String ABSOLUTE_DIRECTORY = "^(/[^/]+)+$";
+    /** A path segment that climbs or stays: '.' or '..' anywhere in a path. */
+    public static final String DOT_SEGMENT = "(^|/)\\.\\.?(/|$)";
+    /** An image URL prefix a TenantPolicy may allow: scheme and at least a host or bucket. */
+    public static final String IMAGE_URL_PREFIX = "^(s3|minio|https?)://[^/]+(/.*)?$";
+    /** A libvirt storage pool / LVM volume group name. */
+    public static final String POOL = "^[A-Za-z0-9_.+-]{1,128}$";
     /** A lower-case hex SHA-256. */
     public static final String SHA256 = "^[a-f0-9]{64}$";
 
     /** CEL rule for an int-or-string quantity field: a positive integer or a positive quantity string. */
     public static final String POSITIVE_QUANTITY_RULE =
             "type(self) == int ? self > 0 : string(self).matches(r'" + POSITIVE_QUANTITY + "')";
+    /** CEL rule for an int-or-string quantity that may be zero (quotas). */
+    public static final String NON_NEGATIVE_QUANTITY_RULE = "type(self) == int ? self >= 0 : string(self).matches(r'^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$')";
     /** CEL rule on the root of an object: its name follows {@link #NAME}. */
     public static final String NAME_RULE = "self.metadata.name.matches(r'" + NAME + "')";
     /** CEL rule on a list of strings: every entry is an IPv4 address. */
@@ -49,6 +59,14 @@ public final class Patterns {
     /** CEL rule on the NIC list: at most one NIC carries the default route. */
     public static final String ONE_DEFAULT_ROUTE_RULE =
             "self.filter(n, has(n.defaultRoute) && n.defaultRoute).size() <= 1";
+
+    /** CEL rule on a list of strings: every entry is a bridge name. */
+    public static final String BRIDGE_LIST_RULE = "self.all(b, b.matches(r'" + BRIDGE + "'))";
+    /** CEL rule on a list of strings: every entry is a pool name. */
+    public static final String POOL_LIST_RULE = "self.all(p, p.matches(r'" + POOL + "'))";
+    /** CEL rule on a list of strings: every entry is an absolute directory without '.' or '..' segments. */
+    public static final String DIRECTORY_LIST_RULE = "self.all(d, d.matches(r'" + ABSOLUTE_DIRECTORY + "') && "
+            + "!d.matches(r'" + DOT_SEGMENT + "'))";
 
     private Patterns() {
     }

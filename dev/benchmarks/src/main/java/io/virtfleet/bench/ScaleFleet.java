@@ -10,6 +10,7 @@ import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
 import io.virtfleet.stack.LibvirtPools;
 import io.virtfleet.stack.LocalStack;
+import io.virtfleet.stack.PlatformPolicies;
 import io.virtfleet.stack.MockKubernetesApi;
 
 import java.net.URI;
@@ -53,6 +54,7 @@ final class ScaleFleet implements AutoCloseable {
 
     private void startParts(Path work, int nodes, SimulatedHypervisor hypervisor) {
         kubernetes = started(MockKubernetesApi.start());
+        kubernetes.client().resource(PlatformPolicies.sampleImages()).create();
         InProcessS3 s3 = started(InProcessS3.start(work.resolve("s3")));
         TestImage image = TestImages.create(work.resolve("images"), "quickstart");
         s3.createBucket(LocalStack.IMAGE_BUCKET);

@@ -33,7 +33,8 @@ import java.util.Map;
 /**
  * The whole system in one JVM: a mock Kubernetes API (stand-in), an in-process S3 server (stand-in) holding a sample
  * image, one real host agent per node on the local libvirtd (each with its own pool, cache and state), and the
- * operator. {@code dev/local} runs it with one node; the end-to-end tests drive it with one or several.
+ * operator, with the platform's TenantPolicy for the sample bucket ({@link PlatformPolicies}). {@code dev/local}
+ * runs it with one node; the end-to-end tests drive it with one or several.
  */
 public final class LocalStack implements AutoCloseable {
     public static final String NODE_NAME = "local";
@@ -71,6 +72,7 @@ public final class LocalStack implements AutoCloseable {
         this.options = options;
         Path work = Files.createDirectories(options.workDir());
         kubernetes = MockKubernetesApi.start();
+        kubernetes.client().resource(PlatformPolicies.sampleImages()).create();
         s3 = InProcessS3.start(work.resolve("s3"));
         sampleImage = TestImages.create(work.resolve("images"), "quickstart");
         s3.createBucket(IMAGE_BUCKET);

@@ -31,7 +31,8 @@ import java.util.Queue;
  * in it, and discovery documents are served so that kubectl can talk to it.
  */
 public final class MockKubernetesApi implements AutoCloseable {
-    static final List<String> CRD_FILES = List.of("rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml");
+    static final List<String> CRD_FILES = List.of("rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
+            "tenantpolicies.virtfleet.io-v1.yml");
 
     /** Held so the setting survives: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");
@@ -133,12 +134,13 @@ public final class MockKubernetesApi implements AutoCloseable {
         var resources = new APIResourceListBuilder().withGroupVersion(group + "/" + version);
         for (CustomResourceDefinition crd : crds) {
             var names = crd.getSpec().getNames();
+            boolean namespaced = "Namespaced".equals(crd.getSpec().getScope());
             resources.addToResources(new APIResourceBuilder()
                     .withName(names.getPlural()).withSingularName(names.getSingular()).withKind(names.getKind())
-                    .withShortNames(names.getShortNames()).withNamespaced(true)
+                    .withShortNames(names.getShortNames()).withNamespaced(namespaced)
                     .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").build());
             resources.addToResources(new APIResourceBuilder()
-                    .withName(names.getPlural() + "/status").withKind(names.getKind()).withNamespaced(true)
+                    .withName(names.getPlural() + "/status").withKind(names.getKind()).withNamespaced(namespaced)
                     .withVerbs("get", "patch", "update").build());
         }
         serve("/apis/" + group + "/" + version, resources.build());

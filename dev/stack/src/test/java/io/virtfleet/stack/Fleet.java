@@ -3,6 +3,8 @@ package io.virtfleet.stack;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.virtfleet.crds.v1alpha1.TenantPolicy;
+import io.virtfleet.crds.v1alpha1.TenantPolicySpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
@@ -19,6 +21,7 @@ import org.libvirt.LibvirtException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
@@ -71,9 +74,28 @@ final class Fleet {
     }
 
     /** A Secret of string values in this namespace. */
-    Secret createSecret(String name, Map<String, String> values) {
+    Secret createSecret(String name, Map<String, String> values, Map<String, String> labels) {
         return client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                .endMetadata().withStringData(values).build()).create();
+                .withLabels(labels).endMetadata().withStringData(values).build()).create();
+    }
+
+    /** A Secret that opted in to cloud-init seeds (label virtfleet.io/cloud-init: "true"). */
+    Secret createSeedSecret(String name, Map<String, String> values) {
+        return createSecret(name, values, Map.of(CLOUD_INIT_LABEL, "true"));
+    }
+
+    static final String CLOUD_INIT_LABEL = "virtfleet.io/cloud-init";
+
+    /** A TenantPolicy for this namespace alone (selected by its name label), allowing what {@code allow} sets. */
+    TenantPolicy allow(java.util.function.Consumer<TenantPolicySpec> allow) {
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.setNamespaceSelector(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .withMatchLabels(Map.of("kubernetes.io/metadata.name", namespace)).build());
+        allow.accept(spec);
+        TenantPolicy policy = new TenantPolicy();
+        policy.getMetadata().setName("test-" + namespace + "-" + UUID.randomUUID().toString().substring(0, 4));
+        policy.setSpec(spec);
+        return client.resource(policy).create();
     }
 
     RootVolume awaitVolumeReady(String name) {

@@ -48,7 +48,9 @@ class K3sEndToEndTest {
                 }
             }
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-                    .until(() -> client.resources(RootVolume.class).inNamespace("default").list() != null);
+                    .until(() -> client.resources(RootVolume.class).inNamespace("default").list() != null
+                            && client.resources(io.virtfleet.crds.v1alpha1.TenantPolicy.class).list() != null);
+            client.resource(PlatformPolicies.sampleImages()).create();
             RootVolume invalid = new RootVolume();
             invalid.getMetadata().setName("bad-size");
             invalid.getMetadata().setNamespace("default");

@@ -116,7 +116,11 @@ final class NodeContents {
     private static List<String> domainNames(Connect libvirt) throws LibvirtException {
         List<String> names = new ArrayList<>(List.of(libvirt.listDefinedDomains()));
         for (int id : libvirt.listDomains()) {
-            names.add(libvirt.domainLookupByID(id).getName());
+            try {
+                names.add(libvirt.domainLookupByID(id).getName());
+            } catch (LibvirtException gone) {
+                // The libvirtd is shared: another test's domain may stop between the listing and the look-up.
+            }
         }
         return names;
     }

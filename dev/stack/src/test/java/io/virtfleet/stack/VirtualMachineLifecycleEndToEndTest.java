@@ -94,8 +94,9 @@ class VirtualMachineLifecycleEndToEndTest {
     @Test
     void createReprovisionChangeHardwareRestartAndDeleteLeaveNothingAndLeakNoSecret() throws Exception {
         Fleet fleet = fleet();
+        fleet.allow(policy -> policy.setBridges(List.of(bridge.name())));
         SeedSecrets secrets = SeedSecrets.random("web01-seed");
-        fleet.createSecret(secrets.secretName(), secrets.secretData());
+        fleet.createSeedSecret(secrets.secretName(), secrets.secretData());
         client.resource(SeededVms.uefiWithDataDisk(fleet.namespace(), "web01", bridge.name(), secrets)).create();
         String domain = fleet.namespace() + ".web01";
         List<String> statuses = new ArrayList<>();
@@ -183,8 +184,13 @@ class VirtualMachineLifecycleEndToEndTest {
     void aRealGuestBootedThroughTheOperatorReadsItsSeedAndRootDisk() throws Exception {
         TestGuest guest = TestGuests.build(work.resolve(LocalStack.KERNEL_BOOT_DIR));
         Fleet fleet = fleet();
+        fleet.allow(policy -> {
+            policy.setBridges(List.of(bridge.name()));
+            policy.setKernelBootDirectories(List.of(guest.kernel().getParent().toString(),
+                    guest.initrd().getParent().toString()));
+        });
         SeedSecrets secrets = SeedSecrets.random("guest01-seed");
-        fleet.createSecret(secrets.secretName(), secrets.secretData());
+        fleet.createSeedSecret(secrets.secretName(), secrets.secretData());
         client.resource(SeededVms.kernelBooted(fleet.namespace(), "guest01", bridge.name(), secrets, guest)).create();
         Path console = host.consoleLog(fleet.namespace() + ".guest01");
 

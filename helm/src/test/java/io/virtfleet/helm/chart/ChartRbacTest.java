@@ -36,7 +36,9 @@ class ChartRbacTest {
                 "|events|create,patch|",
                 "events.k8s.io|events|create,patch|",
                 "|secrets|get|",
-                "|nodes|get,list,watch|");
+                "|nodes|get,list,watch|",
+                "virtfleet.io|tenantpolicies|get,list,watch|",
+                "|namespaces|get,list,watch|");
     }
 
     @Test

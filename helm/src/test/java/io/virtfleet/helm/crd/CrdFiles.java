@@ -18,7 +18,8 @@ public final class CrdFiles {
     /** VirtFleet kinds and the plural their CRD file is named after. */
     public static final Map<String, String> PLURALS = Map.of(
             "VirtualMachine", "virtualmachines",
-            "RootVolume", "rootvolumes");
+            "RootVolume", "rootvolumes",
+            "TenantPolicy", "tenantpolicies");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CrdFiles() {

@@ -50,8 +50,17 @@ class KubectlViewTest {
     }
 
     @Test
-    void bothKindsAreNamespacedWithAStatusSubresource() {
-        for (String kind : CrdFiles.PLURALS.keySet()) {
+    void tenantPoliciesAreClusterScopedUnderTheirOwnShortName() {
+        CustomResourceDefinition crd = CrdFiles.definition("TenantPolicy");
+
+        assertThat(crd.getSpec().getScope()).as("tenants must not write their own policy").isEqualTo("Cluster");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vftp");
+        assertThat(columns(crd)).containsExactly("AGE=.metadata.creationTimestamp");
+    }
+
+    @Test
+    void workloadKindsAreNamespacedWithAStatusSubresource() {
+        for (String kind : List.of("VirtualMachine", "RootVolume")) {
             CustomResourceDefinition crd = CrdFiles.definition(kind);
             assertThat(crd.getSpec().getScope()).as(kind).isEqualTo("Namespaced");
             assertThat(crd.getSpec().getVersions().getFirst().getSubresources().getStatus()).as(kind).isNotNull();

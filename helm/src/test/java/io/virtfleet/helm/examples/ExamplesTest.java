@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.TenantPolicy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.helm.RepoFiles;
 import io.virtfleet.helm.crd.CrdFiles;
@@ -28,7 +29,10 @@ class ExamplesTest {
             "direct kernel boot", "direct-kernel-boot.yaml",
             "reprovision", "reprovision.yaml",
             "Argo CD Application", "argocd/application.yaml",
-            "Argo CD health checks", "argocd/argocd-cm-health.yaml");
+            "Argo CD health checks", "argocd/argocd-cm-health.yaml",
+            "tenant policy", "tenant-policy.yaml");
+    private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
+            "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class);
 
     static List<ExampleManifests.ExampleObject> virtFleetObjects() {
         return ExampleManifests.objects().stream().filter(o -> CrdFiles.PLURALS.containsKey(o.kind())).toList();
@@ -53,7 +57,7 @@ class ExamplesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("virtFleetObjects")
     void objectParsesIntoTheJavaModelAndPassesTheCrdSchema(ExampleManifests.ExampleObject example) {
-        Class<? extends HasMetadata> type = example.kind().equals("VirtualMachine") ? VirtualMachine.class : RootVolume.class;
+        Class<? extends HasMetadata> type = TYPES.get(example.kind());
         HasMetadata typed = Serialization.jsonMapper().convertValue(example.tree(), type);
         JsonNode schema = CrdFiles.openApiSchema(example.kind());
 

@@ -2,6 +2,7 @@ package io.virtfleet.operator.agent;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.operator.AgentNames;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.status.Reason;
@@ -18,10 +19,10 @@ import java.util.Optional;
 public final class AgentCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(AgentCleanup.class);
 
-    /** The agent call that removes the counterpart: deleteVolume or deleteDomain. */
+    /** The agent call that removes the counterpart: deleteVolume or deleteDomain, for the object's UID. */
     @FunctionalInterface
     public interface Removal {
-        void remove(AgentClient agent, String agentName) throws AgentCallException;
+        void remove(AgentClient agent, String agentName, String ownerUid) throws AgentCallException;
     }
 
     private final AgentDirectory agents;
@@ -49,10 +50,16 @@ public final class AgentCleanup {
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryAfter.toMillis());
         }
         try {
-            removal.remove(agent.get(), AgentNames.of(object));
+            removal.remove(agent.get(), AgentNames.of(object), object.getMetadata().getUid());
             LOG.info("removed {} node={}", what, node);
             return DeleteControl.defaultDelete();
         } catch (AgentCallException e) {
+            if (!e.unreachable() && AgentErrorReasons.OWNED_BY_ANOTHER.equals(e.error().reason())) {
+                // Not ours: what the node holds under this name belongs to another object and stays.
+                events.warning(object, e.error().reason(), "left " + what + " on node " + node + " alone: "
+                        + e.error().message());
+                return DeleteControl.defaultDelete();
+            }
             String reason = e.unreachable() ? Reason.NODE_UNREACHABLE : e.error().reason();
             events.warning(object, reason, "cannot remove " + what + " yet: " + e.getMessage());
             return DeleteControl.noFinalizerRemoval().rescheduleAfter(retryAfter.toMillis());

@@ -54,8 +54,9 @@ public final class AgentClient {
         return call("GET", AgentPaths.volume(name), null, VolumeStatus.class);
     }
 
-    public void deleteVolume(String name) throws AgentCallException {
-        call("DELETE", AgentPaths.volume(name), null, Void.class);
+    /** Deletes the volume only if the agent recorded it for {@code ownerUid}; another owner's is refused. */
+    public void deleteVolume(String name, String ownerUid) throws AgentCallException {
+        call("DELETE", AgentPaths.volume(name) + ownerQuery(ownerUid), null, Void.class);
     }
 
     public DomainStatus putDomain(String name, DomainRequest request) throws AgentCallException {
@@ -66,8 +67,14 @@ public final class AgentClient {
         return call("GET", AgentPaths.domain(name), null, DomainStatus.class);
     }
 
-    public void deleteDomain(String name) throws AgentCallException {
-        call("DELETE", AgentPaths.domain(name), null, Void.class);
+    /** Deletes the domain only if the agent recorded it for {@code ownerUid}; another owner's is refused. */
+    public void deleteDomain(String name, String ownerUid) throws AgentCallException {
+        call("DELETE", AgentPaths.domain(name) + ownerQuery(ownerUid), null, Void.class);
+    }
+
+    private static String ownerQuery(String ownerUid) {
+        return ownerUid == null ? "" : "?" + AgentPaths.OWNER_UID + "="
+                + java.net.URLEncoder.encode(ownerUid, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -26,6 +26,7 @@ import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.RetryGate;
 import io.virtfleet.operator.health.NodeEventSource;
+import io.virtfleet.operator.policy.PolicyEventSource;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.Demand;
 import io.virtfleet.operator.scheduling.NodeScheduler;
@@ -68,7 +69,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     @Override
     public List<EventSource<?, RootVolume>> prepareEventSources(EventSourceContext<RootVolume> context) {
         return List.of(new NodeEventSource<>(with.health(), context.getPrimaryCache(),
-                volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()), progress);
+                volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()), progress,
+                new PolicyEventSource<>(with.policies(), context.getPrimaryCache()));
     }
 
     @Override
@@ -79,7 +81,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         RootVolumeStatus status = volume.getStatus();
         StatusChange change = StatusChange.from(status, status.getPhase());
         Duration next = reconcileSteps(volume, status);
-        change.announce(with.events(), volume, status, status.getPhase(), status.getPhase() == RootVolumePhase.Failed);
+        change.announce(with.events(), volume, status, status.getPhase(),
+                status.getPhase() == RootVolumePhase.Failed || Reason.isRefusal(status));
         UpdateControl<RootVolume> control = change.changed(status)
                 ? UpdateControl.patchStatus(volume)
                 : UpdateControl.noUpdate();
@@ -94,6 +97,14 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         if (problem.isPresent()) {
             return mirror.fail(status, generation, problem.get().reason(), problem.get().message(),
                     with.settings().recheckWhenSettled());
+        }
+        // The tenant's policy, before scheduling and before any agent call.
+        Optional<Problem> refused = with.gate().admit(volume);
+        if (refused.isPresent()) {
+            RootVolumePhase phase = refused.get().reason().equals(Reason.QUOTA_EXCEEDED) ? RootVolumePhase.Pending
+                    : RootVolumePhase.Failed;
+            return mirror.notReady(status, generation, phase, refused.get().reason(), refused.get().message(),
+                    RETRY_AFTER_FAILURE);
         }
         if (NodeReachability.mark(with.conditions(), with.health(), status, generation, status.getNodeName())) {
             return with.settings().probeInterval();
@@ -119,7 +130,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                     "no host agent is known for node " + node, RETRY_AFTER_FAILURE);
         }
         try {
-            VolumeRequest desired = desiredVolume(spec, credentials(volume));
+            VolumeRequest desired = desiredVolume(spec, credentials(volume), volume.getMetadata().getUid());
             VolumeStatus observed = converge(agent.get(), volume, desired, specChanged);
             if (observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed) {
                 progress.watch(volume, agent.get(), AgentNames.of(volume), observed.phase());
@@ -160,10 +171,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         return agent.putVolume(name, desired);
     }
 
-    static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials) {
+    /** The volume as the agent should hold it, recorded for this object's UID (the agent refuses other owners). */
+    static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials, String ownerUid) {
         return new VolumeRequest(spec.getImage().getUrl(), spec.getImage().getSha256(),
                 Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getReprovisionToken(),
-                credentials.orElse(null));
+                credentials.orElse(null),
+                spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid);
     }
 
     static Demand demand(RootVolumeSpec spec) {

@@ -8,12 +8,14 @@ import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.operator.Quantities;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Commitments read from the cluster (informer caches, no API calls per placement): each bound RootVolume holds its
- * size in its node's pool and its image; each bound VirtualMachine holds its memory, vCPUs and data disks.
+ * size in its node's pool and its image; each bound VirtualMachine holds its memory, vCPUs and data disks. The same
+ * caches serve the per-namespace totals of tenant quotas.
  */
 public final class ClusterCommitments implements Commitments, AutoCloseable {
     private final SharedIndexInformer<RootVolume> volumes;
@@ -57,6 +59,18 @@ public final class ClusterCommitments implements Commitments, AutoCloseable {
                     new Demand(dataDisks, null, Quantities.bytes(vm.getSpec().getMemory()), vcpus, null, null)));
         }
         return byNode;
+    }
+
+    /** The namespace's RootVolumes as the informer sees them (quota counts them). */
+    public List<RootVolume> volumesIn(String namespace) {
+        return volumes.getStore().list().stream().filter(v -> namespace.equals(v.getMetadata().getNamespace()))
+                .toList();
+    }
+
+    /** The namespace's VirtualMachines as the informer sees them (quota counts them). */
+    public List<VirtualMachine> machinesIn(String namespace) {
+        return machines.getStore().list().stream().filter(v -> namespace.equals(v.getMetadata().getNamespace()))
+                .toList();
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
  * selector, keeping those with room for the demand (pool bytes, memory, vCPUs against what bound objects already
- * hold), preferring a node whose cache already holds the image, then the one with the most free pool space. A
+ * hold), preferring a node whose cache already holds the image, then the one with the most free pool space (the
+ * reason given is {@code Placed} either way, never which images a node holds). A
  * binding, once recorded in status, is kept: volumes are local to their node, so moving silently would lose data.
  * Placement is serialized and every placement is reserved until the object's status shows it, so two objects
  * placed at once never both take the last room on a node.
@@ -29,7 +30,8 @@ public final class NodeScheduler {
     private final double cpuOvercommit;
     private final Map<String, Reservation> reservations = new HashMap<>();
 
-    private record Reservation(String node, Demand demand) {
+    /** A placement not yet in status; a reconcile on a stale copy gets the same answer again (reason included). */
+    private record Reservation(String node, Demand demand, Placement placement) {
     }
 
     public NodeScheduler(AgentDirectory agents, NodeLabels labels, CapacitySource capacities, Commitments commitments,
@@ -60,7 +62,7 @@ public final class NodeScheduler {
         }
         Reservation reserved = reservations.get(key);
         if (reserved != null) {
-            return Placement.bound(reserved.node(), Reason.BOUND, "placed on node " + reserved.node());
+            return reserved.placement();
         }
         if (pinnedNode != null && agents.forNode(pinnedNode).isEmpty()) {
             return Placement.refused(Reason.NO_NODE_AVAILABLE, "spec.nodeName is " + pinnedNode
@@ -87,14 +89,14 @@ public final class NodeScheduler {
             return Placement.refused(Reason.INSUFFICIENT_CAPACITY, "no node has room: " + String.join("; ", refusals));
         }
         Fit fit = best.get();
-        reservations.put(key, new Reservation(fit.node(), demand));
-        if (pinnedNode != null) {
-            return Placement.bound(fit.node(), Reason.NODE_PINNED, "spec.nodeName pins node " + fit.node());
-        }
-        return fit.cached()
-                ? Placement.bound(fit.node(), Reason.CACHE_AFFINITY, "node " + fit.node() + " already holds the image")
-                : Placement.bound(fit.node(), Reason.MOST_FREE_CAPACITY, "node " + fit.node()
-                + " has the most free pool space among " + fits.size() + " node(s) with room");
+        // One neutral reason whatever decided: a message saying a node holds the image would tell a tenant what
+        // another tenant has cached there.
+        Placement placement = pinnedNode != null
+                ? Placement.bound(fit.node(), Reason.NODE_PINNED, "spec.nodeName pins node " + fit.node())
+                : Placement.bound(fit.node(), Reason.PLACED, "node " + fit.node() + " chosen among " + fits.size()
+                + " node(s) with room");
+        reservations.put(key, new Reservation(fit.node(), demand, placement));
+        return placement;
     }
 
     /** Forgets the object's reservation (it was deleted, or its status now records the binding). */

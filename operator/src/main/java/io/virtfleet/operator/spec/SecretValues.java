@@ -27,6 +27,32 @@ public final class SecretValues {
         }
     }
 
+    /** Thrown when a Secret lacks the label that lets VirtFleet hand its values to a guest. */
+    public static final class SecretNotOptedIn extends Exception {
+        public SecretNotOptedIn(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The value of a Secret that opted in with {@code label: "true"}: whoever may create a VM must not be able to
+     * copy any Secret of the namespace (a token, a key) into a guest they control.
+     */
+    public Optional<String> readOptedIn(String namespace, SecretKeySelector selector, String field, String label)
+            throws MissingSecret, SecretNotOptedIn {
+        if (selector == null) {
+            return Optional.empty();
+        }
+        Secret secret = client.secrets().inNamespace(namespace).withName(selector.getName()).get();
+        if (secret != null && (secret.getMetadata().getLabels() == null
+                || !"true".equals(secret.getMetadata().getLabels().get(label)))) {
+            throw new SecretNotOptedIn(field + ": Secret " + selector.getName() + " lacks the label " + label
+                    + "=\"true\"; label it (kubectl label secret " + selector.getName() + " " + label
+                    + "=true) to let VirtFleet put its values into a VM's cloud-init seed");
+        }
+        return read(namespace, selector, field);
+    }
+
     /** The value, or empty when {@code selector} is null or an optional key is absent. */
     public Optional<String> read(String namespace, SecretKeySelector selector, String field) throws MissingSecret {
         if (selector == null) {

@@ -1,13 +1,13 @@
 package io.virtfleet.operator.status;
 
+import io.virtfleet.agent.contract.AgentErrorReasons;
+
 /** Reasons the operator itself gives in conditions and Events (agent failures carry the agent's reason). */
 public final class Reason {
     public static final String INVALID_SPEC = "InvalidSpec";
     public static final String NO_NODE_AVAILABLE = "NoNodeAvailable";
     public static final String NODE_PINNED = "NodePinned";
     public static final String BOUND = "Bound";
-    public static final String CACHE_AFFINITY = "CacheAffinity";
-    public static final String MOST_FREE_CAPACITY = "MostFreeCapacity";
     public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
     public static final String NODE_REACHABLE = "NodeReachable";
     public static final String SECRET_NOT_FOUND = "SecretNotFound";
@@ -32,6 +32,29 @@ public final class Reason {
     public static final String DOMAIN_STOPPED = "DomainStopped";
     public static final String STARTING = "Starting";
     public static final String STOPPING = "Stopping";
+
+    /** Tenant policy refusals; the names match the host agent's own refusals where one exists. */
+    public static final String HOST_PATH_NOT_ALLOWED = AgentErrorReasons.HOST_PATH_NOT_ALLOWED;
+    public static final String BRIDGE_NOT_ALLOWED = AgentErrorReasons.BRIDGE_NOT_ALLOWED;
+    public static final String STORAGE_POOL_NOT_ALLOWED = AgentErrorReasons.POOL_NOT_ALLOWED;
+    public static final String IMAGE_SOURCE_NOT_ALLOWED = AgentErrorReasons.SOURCE_NOT_ALLOWED;
+    public static final String QUOTA_EXCEEDED = "QuotaExceeded";
+    /** {@code <vm>-root} exists and is not controlled by this VM: never used, never deleted by it. */
+    public static final String ROOT_VOLUME_NAME_TAKEN = "RootVolumeNameTaken";
+    /** A cloud-init Secret lacks the opt-in label. */
+    public static final String SECRET_NOT_OPTED_IN = "SecretNotOptedIn";
+    public static final String PLACED = "Placed";
+
+    /** Refusals a person must act on: they are Warning Events even when the object waits rather than fails. */
+    public static final java.util.Set<String> REFUSALS = java.util.Set.of(HOST_PATH_NOT_ALLOWED, BRIDGE_NOT_ALLOWED,
+            STORAGE_POOL_NOT_ALLOWED, IMAGE_SOURCE_NOT_ALLOWED, QUOTA_EXCEEDED, ROOT_VOLUME_NAME_TAKEN,
+            SECRET_NOT_OPTED_IN, AgentErrorReasons.UNSAFE_IMAGE, AgentErrorReasons.IMAGE_NOT_AUTHORIZED,
+            AgentErrorReasons.OWNED_BY_ANOTHER);
+
+    /** True when the status's Ready condition carries one of the {@link #REFUSALS}. */
+    public static boolean isRefusal(io.virtfleet.crds.v1alpha1.ConditionedStatus status) {
+        return Conditions.find(status, ConditionType.Ready).map(c -> REFUSALS.contains(c.getReason())).orElse(false);
+    }
 
     private Reason() {
     }

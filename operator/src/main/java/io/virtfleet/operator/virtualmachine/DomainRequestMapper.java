@@ -32,8 +32,9 @@ public final class DomainRequestMapper {
         }
     }
 
-    public static DomainRequest map(String vmName, VirtualMachineSpec spec, String rootVolume, boolean running,
-                                    String instanceId, SeedSecrets secrets) {
+    /** @param ownerUid the VM's UID: the agent records it with the domain and refuses requests carrying another */
+    public static DomainRequest map(String vmName, String ownerUid, VirtualMachineSpec spec, String rootVolume,
+                                    boolean running, String instanceId, SeedSecrets secrets) {
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
         List<DomainRequest.DataDisk> disks = spec.getDataDisks() == null ? List.of() : spec.getDataDisks().stream()
                 .map(d -> new DomainRequest.DataDisk(d.getDevice(), Quantities.bytes(d.getSize()))).toList();
@@ -43,7 +44,7 @@ public final class DomainRequestMapper {
                         : "host-passthrough",
                 disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), Macs.of(n))).toList(),
                 seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, kernelBoot(spec.getKernelBoot()),
-                runStrategy(spec) == RunStrategy.Always);
+                runStrategy(spec) == RunStrategy.Always, ownerUid);
     }
 
     private static DomainRequest.KernelBoot kernelBoot(KernelBoot boot) {

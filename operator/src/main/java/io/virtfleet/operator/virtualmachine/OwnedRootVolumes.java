@@ -2,9 +2,11 @@ package io.virtfleet.operator.virtualmachine;
 
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.policy.NamespaceClaims;
 import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.status.Reason;
 
@@ -14,7 +16,9 @@ import java.util.Optional;
 /**
  * The RootVolume a VM creates from {@code spec.rootVolume.template}: named {@code <vm>-root}, pinned to the VM's
  * node, owned by the VM (an owner reference, so a cluster's garbage collector removes it too) and deleted by the
- * VM's finalizer. A RootVolume named in {@code spec.rootVolume.name} is only referenced, never changed.
+ * VM's finalizer, but only while the VM controls it (an ownerReference with the VM's UID): a same-named volume of
+ * someone else is refused and never deleted. A RootVolume named in {@code spec.rootVolume.name} is only referenced,
+ * never changed.
  */
 final class OwnedRootVolumes {
     static final String OWNER_LABEL = "virtfleet.io/owner-vm";
@@ -29,9 +33,20 @@ final class OwnedRootVolumes {
         return vm.getMetadata().getName() + "-root";
     }
 
+    /** Owned means controlled by this VM's UID: an ownerReference to the VM that is not the controller is not enough. */
     static boolean isOwned(RootVolume volume, VirtualMachine vm) {
-        return volume.getMetadata().getOwnerReferences() != null && volume.getMetadata().getOwnerReferences()
-                .stream().anyMatch(o -> o.getUid().equals(vm.getMetadata().getUid()));
+        return NamespaceClaims.isControlledBy(volume, vm);
+    }
+
+    /** A {@code <vm>-root} that exists and is not this VM's: the VM may neither use nor delete it. */
+    static Optional<Problem> foreign(VirtualMachine vm, Optional<RootVolume> existing) {
+        return existing.filter(volume -> !isOwned(volume, vm)).map(volume -> nameTaken(vm));
+    }
+
+    private static Problem nameTaken(VirtualMachine vm) {
+        return new Problem(Reason.ROOT_VOLUME_NAME_TAKEN, "spec.rootVolume.template: RootVolume " + nameFor(vm)
+                + " already exists in namespace " + vm.getMetadata().getNamespace() + " and is not controlled by this "
+                + "VM; it is left alone. Rename the VM, or refer to that volume with spec.rootVolume.name instead");
     }
 
     /** The owned volume (found, or created just now), or why there is none. */
@@ -45,8 +60,7 @@ final class OwnedRootVolumes {
     Ensured ensure(VirtualMachine vm, Optional<RootVolume> existing, String node) {
         if (existing.isPresent()) {
             return isOwned(existing.get(), vm) ? new Ensured(existing, Optional.empty())
-                    : new Ensured(Optional.empty(), Optional.of(new Problem(Reason.INVALID_SPEC, "spec.rootVolume"
-                    + ".template: RootVolume " + nameFor(vm) + " already exists and is not owned by this VM")));
+                    : new Ensured(Optional.empty(), Optional.of(nameTaken(vm)));
         }
         RootVolumeSpec template = vm.getSpec().getRootVolume().getTemplate();
         RootVolumeSpec spec = client.getKubernetesSerialization().clone(template);
@@ -61,7 +75,15 @@ final class OwnedRootVolumes {
                 .withApiVersion(vm.getApiVersion()).withKind(vm.getKind()).withName(vm.getMetadata().getName())
                 .withUid(vm.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build()));
         volume.setSpec(spec);
-        return new Ensured(Optional.of(client.resource(volume).create()), Optional.empty());
+        try {
+            return new Ensured(Optional.of(client.resource(volume).create()), Optional.empty());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                // Created by someone else since the informer last looked.
+                return new Ensured(Optional.empty(), Optional.of(nameTaken(vm)));
+            }
+            throw e;
+        }
     }
 
     /** Asks the owned volume for a fresh copy of the image: its reprovisionToken becomes the VM's. */
@@ -74,7 +96,16 @@ final class OwnedRootVolumes {
                 });
     }
 
-    void delete(VirtualMachine vm) {
-        client.resources(RootVolume.class).inNamespace(vm.getMetadata().getNamespace()).withName(nameFor(vm)).delete();
+    /**
+     * Deletes {@code <vm>-root} only when this VM controls it. The informer's copy may be missing (not seen yet), so
+     * the API's current one decides.
+     */
+    void deleteIfControlled(VirtualMachine vm, Optional<RootVolume> cached) {
+        var resource = client.resources(RootVolume.class).inNamespace(vm.getMetadata().getNamespace())
+                .withName(nameFor(vm));
+        RootVolume current = cached.filter(v -> isOwned(v, vm)).isPresent() ? cached.get() : resource.get();
+        if (current != null && isOwned(current, vm)) {
+            resource.delete();
+        }
     }
 }

@@ -5,8 +5,12 @@ import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.operator.spec.SecretValues;
 import io.virtfleet.operator.spec.SecretValues.MissingSecret;
+import io.virtfleet.operator.spec.SecretValues.SecretNotOptedIn;
 
-/** Reads the cloud-init seed's Secret values (password hash, extra user-data) and checks the hash's form. */
+/**
+ * Reads the cloud-init seed's Secret values (password hash, extra user-data) from Secrets that opted in with
+ * {@value #OPT_IN_LABEL}: "true", and checks the hash's form.
+ */
 final class SeedSecretsReader {
     private final SecretValues secrets;
 
@@ -21,20 +25,25 @@ final class SeedSecretsReader {
         }
     }
 
-    DomainRequestMapper.SeedSecrets read(VirtualMachine vm) throws MissingSecret, InvalidSecret {
+    /** The label a Secret must carry ("true") before its values go into a seed. */
+    static final String OPT_IN_LABEL = "virtfleet.io/cloud-init";
+
+    DomainRequestMapper.SeedSecrets read(VirtualMachine vm) throws MissingSecret, InvalidSecret, SecretNotOptedIn {
         CloudInit cloudInit = vm.getSpec().getCloudInit();
         if (cloudInit == null) {
             return DomainRequestMapper.SeedSecrets.none();
         }
         String namespace = vm.getMetadata().getNamespace();
-        String hash = secrets.read(namespace, cloudInit.getRootPasswordHash(), "spec.cloudInit.rootPasswordHash")
+        String hash = secrets.readOptedIn(namespace, cloudInit.getRootPasswordHash(),
+                        "spec.cloudInit.rootPasswordHash", OPT_IN_LABEL)
                 .map(String::strip).orElse(null);
         if (hash != null && !hash.matches(Patterns.PASSWORD_HASH)) {
             throw new InvalidSecret("spec.cloudInit.rootPasswordHash: the value in Secret "
                     + cloudInit.getRootPasswordHash().getName() + " key " + cloudInit.getRootPasswordHash().getKey()
                     + " is not a crypt hash (it must start with $, e.g. $6$...)");
         }
-        String userData = secrets.read(namespace, cloudInit.getUserData(), "spec.cloudInit.userData").orElse(null);
+        String userData = secrets.readOptedIn(namespace, cloudInit.getUserData(), "spec.cloudInit.userData",
+                OPT_IN_LABEL).orElse(null);
         return new DomainRequestMapper.SeedSecrets(hash, userData);
     }
 }

@@ -34,6 +34,8 @@ import io.virtfleet.operator.scheduling.Demand;
 import io.virtfleet.operator.scheduling.NodeScheduler;
 import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.spec.SecretValues.MissingSecret;
+import io.virtfleet.operator.spec.SecretValues.SecretNotOptedIn;
+import io.virtfleet.operator.policy.PolicyEventSource;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.NodeReachability;
@@ -83,7 +85,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                         .collect(Collectors.toSet()))
                 .build();
         return List.of(new InformerEventSource<>(configuration, context), new NodeEventSource<>(with.health(),
-                context.getPrimaryCache(), vm -> vm.getStatus() == null ? null : vm.getStatus().getNodeName()));
+                context.getPrimaryCache(), vm -> vm.getStatus() == null ? null : vm.getStatus().getNodeName()),
+                new PolicyEventSource<>(with.policies(), context.getPrimaryCache()));
     }
 
     @Override
@@ -103,7 +106,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                     : mirror.notReady(status, generation(vm), VirtualMachinePhase.Failed, e.error().reason(),
                     e.error().message(), RETRY_AFTER_FAILURE);
         }
-        change.announce(with.events(), vm, status, status.getPhase(), status.getPhase() == VirtualMachinePhase.Failed);
+        change.announce(with.events(), vm, status, status.getPhase(),
+                status.getPhase() == VirtualMachinePhase.Failed || Reason.isRefusal(status));
         UpdateControl<VirtualMachine> control = change.changed(status)
                 ? UpdateControl.patchStatus(vm)
                 : UpdateControl.noUpdate();
@@ -119,6 +123,16 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             return mirror.notReady(status, generation, VirtualMachinePhase.Failed, problem.get().reason(),
                     problem.get().message(), with.settings().recheckWhenSettled());
         }
+        boolean template = spec.getRootVolume().getTemplate() != null;
+        Optional<Problem> refused = (template ? OwnedRootVolumes.foreign(vm, rootVolume) : Optional.<Problem>empty())
+                .or(() -> with.gate().admit(vm));
+        if (refused.isPresent()) {
+            // Before placement and before any agent call: a refused VM takes nothing on a host.
+            VirtualMachinePhase phase = refused.get().reason().equals(Reason.QUOTA_EXCEEDED)
+                    ? VirtualMachinePhase.Pending : VirtualMachinePhase.Failed;
+            return mirror.notReady(status, generation, phase, refused.get().reason(), refused.get().message(),
+                    RETRY_AFTER_FAILURE);
+        }
         if (NodeReachability.mark(with.conditions(), with.health(), status, generation, status.getNodeName())) {
             return with.settings().probeInterval();
         }
@@ -128,11 +142,13 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         } catch (MissingSecret e) {
             return mirror.notReady(status, generation, VirtualMachinePhase.Pending, Reason.SECRET_NOT_FOUND,
                     e.getMessage(), RETRY_AFTER_FAILURE);
+        } catch (SecretNotOptedIn e) {
+            return mirror.notReady(status, generation, VirtualMachinePhase.Failed, Reason.SECRET_NOT_OPTED_IN,
+                    e.getMessage(), RETRY_AFTER_FAILURE);
         } catch (SeedSecretsReader.InvalidSecret e) {
             return mirror.notReady(status, generation, VirtualMachinePhase.Failed, Reason.INVALID_SPEC,
                     e.getMessage(), RETRY_AFTER_FAILURE);
         }
-        boolean template = spec.getRootVolume().getTemplate() != null;
         if (template) {
             Placed placed = placeWithOwnedVolume(vm, status, rootVolume);
             if (placed.waiting().isPresent()) {
@@ -187,7 +203,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
         String domainName = AgentNames.of(vm);
         boolean wantRunning = wantRunning(agent.get(), domainName, spec);
-        DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), spec,
+        DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(), spec,
                 AgentNames.of(vm.getMetadata().getNamespace(), volumeName), wantRunning, status.getInstanceId(), secrets);
         return mirror.mirror(status, generation, spec, agent.get().putDomain(domainName, desired), wantRunning);
     }
@@ -239,7 +255,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             String domainName = AgentNames.of(vm);
             Optional<DomainStatus> domain = agent.get().getDomain(domainName);
             if (domain.isPresent() && domain.get().phase() != DomainPhase.Stopped) {
-                agent.get().putDomain(domainName, DomainRequestMapper.map(vm.getMetadata().getName(), vm.getSpec(),
+                agent.get().putDomain(domainName, DomainRequestMapper.map(vm.getMetadata().getName(),
+                        vm.getMetadata().getUid(), vm.getSpec(),
                         AgentNames.of(volume), false, status.getInstanceId(), secrets));
                 return Optional.of(mirror.notReady(status, generation, VirtualMachinePhase.Reprovisioning,
                         Reason.REPROVISIONING, "stopping the domain to reprovision (token " + token + ")",
@@ -299,7 +316,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return ClusterCommitments.key("VirtualMachine", vm.getMetadata().getNamespace(), vm.getMetadata().getName());
     }
 
-    /** Removes the domain (and its data disks and seed, which the agent owns), then the owned root volume. */
+    /**
+     * Removes the domain (and its data disks and seed, which the agent owns), then the root volume this VM controls.
+     * A same-named RootVolume of someone else is never deleted.
+     */
     @Override
     public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
         with.scheduler().release(key(vm));
@@ -307,7 +327,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 "the domain", AgentClient::deleteDomain);
         if (control.isRemoveFinalizer() && vm.getSpec() != null && vm.getSpec().getRootVolume() != null
                 && vm.getSpec().getRootVolume().getTemplate() != null) {
-            owned.delete(vm);
+            owned.deleteIfControlled(vm, context.getSecondaryResource(RootVolume.class));
         }
         return control;
     }

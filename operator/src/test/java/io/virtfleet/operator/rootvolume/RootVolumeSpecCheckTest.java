@@ -2,6 +2,7 @@ package io.virtfleet.operator.rootvolume;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.ImageFormat;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,10 @@ class RootVolumeSpecCheckTest {
         spec.setReprovisionToken("2");
         spec.setNodeSelector(Map.of("virtfleet.io/hypervisor", "true"));
         assertThat(RootVolumeSpecCheck.check("web01-root", spec)).isEmpty();
-        var request = RootVolumeReconciler.desiredVolume(spec, Optional.empty());
+        spec.getImage().setFormat(ImageFormat.QCOW2);
+        var request = RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7");
+        assertThat(request.ownerUid()).isEqualTo("uid-7");
+        assertThat(request.imageFormat()).isEqualTo("qcow2");
         assertThat(request.sizeBytes()).isEqualTo(10L << 30);
         assertThat(request.imageUrl()).isEqualTo("s3://images/debian.qcow2");
         assertThat(request.reprovisionToken()).isEqualTo("2");

@@ -102,10 +102,20 @@ class NodeSchedulerTest {
         NodeScheduler scheduler = scheduler("hv1", "hv2");
         var placement = scheduler.place("a", null, null, null, vm(10, 1, 1));
         assertThat(placement.nodeName()).contains("hv2");
-        assertThat(placement.reason()).isEqualTo("CacheAffinity");
+        assertThat(placement.reason()).isEqualTo("Placed");
+        assertThat(placement.message()).as("never says what a node has cached").doesNotContain("image", "cache");
         var other = scheduler.place("b", null, null, null, new Demand(GIB, null, GIB, 1, null, "s3://b/other"));
         assertThat(other.nodeName()).contains("hv1");
-        assertThat(other.reason()).isEqualTo("MostFreeCapacity");
+        assertThat(other.reason()).isEqualTo("Placed");
+    }
+
+    @Test
+    void aReconcileOnAStaleCopyGetsTheSamePlacementAgain() {
+        hosts.put("hv1", host("hv1", 500 * GIB, 64 * GIB, List.of()));
+        NodeScheduler scheduler = scheduler("hv1");
+        var first = scheduler.place("a", null, null, null, vm(10, 1, 1));
+        assertThat(scheduler.place("a", null, null, null, vm(10, 1, 1))).isEqualTo(first);
+        assertThat(first.reason()).isEqualTo("Placed");
     }
 
     @Test
@@ -134,6 +144,6 @@ class NodeSchedulerTest {
             assertThat(refused).isEqualTo(4);
         }
         assertThat(scheduler.place("vm0", null, null, null, vm(4, 1, 1)).reason())
-                .as("a repeated placement of a reserved object keeps its node").isEqualTo("Bound");
+                .as("a repeated placement of a reserved object keeps its node and reason").isEqualTo("Placed");
     }
 }

@@ -1,0 +1,46 @@
+package io.virtfleet.operator.policy;
+
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.scheduling.ClusterCommitments;
+import io.virtfleet.operator.spec.Problem;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The namespace's policy applied to one object, before any agent call: allowances first, then (for an object not
+ * placed yet) the quota.
+ */
+public final class TenantGate {
+    private final TenantPolicies policies;
+    private final ClusterCommitments objects;
+
+    public TenantGate(TenantPolicies policies, ClusterCommitments objects) {
+        this.policies = policies;
+        this.objects = objects;
+    }
+
+    public Optional<Problem> admit(RootVolume volume) {
+        String namespace = volume.getMetadata().getNamespace();
+        EffectivePolicy policy = policies.of(namespace);
+        Optional<Problem> refused = PolicyChecks.volume(volume.getSpec(), "spec", policy);
+        if (refused.isPresent() || policy.quotas().isEmpty()) {
+            return refused;
+        }
+        List<VirtualMachine> machines = objects.machinesIn(namespace);
+        return QuotaCheck.admit(NamespaceClaims.of(volume, machines),
+                NamespaceClaims.of(machines, objects.volumesIn(namespace)), policy);
+    }
+
+    public Optional<Problem> admit(VirtualMachine vm) {
+        String namespace = vm.getMetadata().getNamespace();
+        EffectivePolicy policy = policies.of(namespace);
+        Optional<Problem> refused = PolicyChecks.virtualMachine(vm.getSpec(), policy);
+        if (refused.isPresent() || policy.quotas().isEmpty()) {
+            return refused;
+        }
+        return QuotaCheck.admit(NamespaceClaims.of(vm),
+                NamespaceClaims.of(objects.machinesIn(namespace), objects.volumesIn(namespace)), policy);
+    }
+}
