@@ -301,7 +301,7 @@ public final class ImageCache implements AutoCloseable {
                 throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH, "image " + url
                         + " has SHA-256 " + result.sha256() + " but " + download.key + " was expected");
             }
-            ImageFormat format = ImageFormat.sniff(result.header(), result.sizeBytes());
+            ImageFormat format = inspected(tmp, url); // refused: the finally below removes the file, no entry
             CacheStore.Entry entry;
             synchronized (lock) {
                 download.sha256(result.sha256()); // pins it from here on: the download is still in flight
@@ -326,6 +326,41 @@ public final class ImageCache implements AutoCloseable {
             return cachedImage(entry);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Inspects a cached image right before a population opens it (entries cached before the inspector existed pass
+     * here too). An unsafe entry is evicted, whoever holds it: no one may use it. A declared format that differs is
+     * refused without evicting (the image itself may be fine for others).
+     *
+     * @param declared the format the requester declared ({@code qcow2}, {@code raw}), or null for either
+     */
+    public ImageFormat inspectForUse(CachedImage image, String declared) {
+        ImageFormat format;
+        try {
+            format = ImageInspector.inspect(image.path());
+        } catch (AgentException e) {
+            if (AgentErrorReasons.UNSAFE_IMAGE.equals(e.reason())) {
+                synchronized (lock) {
+                    CacheStore.Entry entry = entries.get(image.sha256());
+                    if (entry != null) {
+                        remove(entry, "unsafe");
+                    }
+                }
+            }
+            throw new AgentException(e.kind(), e.reason(), "image " + image.sha256() + ": " + e.getMessage(), e);
+        }
+        ImageInspector.checkDeclared(format, declared);
+        return format;
+    }
+
+    private static ImageFormat inspected(Path file, ImageUrl url) {
+        try {
+            return ImageInspector.inspect(file);
+        } catch (AgentException e) {
+            LOG.warn("image refused url={} reason={} message={}", url, e.reason(), e.getMessage());
+            throw new AgentException(e.kind(), e.reason(), "image " + url + " refused: " + e.getMessage(), e);
         }
     }
 

@@ -492,9 +492,7 @@ class ImageCacheIntegrationTest {
 
     /** The first bytes of a qcow2 file: magic, version 3, virtual size at offset 24 (enough for the format sniff). */
     static byte[] qcow2Header(long virtualSize) {
-        byte[] header = new byte[4096];
-        java.nio.ByteBuffer.wrap(header).put(new byte[]{'Q', 'F', 'I', (byte) 0xfb}).putInt(3).putLong(24, virtualSize);
-        return header;
+        return ImageInspectorTest.qcow2(virtualSize);
     }
 
     static String sha256(byte[] content) {
