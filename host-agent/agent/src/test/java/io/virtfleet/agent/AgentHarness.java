@@ -68,6 +68,10 @@ public final class AgentHarness implements AutoCloseable {
         return sandbox;
     }
 
+    public InProcessS3 s3() {
+        return s3;
+    }
+
     public TestImage image() {
         return image;
     }
