@@ -5,6 +5,7 @@ import io.virtfleet.agent.AgentJson;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.HostAgent;
 import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
@@ -55,7 +56,8 @@ public final class PopulateBenchmark {
             Files.createLink(cacheDir.resolve("sha256").resolve(sha256), image); // one file, one page cache
             AgentConfig config = AgentConfig.builder(TOKEN).defaultPool(pool).poolPath(work.resolve("pool"))
                     .cacheDir(cacheDir).stateDir(work.resolve("state")).domainType(DomainTypeSetting.QEMU)
-                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey())).build();
+                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(java.util.List.of("bench/"))).build();
             try (HostAgent agent = HostAgent.start(config)) {
                 run(image, sha256, work, agent.baseUri());
             }

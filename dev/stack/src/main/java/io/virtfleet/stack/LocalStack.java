@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
@@ -89,6 +90,8 @@ public final class LocalStack implements AutoCloseable {
                     .stateDir(dir.resolve("state"))
                     .domainType(DomainTypeSetting.parse(options.domainType()))
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    // requests without credentials may use the platform keys for the sample bucket only
+                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(IMAGE_BUCKET + "/")))
                     // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.
                     .shutdownTimeout(java.time.Duration.ofSeconds(5))
                     .build()));

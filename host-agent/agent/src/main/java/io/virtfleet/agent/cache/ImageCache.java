@@ -14,6 +14,7 @@ import io.virtfleet.agent.contract.PrefetchStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,11 +88,17 @@ public final class ImageCache implements AutoCloseable {
      * @param s3 the object store for {@code s3://} URLs; empty when the node has none
      */
     public ImageCache(Path cacheDir, CacheSettings settings, Optional<S3Settings> s3, MeterRegistry registry) {
+        this(cacheDir, settings, s3, registry, InetAddress::getAllByName);
+    }
+
+    /** @param resolver how image host names are resolved (a seam for tests of DNS answers that change) */
+    public ImageCache(Path cacheDir, CacheSettings settings, Optional<S3Settings> s3, MeterRegistry registry,
+                      SourcePolicy.Resolver resolver) {
         this.settings = settings;
         this.store = new CacheStore(cacheDir);
         this.entries = store.load();
         this.usedBytes = entries.values().stream().mapToLong(CacheStore.Entry::sizeBytes).sum();
-        this.policy = new SourcePolicy(settings.httpHosts(), settings.allowLinkLocal());
+        this.policy = new SourcePolicy(settings.httpHosts(), settings.allowedNetworks(), resolver);
         this.transport = new HttpTransport(policy, settings.connectTimeout(), settings.readTimeout());
         this.s3 = s3;
         this.downloads = Executors.newFixedThreadPool(settings.maxDownloads(),
@@ -490,6 +497,9 @@ public final class ImageCache implements AutoCloseable {
     private ImageSource source(ImageUrl url, ImageCredentials credentials) {
         if (!url.objectStore()) {
             return new HttpSource(url, transport);
+        }
+        if (credentials == null) {
+            PlatformPrefixes.check(this.settings.s3PlatformPrefixes(), url);
         }
         S3Settings settings = s3.orElseThrow(() -> new AgentException(Kind.CONFLICT,
                 AgentErrorReasons.UNSUPPORTED_IMAGE_URL,

@@ -77,7 +77,8 @@ class UnsafeImageCacheTest {
     private ImageCache newCache() {
         S3Settings settings = new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey());
         return new ImageCache(dir.resolve("cache"), CacheSettings.DEFAULTS.withRetry(
-                new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), Duration.ofSeconds(5)),
+                new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), Duration.ofSeconds(5))
+                .withS3PlatformPrefixes(java.util.List.of("images/")),
                 Optional.of(settings), new SimpleMeterRegistry());
     }
 }
