@@ -1,7 +1,6 @@
 package io.virtfleet.agent.cache;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.minio.MinioClient;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.S3Settings;
@@ -9,7 +8,6 @@ import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.CacheEntry;
 import io.virtfleet.agent.contract.CacheListing;
-import io.virtfleet.agent.contract.ImageCredentials;
 import io.virtfleet.agent.contract.PrefetchStatus;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +53,9 @@ import org.slf4j.LoggerFactory;
  *   never evicted. All index changes happen under one lock, so "in use" cannot change while eviction decides.</li>
  * </ul>
  *
- * <p>A hit does not contact the image's source when the request names the digest, so it does not re-check that the
- * caller may read the source: knowing the digest of an image cached on the node is enough to use it.
+ * <p><b>Readers.</b> Knowing a digest is not enough to get an image: a hit needs the request's URL among the URLs the
+ * entry's bytes were verified from, and the requesting tenant among those that proved they can read it (a stat of its
+ * URL with its own credentials, done once per tenant). Other requests download from their own URL and verify.
  */
 public final class ImageCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
@@ -64,9 +63,7 @@ public final class ImageCache implements AutoCloseable {
     private final CacheSettings settings;
     private final CacheStore store;
     private final SourcePolicy policy;
-    private final HttpTransport transport;
-    private final Optional<S3Settings> s3;
-    private final Map<Optional<ImageCredentials>, MinioClient> s3Clients = new ConcurrentHashMap<>();
+    private final Sources sources;
     private final ExecutorService downloads;
     private final ExecutorService streamThreads;
     private final Downloader downloader;
@@ -99,8 +96,8 @@ public final class ImageCache implements AutoCloseable {
         this.entries = store.load();
         this.usedBytes = entries.values().stream().mapToLong(CacheStore.Entry::sizeBytes).sum();
         this.policy = new SourcePolicy(settings.httpHosts(), settings.allowedNetworks(), resolver);
-        this.transport = new HttpTransport(policy, settings.connectTimeout(), settings.readTimeout());
-        this.s3 = s3;
+        this.sources = new Sources(settings, s3, new HttpTransport(policy, settings.connectTimeout(),
+                settings.readTimeout()));
         this.downloads = Executors.newFixedThreadPool(settings.maxDownloads(),
                 Thread.ofPlatform().name("image-download-", 0).daemon().factory());
         this.streamThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("image-stream-", 0).daemon().factory());
@@ -123,12 +120,12 @@ public final class ImageCache implements AutoCloseable {
         ImageUrl url = ImageUrl.parse(request.url());
         policy.checkUrl(url);
         String expected = request.sha256() == null ? null : Sha256.normalize(request.sha256());
-        ImageSource source = source(url, request.credentials());
+        ImageSource source = sources.source(url, request.credentials());
         if (expected == null) {
-            expected = retrying("read " + url.sidecar(), source::readSidecar)
+            expected = sources.retrying("read " + url.sidecar(), source::readSidecar)
                     .map(text -> Sha256.parseSidecar(text, url.sidecar())).orElse(null);
         }
-        return expected != null ? fetchVerified(source, expected) : fetchUnverified(source);
+        return expected != null ? fetchVerified(source, expected, request) : fetchUnverified(source, request.tenant());
     }
 
     /** The entries, most recently used first. */
@@ -207,34 +204,93 @@ public final class ImageCache implements AutoCloseable {
 
     // ---- fetching
 
-    private ImageFetch fetchVerified(ImageSource source, String sha256) {
+    /**
+     * A hit needs the request's URL among the entry's verified sources and the tenant among its readers; a tenant not
+     * yet recorded first stats its URL with its own credentials (outside the lock: it is network). Any other request
+     * downloads from its own URL and verifies the digest, which records URL and tenant. Requests share a download only
+     * with requests for the same digest, the same URL and the same credentials, so nobody receives bytes through
+     * someone else's access.
+     */
+    private ImageFetch fetchVerified(ImageSource source, String sha256, ImageRequest request) {
+        String url = source.url().toString();
+        String tenant = request.tenant();
+        boolean knownSource;
         synchronized (lock) {
-            Download running = inFlight.get(sha256);
+            CacheStore.Entry entry = entries.get(sha256);
+            knownSource = entry != null && entry.verifiedSources().contains(url);
+            if (knownSource && entry.tenants().contains(tenant) && !settings.verifyOnUse()) {
+                return hit(entry, source.url(), tenant);
+            }
+        }
+        boolean statPassed = knownSource && statAsRequester(source, sha256, tenant);
+        String key = sha256 + " " + source.url().text() + " " + credentialsKey(request);
+        synchronized (lock) {
+            CacheStore.Entry entry = entries.get(sha256);
+            boolean authorized = entry != null && entry.verifiedSources().contains(url)
+                    && (statPassed || entry.tenants().contains(tenant));
+            if (authorized && !settings.verifyOnUse()) {
+                return hit(entry, source.url(), tenant);
+            }
+            Download running = inFlight.get(key);
             if (running != null) {
-                LOG.info("image download joined url={} sha256={}", source.url(), sha256);
+                LOG.info("image download joined url={} sha256={} tenant={}", source.url(), sha256, tenant);
+                running.tenants.add(tenant);
                 return attach(running);
             }
-            CacheStore.Entry entry = entries.get(sha256);
-            if (entry != null && !settings.verifyOnUse()) {
-                metrics.hit();
-                LOG.info("image cache hit url={} sha256={}", source.url(), sha256);
-                return attach(Download.hit(cachedImage(touch(entry, source.url())), true));
-            }
-            Download download = start(sha256, true, sha256);
-            downloads.execute(() -> run(download, source, null, entry != null ? sha256 : null));
+            Download download = start(key, true, sha256);
+            download.tenants.add(tenant);
+            downloads.execute(() -> run(download, source, null, authorized ? sha256 : null));
             return attach(download);
         }
     }
 
-    private ImageFetch fetchUnverified(ImageSource source) {
+    private ImageFetch hit(CacheStore.Entry entry, ImageUrl url, String tenant) {
+        metrics.hit();
+        LOG.info("image cache hit url={} sha256={} tenant={}", url, entry.sha256(), tenant);
+        CacheStore.Entry used = authorize(touch(entry, url), url, List.of(tenant));
+        return attach(Download.hit(cachedImage(used), true));
+    }
+
+    /** Whether the requester can read its URL with its own credentials; a refusal is ImageNotAuthorized. */
+    private boolean statAsRequester(ImageSource source, String sha256, String tenant) {
+        try {
+            sources.retrying("stat " + source.url(), source::stat);
+            LOG.info("image cache reader authorized url={} sha256={} tenant={}", source.url(), sha256, tenant);
+            return true;
+        } catch (AgentException e) {
+            if (AgentErrorReasons.DOWNLOAD_FAILED.equals(e.reason()) && e.getCause() instanceof IOException
+                    || AgentErrorReasons.SOURCE_NOT_ALLOWED.equals(e.reason())) {
+                throw e; // unreachable, or a URL the agent refuses anyway: not a question of this reader's access
+            }
+            LOG.warn("image cache reader refused url={} sha256={} tenant={} reason={}", source.url(), sha256, tenant,
+                    e.reason());
+            throw new AgentException(Kind.CONFLICT, AgentErrorReasons.IMAGE_NOT_AUTHORIZED, "image " + source.url()
+                    + " is cached on this node, but its source does not let this requester read it: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Requests with the same credentials (or none) may share a download; a hash keeps secrets out of the key. */
+    private static String credentialsKey(ImageRequest request) {
+        if (request.credentials() == null) {
+            return "platform";
+        }
+        byte[] both = (request.credentials().accessKey() + "\0" + request.credentials().secretKey())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return HexFormat.of().formatHex(Sha256.newDigest().digest(both));
+    }
+
+    /** The stat of the requester's own URL with its own credentials comes first, so a hit here is authorized. */
+    private ImageFetch fetchUnverified(ImageSource source, String tenant) {
         ImageUrl url = source.url();
-        RemoteObject object = retrying("stat " + url, source::stat);
+        RemoteObject object = sources.retrying("stat " + url, source::stat);
         String validator = object.validator();
         String key = "url " + url.text() + " " + validator;
         synchronized (lock) {
             Download running = inFlight.get(key);
             if (running != null) {
                 LOG.info("image download joined url={} unverified=true", url);
+                running.tenants.add(tenant);
                 return attach(running);
             }
             String known = validator == null ? null : store.readUrlRecord(url)
@@ -243,12 +299,14 @@ public final class ImageCache implements AutoCloseable {
             if (known != null && !settings.verifyOnUse()) {
                 metrics.hit();
                 LOG.info("image cache hit url={} sha256={} unverified=true", url, known);
-                return attach(Download.hit(cachedImage(touch(entries.get(known), url)), false));
+                return attach(Download.hit(cachedImage(authorize(touch(entries.get(known), url), url, List.of(tenant))),
+                        false));
             }
             if (validator == null) {
                 LOG.warn("image url={} has no checksum, ETag or Last-Modified: it is downloaded on every use", url);
             }
             Download download = start(key, false, known);
+            download.tenants.add(tenant);
             downloads.execute(() -> run(download, source, object, known));
             return attach(download);
         }
@@ -294,19 +352,20 @@ public final class ImageCache implements AutoCloseable {
     private CachedImage download(Download download, ImageSource source, RemoteObject knownObject)
             throws IOException, InterruptedException {
         ImageUrl url = source.url();
-        RemoteObject object = knownObject != null ? knownObject : retrying("stat " + url, source::stat);
+        RemoteObject object = knownObject != null ? knownObject : sources.retrying("stat " + url, source::stat);
         download.total(object.sizeBytes());
         makeRoom(object.sizeBytes());
-        Path tmp = store.newTempFile(download.verified ? download.key : "unverified");
+        Path tmp = store.newTempFile(download.verified ? download.sha256() : "unverified");
         long started = System.nanoTime();
         try {
             Downloader.Result result = downloader.download(source, object, tmp, download::done);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.downloaded(result.sizeBytes(), took);
-            if (download.verified && !result.sha256().equals(download.key)) {
+            String expected = download.verified ? download.sha256() : null;
+            if (expected != null && !result.sha256().equals(expected)) {
                 metrics.checksumFailure();
                 throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH, "image " + url
-                        + " has SHA-256 " + result.sha256() + " but " + download.key + " was expected");
+                        + " has SHA-256 " + result.sha256() + " but " + expected + " was expected");
             }
             ImageFormat format = inspected(tmp, url); // refused: the finally below removes the file, no entry
             CacheStore.Entry entry;
@@ -315,12 +374,13 @@ public final class ImageCache implements AutoCloseable {
                 CacheStore.Entry existing = entries.get(result.sha256());
                 if (existing == null) {
                     entry = new CacheStore.Entry(result.sha256(), result.sizeBytes(), format.name(),
-                            format.virtualSizeBytes(), Instant.now().toString(), List.of(url.toString()));
+                            format.virtualSizeBytes(), Instant.now().toString(), List.of(url.toString()),
+                            List.of(url.toString()), List.copyOf(download.tenants));
                     store.commit(tmp, entry);
                     entries.put(entry.sha256(), entry);
                     usedBytes += entry.sizeBytes();
-                } else { // the same bytes arrived by another URL meanwhile
-                    entry = touch(existing, url);
+                } else { // the same bytes from another URL (or the same one with other credentials)
+                    entry = authorize(touch(existing, url), url, download.tenants);
                 }
                 if (!download.verified && object.validator() != null) {
                     store.writeUrlRecord(url, new CacheStore.UrlRecord(url.toString(), object.validator(), entry.sha256()));
@@ -492,58 +552,22 @@ public final class ImageCache implements AutoCloseable {
         return used;
     }
 
+    /** Records (under the lock) that {@code url} gave these bytes and that {@code tenants} could read it. */
+    private CacheStore.Entry authorize(CacheStore.Entry entry, ImageUrl url, java.util.Collection<String> tenants) {
+        CacheStore.Entry authorized = entry.authorized(url.toString(), tenants);
+        if (authorized.equals(entry)) {
+            return entry;
+        }
+        entries.put(authorized.sha256(), authorized);
+        try {
+            store.writeMeta(authorized);
+        } catch (IOException e) { // the next request stats or downloads again
+            LOG.warn("cannot record readers of cache entry sha256={} error={}", entry.sha256(), e.getMessage());
+        }
+        return authorized;
+    }
+
     // ---- helpers
-
-    private ImageSource source(ImageUrl url, ImageCredentials credentials) {
-        if (!url.objectStore()) {
-            return new HttpSource(url, transport);
-        }
-        if (credentials == null) {
-            PlatformPrefixes.check(this.settings.s3PlatformPrefixes(), url);
-        }
-        S3Settings settings = s3.orElseThrow(() -> new AgentException(Kind.CONFLICT,
-                AgentErrorReasons.UNSUPPORTED_IMAGE_URL,
-                "no object store is configured on this host (VIRTFLEET_AGENT_S3_ENDPOINT) for " + url));
-        MinioClient s3Client = s3Clients.computeIfAbsent(Optional.ofNullable(credentials), c -> {
-            MinioClient.Builder builder = MinioClient.builder().endpoint(settings.endpoint().toString())
-                    .region(settings.region());
-            String accessKey = c.map(ImageCredentials::accessKey).orElse(settings.accessKey());
-            String secretKey = c.map(ImageCredentials::secretKey).orElse(settings.secretKey());
-            if (accessKey != null) {
-                builder.credentials(accessKey, secretKey);
-            }
-            MinioClient client = builder.build();
-            long readMillis = this.settings.readTimeout().toMillis();
-            client.setTimeout(this.settings.connectTimeout().toMillis(), readMillis, readMillis);
-            return client;
-        });
-        return new S3Source(url, s3Client, transport);
-    }
-
-    @FunctionalInterface
-    private interface SourceCall<T> {
-        T call() throws IOException;
-    }
-
-    /** Calls the source, retrying transient failures like a download stream does. */
-    private <T> T retrying(String what, SourceCall<T> call) {
-        for (int failures = 1; ; failures++) {
-            try {
-                return call.call();
-            } catch (IOException e) {
-                if (failures >= settings.retry().attempts()) {
-                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
-                            "cannot " + what + " after " + failures + " attempts: " + e, e);
-                }
-                try {
-                    Thread.sleep(settings.retry().backoff(failures).toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, "interrupted: " + what);
-                }
-            }
-        }
-    }
 
     private static AgentException asAgentException(Throwable e, ImageUrl url) {
         if (e instanceof AgentException agent) {

@@ -93,7 +93,7 @@ final class VolumeJob implements Runnable {
         enter(VolumePhase.Downloading);
         // The open fetch pins the image in the cache until the population is over.
         try (ImageFetch pinned = tools.cache().fetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
-                request.credentials()))) {
+                request.credentials(), ImageRequest.tenantOf(name)))) {
             fetch = pinned;
             populateFrom(await(pinned));
         }
