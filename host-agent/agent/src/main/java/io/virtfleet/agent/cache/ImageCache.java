@@ -367,7 +367,7 @@ public final class ImageCache implements AutoCloseable {
                 throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH, "image " + url
                         + " has SHA-256 " + result.sha256() + " but " + expected + " was expected");
             }
-            ImageFormat format = inspected(tmp, url); // refused: the finally below removes the file, no entry
+            ImageFormat format = inspected(tmp, url, result.sha256()); // refused: the finally removes the file
             CacheStore.Entry entry;
             synchronized (lock) {
                 download.sha256(result.sha256()); // pins it from here on: the download is still in flight
@@ -422,11 +422,18 @@ public final class ImageCache implements AutoCloseable {
         return format;
     }
 
-    private static ImageFormat inspected(Path file, ImageUrl url) {
+    /** Inspects a download; when refused, an entry with the same digest (cached before the inspector) goes too. */
+    private ImageFormat inspected(Path file, ImageUrl url, String sha256) {
         try {
             return ImageInspector.inspect(file);
         } catch (AgentException e) {
             LOG.warn("image refused url={} reason={} message={}", url, e.reason(), e.getMessage());
+            synchronized (lock) {
+                CacheStore.Entry same = entries.get(sha256);
+                if (same != null && AgentErrorReasons.UNSAFE_IMAGE.equals(e.reason())) {
+                    remove(same, "unsafe");
+                }
+            }
             throw new AgentException(e.kind(), e.reason(), "image " + url + " refused: " + e.getMessage(), e);
         }
     }

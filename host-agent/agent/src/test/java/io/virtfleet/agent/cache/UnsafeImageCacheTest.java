@@ -58,20 +58,36 @@ class UnsafeImageCacheTest {
     }
 
     @Test
-    void anUnsafeEntryCachedBeforeTheInspectorExistedIsRefusedAndEvictedOnUse() throws Exception {
+    void anUnsafeEntryCachedBeforeTheInspectorExistedIsRefusedAndEvictedBeforeAPopulation() throws Exception {
+        TestImage evil = legacyEntry();
+        CachedImage image = cache.cached(evil.sha256()).orElseThrow();
+
+        assertThatThrownBy(() -> cache.inspectForUse(image, null)).isInstanceOf(AgentException.class)
+                .hasMessageContaining("backing file");
+        assertThat(cache.entry(evil.sha256())).isEmpty();
+        assertThat(dir.resolve("cache/sha256").resolve(evil.sha256())).doesNotExist();
+    }
+
+    @Test
+    void anUnsafeEntryCachedBeforeTheInspectorExistedGoesWhenItsBytesAreDownloadedAgain() throws Exception {
+        TestImage evil = legacyEntry();
+        s3.putObject("images", "evil.qcow2", evil.path());
+
+        try (ImageFetch fetch = cache.fetch(new ImageRequest("s3://images/evil.qcow2", evil.sha256(), null))) {
+            assertThatThrownBy(() -> fetch.result().join()).cause().hasMessageContaining("backing file");
+        }
+        assertThat(cache.entry(evil.sha256())).isEmpty();
+        assertThat(dir.resolve("cache/sha256")).isEmptyDirectory();
+    }
+
+    /** An entry as an agent before the inspector left it: the file under its digest, no metadata. */
+    private TestImage legacyEntry() throws Exception {
         TestImage evil = UnsafeImages.backingFileImage(dir.resolve("upload"), "evil");
         Files.createDirectories(dir.resolve("cache/sha256"));
         Files.copy(evil.path(), dir.resolve("cache/sha256").resolve(evil.sha256()));
         cache = newCache();
         assertThat(cache.entry(evil.sha256())).isPresent();
-
-        try (ImageFetch fetch = cache.fetch(new ImageRequest("s3://images/evil.qcow2", evil.sha256(), null))) {
-            CachedImage image = fetch.result().join();
-            assertThatThrownBy(() -> cache.inspectForUse(image, null)).isInstanceOf(AgentException.class)
-                    .hasMessageContaining("backing file");
-        }
-        assertThat(cache.entry(evil.sha256())).isEmpty();
-        assertThat(dir.resolve("cache/sha256").resolve(evil.sha256())).doesNotExist();
+        return evil;
     }
 
     private ImageCache newCache() {
