@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.S3Settings;
-import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.CacheEntry;
 import io.virtfleet.agent.contract.CacheListing;
@@ -27,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,8 +73,7 @@ public final class ImageCache implements AutoCloseable {
     private final Map<String, Download> inFlight = new HashMap<>();
     private final Set<ImageFetch> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private long usedBytes;
-    /** Prefetches by URL + digest, until their outcome has been reported once. */
-    private final Map<String, ImageFetch> prefetches = new HashMap<>();
+    private final Prefetches prefetches = new Prefetches(this::fetch);
 
     /**
      * Opens the cache in {@code cacheDir}, recovering from whatever a previous run left.
@@ -175,25 +171,7 @@ public final class ImageCache implements AutoCloseable {
      * failure is reported once, and the next call tries again. A prefetch pins its image only while it downloads.
      */
     public PrefetchStatus prefetch(ImageRequest request) {
-        String key = request.url() + " " + (request.sha256() == null ? "" : Sha256.normalize(request.sha256()));
-        synchronized (prefetches) {
-            ImageFetch earlier = prefetches.get(key);
-            if (earlier != null && !earlier.result().isDone()) {
-                return prefetchStatus(request.url(), earlier);
-            }
-            prefetches.remove(key);
-            if (earlier != null && earlier.result().isCompletedExceptionally()) {
-                return prefetchStatus(request.url(), earlier);
-            }
-        }
-        ImageFetch fetch = fetch(request);
-        fetch.result().whenComplete((image, error) -> fetch.close());
-        if (!fetch.result().isDone()) {
-            synchronized (prefetches) {
-                prefetches.putIfAbsent(key, fetch);
-            }
-        }
-        return prefetchStatus(request.url(), fetch);
+        return prefetches.prefetch(request);
     }
 
     @Override
@@ -222,8 +200,8 @@ public final class ImageCache implements AutoCloseable {
                 return hit(entry, source.url(), tenant);
             }
         }
-        boolean statPassed = knownSource && statAsRequester(source, sha256, tenant);
-        String key = sha256 + " " + source.url().text() + " " + credentialsKey(request);
+        boolean statPassed = knownSource && Readers.statAsRequester(sources, source, sha256, tenant);
+        String key = sha256 + " " + source.url().text() + " " + Readers.credentialsKey(request);
         synchronized (lock) {
             CacheStore.Entry entry = entries.get(sha256);
             boolean authorized = entry != null && entry.verifiedSources().contains(url)
@@ -249,35 +227,6 @@ public final class ImageCache implements AutoCloseable {
         LOG.info("image cache hit url={} sha256={} tenant={}", url, entry.sha256(), tenant);
         CacheStore.Entry used = authorize(touch(entry, url), url, List.of(tenant));
         return attach(Download.hit(cachedImage(used), true));
-    }
-
-    /** Whether the requester can read its URL with its own credentials; a refusal is ImageNotAuthorized. */
-    private boolean statAsRequester(ImageSource source, String sha256, String tenant) {
-        try {
-            sources.retrying("stat " + source.url(), source::stat);
-            LOG.info("image cache reader authorized url={} sha256={} tenant={}", source.url(), sha256, tenant);
-            return true;
-        } catch (AgentException e) {
-            if (AgentErrorReasons.DOWNLOAD_FAILED.equals(e.reason()) && e.getCause() instanceof IOException
-                    || AgentErrorReasons.SOURCE_NOT_ALLOWED.equals(e.reason())) {
-                throw e; // unreachable, or a URL the agent refuses anyway: not a question of this reader's access
-            }
-            LOG.warn("image cache reader refused url={} sha256={} tenant={} reason={}", source.url(), sha256, tenant,
-                    e.reason());
-            throw new AgentException(Kind.CONFLICT, AgentErrorReasons.IMAGE_NOT_AUTHORIZED, "image " + source.url()
-                    + " is cached on this node, but its source does not let this requester read it: " + e.getMessage(),
-                    e);
-        }
-    }
-
-    /** Requests with the same credentials (or none) may share a download; a hash keeps secrets out of the key. */
-    private static String credentialsKey(ImageRequest request) {
-        if (request.credentials() == null) {
-            return "platform";
-        }
-        byte[] both = (request.credentials().accessKey() + "\0" + request.credentials().secretKey())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(both));
     }
 
     /** The stat of the requester's own URL with its own credentials comes first, so a hit here is authorized. */
@@ -594,24 +543,6 @@ public final class ImageCache implements AutoCloseable {
     private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {
         return new CacheEntry(e.sha256(), e.sizeBytes(), e.format(), e.virtualSizeBytes(), e.lastUsed(), e.sourceUrls(),
                 inUse);
-    }
-
-    private static PrefetchStatus prefetchStatus(String url, ImageFetch fetch) {
-        var result = fetch.result();
-        if (result.isCompletedExceptionally()) {
-            AgentError error;
-            try {
-                result.join();
-                error = null;
-            } catch (CompletionException e) {
-                error = e.getCause() instanceof AgentException a ? a.toError()
-                        : new AgentError(AgentErrorReasons.DOWNLOAD_FAILED, String.valueOf(e.getCause()));
-            }
-            return new PrefetchStatus(url, PrefetchStatus.FAILED, fetch.sha256(), fetch.verified(), fetch.bytesDone(),
-                    fetch.bytesTotal(), error);
-        }
-        String phase = result.isDone() ? PrefetchStatus.CACHED : PrefetchStatus.DOWNLOADING;
-        return new PrefetchStatus(url, phase, fetch.sha256(), fetch.verified(), fetch.bytesDone(), fetch.bytesTotal(), null);
     }
 
     private long usedBytes() {
