@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   becomes an entry. An image without any checksum is cached under the digest computed on the way and found again by
  *   URL + ETag/Last-Modified; its fetches say {@link ImageFetch#verified() unverified}. An entry is trusted by its
  *   content address, or re-hashed before every use when {@link CacheSettings#verifyOnUse()} is set.</li>
- *   <li><b>Single flight.</b> Requests for one digest (or one URL version) share one download; at most
+ *   <li><b>Single flight.</b> Requests for one digest from one URL with the same credentials (or for one URL version)
+ *   share one download; at most
  *   {@link CacheSettings#maxDownloads()} run at once, the rest wait in line.</li>
  *   <li><b>Eviction.</b> Least recently used entries go when the entries exceed the byte budget, and room is made
  *   before a download; an entry that an open {@link ImageFetch} holds or that a download is writing or verifying is
