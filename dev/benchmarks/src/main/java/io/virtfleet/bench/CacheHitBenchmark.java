@@ -49,7 +49,8 @@ public final class CacheHitBenchmark {
             List<Double> hits = new ArrayList<>();
             List<Double> saved = new ArrayList<>();
             ImageRequest request = ImageRequest.of("s3://" + S3ServerProcess.BUCKET + "/" + KEY, null);
-            try (ImageCache cache = new ImageCache(work.resolve("agent-cache"), CacheSettings.DEFAULTS,
+            try (ImageCache cache = new ImageCache(work.resolve("agent-cache"),
+                    CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(S3ServerProcess.BUCKET + "/")),
                     Optional.of(s3Settings), new SimpleMeterRegistry())) {
                 for (int round = 0; round <= rounds; round++) {
                     cache.evict(sha256);

@@ -45,7 +45,7 @@ public final class FetchBenchmark {
     public static void main(String[] args) throws Exception {
         long bytes = Long.getLong("bench.bytes", 1L << 30);
         int rounds = Integer.getInteger("bench.rounds", 9);
-        CacheSettings settings = CacheSettings.DEFAULTS;
+        CacheSettings settings = CacheSettings.DEFAULTS.withS3PlatformPrefixes(java.util.List.of(S3ServerProcess.BUCKET + "/"));
         int streams = Integer.getInteger("bench.streams", settings.streams());
         settings = settings.withStreams(streams, settings.partBytes());
         Path work = Files.createTempDirectory("vf-bench-fetch");

@@ -5,6 +5,7 @@ import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.HostAgent;
 import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
@@ -21,6 +22,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -80,6 +82,7 @@ final class ScaleFleet implements AutoCloseable {
                     .cacheDir(dir.resolve("cache"))
                     .stateDir(dir.resolve("state"))
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(LocalStack.IMAGE_BUCKET + "/")))
                     .build()));
             agents.put(node, agent.baseUri());
         }

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.S3Settings;
+import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestBridge;
 import io.virtfleet.fixtures.TestImage;
@@ -97,6 +98,8 @@ public final class LocalStack implements AutoCloseable {
                     // What tests may name on the host: their boot files and their bridges (TestBridge).
                     .kernelBootDirs(work.resolve(KERNEL_BOOT_DIR).toAbsolutePath())
                     .allowedBridges(TestBridge.PREFIX + "*")
+                    // requests without credentials may use the platform keys for the sample bucket only
+                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(IMAGE_BUCKET + "/")))
                     // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.
                     .shutdownTimeout(java.time.Duration.ofSeconds(5))
                     .build()));

@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
+import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.libvirt.LibvirtException;
 
@@ -53,7 +55,8 @@ public final class AgentHarness implements AutoCloseable {
             s3.putObject("images", "test-image.qcow2", image.path());
             s3.putObject("images", "test-image.qcow2.sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
             AgentConfig config = configure.apply(sandbox.agentConfig(TOKEN, dir.resolve("agent"))
-                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))).build();
+                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of("images/")))).build();
             return new AgentHarness(sandbox, s3, image, config, HostAgent.start(config));
         } catch (RuntimeException e) {
             if (s3 != null) {
@@ -66,6 +69,10 @@ public final class AgentHarness implements AutoCloseable {
 
     public LibvirtSandbox sandbox() {
         return sandbox;
+    }
+
+    public InProcessS3 s3() {
+        return s3;
     }
 
     public TestImage image() {

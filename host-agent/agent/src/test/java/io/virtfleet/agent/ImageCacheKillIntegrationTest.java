@@ -146,6 +146,7 @@ class ImageCacheKillIntegrationTest {
         env.put("VIRTFLEET_AGENT_S3_ENDPOINT", proxy.endpoint().toString());
         env.put("VIRTFLEET_AGENT_S3_ACCESS_KEY", s3.accessKey());
         env.put("VIRTFLEET_AGENT_S3_SECRET_KEY", s3.secretKey());
+        env.put("VIRTFLEET_AGENT_S3_PLATFORM_PREFIXES", "images/");
         env.put("VIRTFLEET_AGENT_CACHE_READ_TIMEOUT_SECONDS", "600"); // held responses must not time out here
         Process process = builder.start();
         agents.add(process);

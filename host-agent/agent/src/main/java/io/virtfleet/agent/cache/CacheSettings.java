@@ -2,6 +2,7 @@ package io.virtfleet.agent.cache;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,15 +20,19 @@ import java.util.stream.Collectors;
  * @param partBytes      bytes one ranged GET asks for when {@code streams > 1}
  * @param verifyOnUse    re-hash an entry before every use instead of trusting its content address
  * @param httpHosts      hosts that may be reached over plain http
- * @param allowLinkLocal allow link-local and cloud metadata addresses as image sources
+ * @param allowedNetworks ranges image URLs (and redirects) may reach although refused by default (loopback, private,
+ *                       CGNAT, ULA, link-local, ...; see {@link SourcePolicy})
+ * @param s3PlatformPrefixes {@code bucket/} or {@code bucket/prefix} entries the platform's S3 keys may read for requests
+ *                       without credentials of their own; empty: none
  * @param connectTimeout TCP (and TLS) connect timeout of one request
  * @param readTimeout    longest silence of a connection before it counts as failed and is retried
  * @param retry          how often and how patiently failed requests and streams are repeated
  */
 public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int partBytes, boolean verifyOnUse,
-                            Set<String> httpHosts, boolean allowLinkLocal, Duration connectTimeout,
+                            Set<String> httpHosts, List<Cidr> allowedNetworks, List<String> s3PlatformPrefixes,
+                            Duration connectTimeout,
                             Duration readTimeout, RetryPolicy retry) {
-    public static final CacheSettings DEFAULTS = new CacheSettings(0, 2, 1, 8 << 20, false, Set.of(), false,
+    public static final CacheSettings DEFAULTS = new CacheSettings(0, 2, 1, 8 << 20, false, Set.of(), List.of(), List.of(),
             Duration.ofSeconds(10), Duration.ofSeconds(30), RetryPolicy.DEFAULT);
 
     public CacheSettings {
@@ -42,6 +47,8 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
             throw new IllegalArgumentException("partBytes must be a positive multiple of 1 MiB: " + partBytes);
         }
         httpHosts = Set.copyOf(httpHosts);
+        allowedNetworks = List.copyOf(allowedNetworks);
+        s3PlatformPrefixes = List.copyOf(s3PlatformPrefixes);
     }
 
     /**
@@ -57,7 +64,8 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
                 variable.apply("CACHE_PART_BYTES").map(CacheSettings::parseBytes).map(Math::toIntExact).orElse(d.partBytes),
                 variable.apply("CACHE_VERIFY").map(CacheSettings::parseVerify).orElse(d.verifyOnUse),
                 variable.apply("IMAGE_HTTP_HOSTS").map(CacheSettings::parseList).orElse(d.httpHosts),
-                variable.apply("IMAGE_ALLOW_LINK_LOCAL").map(CacheSettings::parseBoolean).orElse(d.allowLinkLocal),
+                variable.apply("IMAGE_ALLOWED_NETWORKS").map(CacheSettings::parseNetworks).orElse(d.allowedNetworks),
+                variable.apply("S3_PLATFORM_PREFIXES").map(PlatformPrefixes::parse).orElse(d.s3PlatformPrefixes),
                 d.connectTimeout,
                 variable.apply("CACHE_READ_TIMEOUT_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
                         .orElse(d.readTimeout),
@@ -65,32 +73,42 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
     }
 
     public CacheSettings withBudgetBytes(long value) {
-        return new CacheSettings(value, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+        return new CacheSettings(value, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
                 connectTimeout, readTimeout, retry);
     }
 
     public CacheSettings withMaxDownloads(int value) {
-        return new CacheSettings(budgetBytes, value, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+        return new CacheSettings(budgetBytes, value, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
                 connectTimeout, readTimeout, retry);
     }
 
     public CacheSettings withStreams(int value, int valuePartBytes) {
         return new CacheSettings(budgetBytes, maxDownloads, value, valuePartBytes, verifyOnUse, httpHosts,
-                allowLinkLocal, connectTimeout, readTimeout, retry);
+                allowedNetworks, s3PlatformPrefixes, connectTimeout, readTimeout, retry);
     }
 
     public CacheSettings withVerifyOnUse(boolean value) {
-        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, value, httpHosts, allowLinkLocal,
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, value, httpHosts, allowedNetworks, s3PlatformPrefixes,
                 connectTimeout, readTimeout, retry);
     }
 
     public CacheSettings withHttpHosts(Set<String> value) {
-        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, value, allowLinkLocal,
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, value, allowedNetworks, s3PlatformPrefixes,
                 connectTimeout, readTimeout, retry);
     }
 
+    public CacheSettings withAllowedNetworks(List<Cidr> value) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, value,
+                s3PlatformPrefixes, connectTimeout, readTimeout, retry);
+    }
+
+    public CacheSettings withS3PlatformPrefixes(List<String> value) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks,
+                value, connectTimeout, readTimeout, retry);
+    }
+
     public CacheSettings withRetry(RetryPolicy value, Duration valueReadTimeout) {
-        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowLinkLocal,
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
                 connectTimeout, valueReadTimeout, value);
     }
 
@@ -116,12 +134,8 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
         };
     }
 
-    private static boolean parseBoolean(String text) {
-        return switch (text.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false: " + text);
-        };
+    private static List<Cidr> parseNetworks(String text) {
+        return parseList(text).stream().sorted().map(Cidr::parse).toList();
     }
 
     private static Set<String> parseList(String text) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -36,28 +37,59 @@ import org.slf4j.LoggerFactory;
 final class CacheStore {
     private static final Logger LOG = LoggerFactory.getLogger(CacheStore.class);
 
-    /** An entry as the cache keeps it. */
+    /**
+     * An entry as the cache keeps it.
+     *
+     * @param sourceUrls      URLs it was requested by (redacted: no query), for the listing
+     * @param verifiedSources URLs (redacted) whose bytes were downloaded and matched the digest: a hit needs the
+     *                        request's URL among them. Empty in metadata written before this field existed
+     * @param tenants         tenants (namespaces; {@link ImageRequest#PLATFORM} for the platform's own requests) that
+     *                        proved they can read a verified source with their own credentials
+     */
     record Entry(String sha256, long sizeBytes, String format, Long virtualSizeBytes, String lastUsed,
-                 List<String> sourceUrls) {
+                 List<String> sourceUrls, List<String> verifiedSources, List<String> tenants) {
         Entry {
-            sourceUrls = List.copyOf(sourceUrls);
+            sourceUrls = sourceUrls == null ? List.of() : List.copyOf(sourceUrls);
+            verifiedSources = verifiedSources == null ? List.of() : List.copyOf(verifiedSources);
+            tenants = tenants == null ? List.of() : List.copyOf(tenants);
+        }
+
+        Entry(String sha256, long sizeBytes, String format, Long virtualSizeBytes, String lastUsed,
+              List<String> sourceUrls) {
+            this(sha256, sizeBytes, format, virtualSizeBytes, lastUsed, sourceUrls, List.of(), List.of());
         }
 
         Entry usedAt(Instant when) {
-            return new Entry(sha256, sizeBytes, format, virtualSizeBytes, when.toString(), sourceUrls);
+            return new Entry(sha256, sizeBytes, format, virtualSizeBytes, when.toString(), sourceUrls, verifiedSources,
+                    tenants);
         }
 
         Entry withSource(String url) {
-            if (sourceUrls.contains(url)) {
-                return this;
+            return new Entry(sha256, sizeBytes, format, virtualSizeBytes, lastUsed, added(sourceUrls, url),
+                    verifiedSources, tenants);
+        }
+
+        /** Records a URL whose bytes matched the digest, and tenants that read it with their own credentials. */
+        Entry authorized(String url, Collection<String> readers) {
+            List<String> all = tenants;
+            for (String tenant : readers) {
+                all = added(all, tenant);
             }
-            List<String> sources = new ArrayList<>(sourceUrls);
-            sources.add(url);
-            return new Entry(sha256, sizeBytes, format, virtualSizeBytes, lastUsed, sources);
+            return new Entry(sha256, sizeBytes, format, virtualSizeBytes, lastUsed, added(sourceUrls, url),
+                    url == null ? verifiedSources : added(verifiedSources, url), all);
         }
 
         Instant lastUsedInstant() {
             return Instant.parse(lastUsed);
+        }
+
+        private static List<String> added(List<String> list, String value) {
+            if (value == null || list.contains(value)) {
+                return list;
+            }
+            List<String> more = new ArrayList<>(list);
+            more.add(value);
+            return more;
         }
     }
 

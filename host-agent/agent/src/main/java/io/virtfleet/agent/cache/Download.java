@@ -1,6 +1,8 @@
 package io.virtfleet.agent.cache;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -8,13 +10,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * it: single flight.
  */
 final class Download {
-    /** The digest for verified images; URL + validator for images without checksum. */
+    /** Digest + URL + credentials for verified images; URL + validator for images without checksum. */
     final String key;
     /** Whether the digest is checked against an expected one (false: cached by URL + ETag/Last-Modified). */
     final boolean verified;
     private final AtomicLong bytesDone = new AtomicLong();
     private final AtomicLong bytesTotal = new AtomicLong();
     final CompletableFuture<CachedImage> result = new CompletableFuture<>();
+    /** Tenants whose requests started or joined this download: recorded as readers of the entry it makes. */
+    final Set<String> tenants = ConcurrentHashMap.newKeySet();
     /** The digest: known from the start when verified, else once downloaded. Written under the cache's lock. */
     private volatile String sha256;
 

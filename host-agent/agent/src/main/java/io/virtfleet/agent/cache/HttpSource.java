@@ -31,11 +31,11 @@ final class HttpSource implements ImageSource {
             if (answer.status() != 200) {
                 throw HttpTransport.statusFailure(answer.status(), sidecar.toString());
             }
-            try (var body = answer.connection().getInputStream()) {
+            try (var body = answer.body()) {
                 return Optional.of(new String(body.readNBytes(S3Source.MAX_SIDECAR_BYTES), StandardCharsets.UTF_8));
             }
         } finally {
-            answer.connection().disconnect();
+            answer.close();
         }
     }
 
@@ -52,7 +52,7 @@ final class HttpSource implements ImageSource {
             return new RemoteObject(answer.contentLength(), answer.header("ETag"), answer.header("Last-Modified"),
                     "bytes".equalsIgnoreCase(answer.header("Accept-Ranges")));
         } finally {
-            answer.connection().disconnect();
+            answer.close();
         }
     }
 

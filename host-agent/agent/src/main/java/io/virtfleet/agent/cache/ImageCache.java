@@ -1,19 +1,17 @@
 package io.virtfleet.agent.cache;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.minio.MinioClient;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.S3Settings;
-import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.CacheEntry;
 import io.virtfleet.agent.contract.CacheListing;
-import io.virtfleet.agent.contract.ImageCredentials;
 import io.virtfleet.agent.contract.PrefetchStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,15 +43,17 @@ import org.slf4j.LoggerFactory;
  *   becomes an entry. An image without any checksum is cached under the digest computed on the way and found again by
  *   URL + ETag/Last-Modified; its fetches say {@link ImageFetch#verified() unverified}. An entry is trusted by its
  *   content address, or re-hashed before every use when {@link CacheSettings#verifyOnUse()} is set.</li>
- *   <li><b>Single flight.</b> Requests for one digest (or one URL version) share one download; at most
+ *   <li><b>Single flight.</b> Requests for one digest from one URL with the same credentials (or for one URL version)
+ *   share one download; at most
  *   {@link CacheSettings#maxDownloads()} run at once, the rest wait in line.</li>
  *   <li><b>Eviction.</b> Least recently used entries go when the entries exceed the byte budget, and room is made
  *   before a download; an entry that an open {@link ImageFetch} holds or that a download is writing or verifying is
  *   never evicted. All index changes happen under one lock, so "in use" cannot change while eviction decides.</li>
  * </ul>
  *
- * <p>A hit does not contact the image's source when the request names the digest, so it does not re-check that the
- * caller may read the source: knowing the digest of an image cached on the node is enough to use it.
+ * <p><b>Readers.</b> Knowing a digest is not enough to get an image: a hit needs the request's URL among the URLs the
+ * entry's bytes were verified from, and the requesting tenant among those that proved they can read it (a stat of its
+ * URL with its own credentials, done once per tenant). Other requests download from their own URL and verify.
  */
 public final class ImageCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ImageCache.class);
@@ -63,9 +61,7 @@ public final class ImageCache implements AutoCloseable {
     private final CacheSettings settings;
     private final CacheStore store;
     private final SourcePolicy policy;
-    private final HttpTransport transport;
-    private final Optional<S3Settings> s3;
-    private final Map<Optional<ImageCredentials>, MinioClient> s3Clients = new ConcurrentHashMap<>();
+    private final Sources sources;
     private final ExecutorService downloads;
     private final ExecutorService streamThreads;
     private final Downloader downloader;
@@ -78,8 +74,7 @@ public final class ImageCache implements AutoCloseable {
     private final Map<String, Download> inFlight = new HashMap<>();
     private final Set<ImageFetch> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private long usedBytes;
-    /** Prefetches by URL + digest, until their outcome has been reported once. */
-    private final Map<String, ImageFetch> prefetches = new HashMap<>();
+    private final Prefetches prefetches = new Prefetches(this::fetch);
 
     /**
      * Opens the cache in {@code cacheDir}, recovering from whatever a previous run left.
@@ -87,13 +82,19 @@ public final class ImageCache implements AutoCloseable {
      * @param s3 the object store for {@code s3://} URLs; empty when the node has none
      */
     public ImageCache(Path cacheDir, CacheSettings settings, Optional<S3Settings> s3, MeterRegistry registry) {
+        this(cacheDir, settings, s3, registry, InetAddress::getAllByName);
+    }
+
+    /** @param resolver how image host names are resolved (a seam for tests of DNS answers that change) */
+    public ImageCache(Path cacheDir, CacheSettings settings, Optional<S3Settings> s3, MeterRegistry registry,
+                      SourcePolicy.Resolver resolver) {
         this.settings = settings;
         this.store = new CacheStore(cacheDir);
         this.entries = store.load();
         this.usedBytes = entries.values().stream().mapToLong(CacheStore.Entry::sizeBytes).sum();
-        this.policy = new SourcePolicy(settings.httpHosts(), settings.allowLinkLocal());
-        this.transport = new HttpTransport(policy, settings.connectTimeout(), settings.readTimeout());
-        this.s3 = s3;
+        this.policy = new SourcePolicy(settings.httpHosts(), settings.allowedNetworks(), resolver);
+        this.sources = new Sources(settings, s3, new HttpTransport(policy, settings.connectTimeout(),
+                settings.readTimeout()));
         this.downloads = Executors.newFixedThreadPool(settings.maxDownloads(),
                 Thread.ofPlatform().name("image-download-", 0).daemon().factory());
         this.streamThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("image-stream-", 0).daemon().factory());
@@ -116,12 +117,12 @@ public final class ImageCache implements AutoCloseable {
         ImageUrl url = ImageUrl.parse(request.url());
         policy.checkUrl(url);
         String expected = request.sha256() == null ? null : Sha256.normalize(request.sha256());
-        ImageSource source = source(url, request.credentials());
+        ImageSource source = sources.source(url, request.credentials());
         if (expected == null) {
-            expected = retrying("read " + url.sidecar(), source::readSidecar)
+            expected = sources.retrying("read " + url.sidecar(), source::readSidecar)
                     .map(text -> Sha256.parseSidecar(text, url.sidecar())).orElse(null);
         }
-        return expected != null ? fetchVerified(source, expected) : fetchUnverified(source);
+        return expected != null ? fetchVerified(source, expected, request) : fetchUnverified(source, request.tenant());
     }
 
     /** The entries, most recently used first. */
@@ -171,25 +172,7 @@ public final class ImageCache implements AutoCloseable {
      * failure is reported once, and the next call tries again. A prefetch pins its image only while it downloads.
      */
     public PrefetchStatus prefetch(ImageRequest request) {
-        String key = request.url() + " " + (request.sha256() == null ? "" : Sha256.normalize(request.sha256()));
-        synchronized (prefetches) {
-            ImageFetch earlier = prefetches.get(key);
-            if (earlier != null && !earlier.result().isDone()) {
-                return prefetchStatus(request.url(), earlier);
-            }
-            prefetches.remove(key);
-            if (earlier != null && earlier.result().isCompletedExceptionally()) {
-                return prefetchStatus(request.url(), earlier);
-            }
-        }
-        ImageFetch fetch = fetch(request);
-        fetch.result().whenComplete((image, error) -> fetch.close());
-        if (!fetch.result().isDone()) {
-            synchronized (prefetches) {
-                prefetches.putIfAbsent(key, fetch);
-            }
-        }
-        return prefetchStatus(request.url(), fetch);
+        return prefetches.prefetch(request);
     }
 
     @Override
@@ -200,34 +183,64 @@ public final class ImageCache implements AutoCloseable {
 
     // ---- fetching
 
-    private ImageFetch fetchVerified(ImageSource source, String sha256) {
+    /**
+     * A hit needs the request's URL among the entry's verified sources and the tenant among its readers; a tenant not
+     * yet recorded first stats its URL with its own credentials (outside the lock: it is network). Any other request
+     * downloads from its own URL and verifies the digest, which records URL and tenant. Requests share a download only
+     * with requests for the same digest, the same URL and the same credentials, so nobody receives bytes through
+     * someone else's access.
+     */
+    private ImageFetch fetchVerified(ImageSource source, String sha256, ImageRequest request) {
+        String url = source.url().toString();
+        String tenant = request.tenant();
+        boolean knownSource;
         synchronized (lock) {
-            Download running = inFlight.get(sha256);
+            CacheStore.Entry entry = entries.get(sha256);
+            knownSource = entry != null && entry.verifiedSources().contains(url);
+            if (knownSource && entry.tenants().contains(tenant) && !settings.verifyOnUse()) {
+                return hit(entry, source.url(), tenant);
+            }
+        }
+        boolean statPassed = knownSource && Readers.statAsRequester(sources, source, sha256, tenant);
+        String key = sha256 + " " + source.url().text() + " " + Readers.credentialsKey(request);
+        synchronized (lock) {
+            CacheStore.Entry entry = entries.get(sha256);
+            boolean authorized = entry != null && entry.verifiedSources().contains(url)
+                    && (statPassed || entry.tenants().contains(tenant));
+            if (authorized && !settings.verifyOnUse()) {
+                return hit(entry, source.url(), tenant);
+            }
+            Download running = inFlight.get(key);
             if (running != null) {
-                LOG.info("image download joined url={} sha256={}", source.url(), sha256);
+                LOG.info("image download joined url={} sha256={} tenant={}", source.url(), sha256, tenant);
+                running.tenants.add(tenant);
                 return attach(running);
             }
-            CacheStore.Entry entry = entries.get(sha256);
-            if (entry != null && !settings.verifyOnUse()) {
-                metrics.hit();
-                LOG.info("image cache hit url={} sha256={}", source.url(), sha256);
-                return attach(Download.hit(cachedImage(touch(entry, source.url())), true));
-            }
-            Download download = start(sha256, true, sha256);
-            downloads.execute(() -> run(download, source, null, entry != null ? sha256 : null));
+            Download download = start(key, true, sha256);
+            download.tenants.add(tenant);
+            downloads.execute(() -> run(download, source, null, authorized ? sha256 : null));
             return attach(download);
         }
     }
 
-    private ImageFetch fetchUnverified(ImageSource source) {
+    private ImageFetch hit(CacheStore.Entry entry, ImageUrl url, String tenant) {
+        metrics.hit();
+        LOG.info("image cache hit url={} sha256={} tenant={}", url, entry.sha256(), tenant);
+        CacheStore.Entry used = authorize(touch(entry, url), url, List.of(tenant));
+        return attach(Download.hit(cachedImage(used), true));
+    }
+
+    /** The stat of the requester's own URL with its own credentials comes first, so a hit here is authorized. */
+    private ImageFetch fetchUnverified(ImageSource source, String tenant) {
         ImageUrl url = source.url();
-        RemoteObject object = retrying("stat " + url, source::stat);
+        RemoteObject object = sources.retrying("stat " + url, source::stat);
         String validator = object.validator();
         String key = "url " + url.text() + " " + validator;
         synchronized (lock) {
             Download running = inFlight.get(key);
             if (running != null) {
                 LOG.info("image download joined url={} unverified=true", url);
+                running.tenants.add(tenant);
                 return attach(running);
             }
             String known = validator == null ? null : store.readUrlRecord(url)
@@ -236,12 +249,14 @@ public final class ImageCache implements AutoCloseable {
             if (known != null && !settings.verifyOnUse()) {
                 metrics.hit();
                 LOG.info("image cache hit url={} sha256={} unverified=true", url, known);
-                return attach(Download.hit(cachedImage(touch(entries.get(known), url)), false));
+                return attach(Download.hit(cachedImage(authorize(touch(entries.get(known), url), url, List.of(tenant))),
+                        false));
             }
             if (validator == null) {
                 LOG.warn("image url={} has no checksum, ETag or Last-Modified: it is downloaded on every use", url);
             }
             Download download = start(key, false, known);
+            download.tenants.add(tenant);
             downloads.execute(() -> run(download, source, object, known));
             return attach(download);
         }
@@ -287,33 +302,35 @@ public final class ImageCache implements AutoCloseable {
     private CachedImage download(Download download, ImageSource source, RemoteObject knownObject)
             throws IOException, InterruptedException {
         ImageUrl url = source.url();
-        RemoteObject object = knownObject != null ? knownObject : retrying("stat " + url, source::stat);
+        RemoteObject object = knownObject != null ? knownObject : sources.retrying("stat " + url, source::stat);
         download.total(object.sizeBytes());
         makeRoom(object.sizeBytes());
-        Path tmp = store.newTempFile(download.verified ? download.key : "unverified");
+        Path tmp = store.newTempFile(download.verified ? download.sha256() : "unverified");
         long started = System.nanoTime();
         try {
             Downloader.Result result = downloader.download(source, object, tmp, download::done);
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             metrics.downloaded(result.sizeBytes(), took);
-            if (download.verified && !result.sha256().equals(download.key)) {
+            String expected = download.verified ? download.sha256() : null;
+            if (expected != null && !result.sha256().equals(expected)) {
                 metrics.checksumFailure();
                 throw new AgentException(Kind.CONFLICT, AgentErrorReasons.CHECKSUM_MISMATCH, "image " + url
-                        + " has SHA-256 " + result.sha256() + " but " + download.key + " was expected");
+                        + " has SHA-256 " + result.sha256() + " but " + expected + " was expected");
             }
-            ImageFormat format = ImageFormat.sniff(result.header(), result.sizeBytes());
+            ImageFormat format = inspected(tmp, url, result.sha256()); // refused: the finally removes the file
             CacheStore.Entry entry;
             synchronized (lock) {
                 download.sha256(result.sha256()); // pins it from here on: the download is still in flight
                 CacheStore.Entry existing = entries.get(result.sha256());
                 if (existing == null) {
                     entry = new CacheStore.Entry(result.sha256(), result.sizeBytes(), format.name(),
-                            format.virtualSizeBytes(), Instant.now().toString(), List.of(url.toString()));
+                            format.virtualSizeBytes(), Instant.now().toString(), List.of(url.toString()),
+                            List.of(url.toString()), List.copyOf(download.tenants));
                     store.commit(tmp, entry);
                     entries.put(entry.sha256(), entry);
                     usedBytes += entry.sizeBytes();
-                } else { // the same bytes arrived by another URL meanwhile
-                    entry = touch(existing, url);
+                } else { // the same bytes from another URL (or the same one with other credentials)
+                    entry = authorize(touch(existing, url), url, download.tenants);
                 }
                 if (!download.verified && object.validator() != null) {
                     store.writeUrlRecord(url, new CacheStore.UrlRecord(url.toString(), object.validator(), entry.sha256()));
@@ -326,6 +343,48 @@ public final class ImageCache implements AutoCloseable {
             return cachedImage(entry);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Inspects a cached image right before a population opens it (entries cached before the inspector existed pass
+     * here too). An unsafe entry is evicted, whoever holds it: no one may use it. A declared format that differs is
+     * refused without evicting (the image itself may be fine for others).
+     *
+     * @param declared the format the requester declared ({@code qcow2}, {@code raw}), or null for either
+     */
+    public ImageFormat inspectForUse(CachedImage image, String declared) {
+        ImageFormat format;
+        try {
+            format = ImageInspector.inspect(image.path());
+        } catch (AgentException e) {
+            if (AgentErrorReasons.UNSAFE_IMAGE.equals(e.reason())) {
+                synchronized (lock) {
+                    CacheStore.Entry entry = entries.get(image.sha256());
+                    if (entry != null) {
+                        remove(entry, "unsafe");
+                    }
+                }
+            }
+            throw new AgentException(e.kind(), e.reason(), "image " + image.sha256() + ": " + e.getMessage(), e);
+        }
+        ImageInspector.checkDeclared(format, declared);
+        return format;
+    }
+
+    /** Inspects a download; when refused, an entry with the same digest (cached before the inspector) goes too. */
+    private ImageFormat inspected(Path file, ImageUrl url, String sha256) {
+        try {
+            return ImageInspector.inspect(file);
+        } catch (AgentException e) {
+            LOG.warn("image refused url={} reason={} message={}", url, e.reason(), e.getMessage());
+            synchronized (lock) {
+                CacheStore.Entry same = entries.get(sha256);
+                if (same != null && AgentErrorReasons.UNSAFE_IMAGE.equals(e.reason())) {
+                    remove(same, "unsafe");
+                }
+            }
+            throw new AgentException(e.kind(), e.reason(), "image " + url + " refused: " + e.getMessage(), e);
         }
     }
 
@@ -450,55 +509,22 @@ public final class ImageCache implements AutoCloseable {
         return used;
     }
 
+    /** Records (under the lock) that {@code url} gave these bytes and that {@code tenants} could read it. */
+    private CacheStore.Entry authorize(CacheStore.Entry entry, ImageUrl url, java.util.Collection<String> tenants) {
+        CacheStore.Entry authorized = entry.authorized(url.toString(), tenants);
+        if (authorized.equals(entry)) {
+            return entry;
+        }
+        entries.put(authorized.sha256(), authorized);
+        try {
+            store.writeMeta(authorized);
+        } catch (IOException e) { // the next request stats or downloads again
+            LOG.warn("cannot record readers of cache entry sha256={} error={}", entry.sha256(), e.getMessage());
+        }
+        return authorized;
+    }
+
     // ---- helpers
-
-    private ImageSource source(ImageUrl url, ImageCredentials credentials) {
-        if (!url.objectStore()) {
-            return new HttpSource(url, transport);
-        }
-        S3Settings settings = s3.orElseThrow(() -> new AgentException(Kind.CONFLICT,
-                AgentErrorReasons.UNSUPPORTED_IMAGE_URL,
-                "no object store is configured on this host (VIRTFLEET_AGENT_S3_ENDPOINT) for " + url));
-        MinioClient s3Client = s3Clients.computeIfAbsent(Optional.ofNullable(credentials), c -> {
-            MinioClient.Builder builder = MinioClient.builder().endpoint(settings.endpoint().toString())
-                    .region(settings.region());
-            String accessKey = c.map(ImageCredentials::accessKey).orElse(settings.accessKey());
-            String secretKey = c.map(ImageCredentials::secretKey).orElse(settings.secretKey());
-            if (accessKey != null) {
-                builder.credentials(accessKey, secretKey);
-            }
-            MinioClient client = builder.build();
-            long readMillis = this.settings.readTimeout().toMillis();
-            client.setTimeout(this.settings.connectTimeout().toMillis(), readMillis, readMillis);
-            return client;
-        });
-        return new S3Source(url, s3Client, transport);
-    }
-
-    @FunctionalInterface
-    private interface SourceCall<T> {
-        T call() throws IOException;
-    }
-
-    /** Calls the source, retrying transient failures like a download stream does. */
-    private <T> T retrying(String what, SourceCall<T> call) {
-        for (int failures = 1; ; failures++) {
-            try {
-                return call.call();
-            } catch (IOException e) {
-                if (failures >= settings.retry().attempts()) {
-                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
-                            "cannot " + what + " after " + failures + " attempts: " + e, e);
-                }
-                try {
-                    Thread.sleep(settings.retry().backoff(failures).toMillis());
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, "interrupted: " + what);
-                }
-            }
-        }
-    }
 
     private static AgentException asAgentException(Throwable e, ImageUrl url) {
         if (e instanceof AgentException agent) {
@@ -518,24 +544,6 @@ public final class ImageCache implements AutoCloseable {
     private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {
         return new CacheEntry(e.sha256(), e.sizeBytes(), e.format(), e.virtualSizeBytes(), e.lastUsed(), e.sourceUrls(),
                 inUse);
-    }
-
-    private static PrefetchStatus prefetchStatus(String url, ImageFetch fetch) {
-        var result = fetch.result();
-        if (result.isCompletedExceptionally()) {
-            AgentError error;
-            try {
-                result.join();
-                error = null;
-            } catch (CompletionException e) {
-                error = e.getCause() instanceof AgentException a ? a.toError()
-                        : new AgentError(AgentErrorReasons.DOWNLOAD_FAILED, String.valueOf(e.getCause()));
-            }
-            return new PrefetchStatus(url, PrefetchStatus.FAILED, fetch.sha256(), fetch.verified(), fetch.bytesDone(),
-                    fetch.bytesTotal(), error);
-        }
-        String phase = result.isDone() ? PrefetchStatus.CACHED : PrefetchStatus.DOWNLOADING;
-        return new PrefetchStatus(url, phase, fetch.sha256(), fetch.verified(), fetch.bytesDone(), fetch.bytesTotal(), null);
     }
 
     private long usedBytes() {

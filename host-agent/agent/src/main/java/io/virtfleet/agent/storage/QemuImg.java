@@ -3,55 +3,34 @@ package io.virtfleet.agent.storage;
 import com.sun.nio.file.ExtendedOpenOption;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
+import io.virtfleet.agent.AgentJson;
+import io.virtfleet.agent.cache.ImageFormat;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs {@code qemu-img}: the fastest honest data path from a qcow2 image into a raw volume (see ENVIRONMENT.md). */
+/** Runs {@code qemu-img}: the fastest honest data path from a qcow2 or raw image into a raw volume (see ENVIRONMENT.md). */
 final class QemuImg implements AutoCloseable {
     /** {@code -p} prints {@code (12.34/100%)} and a carriage return, also when its output is a pipe. */
     private static final Pattern PROGRESS = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
     private static final int MAX_MESSAGE_CHARS = 16_000;
-    private static final int QCOW2_MAGIC = 0x514649fb;
-    private static final int QCOW2_SIZE_OFFSET = 24;
 
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
-
-    /**
-     * The virtual size of a qcow2 image: the smallest volume it fits in. Read from the header (big-endian u64 at
-     * byte 24, after the magic {@code QFI\xfb}) rather than with {@code qemu-img info}: one process less per
-     * population.
-     */
-    long virtualSize(Path image) {
-        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(QCOW2_SIZE_OFFSET + Long.BYTES);
-            while (header.hasRemaining() && channel.read(header) > 0) {
-                // read the whole header prefix
-            }
-            header.flip();
-            if (header.remaining() < header.capacity() || header.getInt(0) != QCOW2_MAGIC) {
-                throw new AgentException(Kind.CONFLICT, AgentErrorReasons.POPULATE_FAILED,
-                        "image " + image.getFileName() + " is not a qcow2 image");
-            }
-            return header.getLong(QCOW2_SIZE_OFFSET);
-        } catch (IOException e) {
-            throw new AgentException(Kind.INTERNAL, AgentErrorReasons.POPULATE_FAILED,
-                    "cannot read the virtual size of " + image + ": " + e.getMessage(), e);
-        }
-    }
 
     /**
      * Writes the image's disk content into an existing raw target ({@code -n}), zero-aware, with out-of-order
@@ -63,8 +42,8 @@ final class QemuImg implements AutoCloseable {
      * @param target      the volume: a file or block device of at least the image's virtual size
      * @param percentDone receives progress in percent (0..100)
      */
-    void convertToRaw(Path image, PreparedVolume target, DoubleConsumer percentDone) {
-        List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-p", "-n", "-f", "qcow2", "-O", "raw",
+    void convertToRaw(Path image, ImageFormat format, PreparedVolume target, DoubleConsumer percentDone) {
+        List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-p", "-n", "-O", "raw",
                 "-W", "-m", "16"));
         if (acceptsDirectIo(Path.of(target.volume().path()))) {
             command.addAll(List.of("-t", "none"));
@@ -72,8 +51,36 @@ final class QemuImg implements AutoCloseable {
         if (target.readsAsZeros()) {
             command.add("--target-is-zero"); // skip writing the image's zero regions into a volume of zeros
         }
-        command.addAll(List.of(image.toString(), target.volume().path()));
+        command.addAll(source(image, format));
+        command.add(target.volume().path());
         run(command, percentDone);
+    }
+
+    /**
+     * The source with every driver named, so that nothing is probed and nothing but the image file is opened even if
+     * an unsafe image got past the inspector: raw is read as raw; qcow2 through a {@code json:} filename with
+     * {@code "backing": null} (qemu-img 7.2 ignores the header's backing file then; the key=value form of
+     * {@code --image-opts} takes {@code backing=null} for a node name and fails). qemu-img has no option that blocks
+     * an external data file for images without one, so data files are kept out by the inspector alone.
+     */
+    static List<String> source(Path image, ImageFormat format) {
+        return switch (format.name()) {
+            case "raw" -> List.of("-f", "raw", image.toString());
+            case "qcow2" -> {
+                Map<String, Object> file = Map.of("driver", "file", "filename", image.toString());
+                Map<String, Object> options = new LinkedHashMap<>();
+                options.put("driver", "qcow2");
+                options.put("backing", null);
+                options.put("file", file);
+                try {
+                    yield List.of("json:" + AgentJson.MAPPER.writeValueAsString(options));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            default -> throw new AgentException(Kind.CONFLICT, AgentErrorReasons.UNSAFE_IMAGE,
+                    "image " + image.getFileName() + " is " + format.name() + "; only qcow2 and raw are converted");
+        };
     }
 
     static boolean acceptsDirectIo(Path target) {

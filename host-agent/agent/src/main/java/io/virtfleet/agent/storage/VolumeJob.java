@@ -5,6 +5,7 @@ import io.virtfleet.agent.DurableFiles;
 import io.virtfleet.agent.cache.CachedImage;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.ImageFetch;
+import io.virtfleet.agent.cache.ImageFormat;
 import io.virtfleet.agent.cache.ImageRequest;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
@@ -93,14 +94,16 @@ final class VolumeJob implements Runnable {
         enter(VolumePhase.Downloading);
         // The open fetch pins the image in the cache until the population is over.
         try (ImageFetch pinned = tools.cache().fetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
-                request.credentials()))) {
+                request.credentials(), ImageRequest.tenantOf(name)))) {
             fetch = pinned;
             populateFrom(await(pinned));
         }
     }
 
     private void populateFrom(CachedImage image) {
-        long virtualSize = tools.qemuImg().virtualSize(image.path());
+        // Inspected again right before qemu-img opens it: entries cached before the inspector existed are covered.
+        ImageFormat format = tools.cache().inspectForUse(image, request.imageFormat());
+        long virtualSize = format.virtualSizeBytes();
         if (request.sizeBytes() < virtualSize) {
             throw AgentException.conflict(AgentErrorReasons.VOLUME_TOO_SMALL, "volume " + name + " of "
                     + request.sizeBytes() + " bytes cannot hold image " + request.imageUrl() + " of virtual size "
@@ -112,7 +115,7 @@ final class VolumeJob implements Runnable {
         enter(VolumePhase.Populating);
         tools.populating().accept(name);
         Path target = Path.of(devicePath);
-        tools.qemuImg().convertToRaw(image.path(), volume,
+        tools.qemuImg().convertToRaw(image.path(), format, volume,
                 percent -> populateDone.set((long) (virtualSize * percent / 100)));
         try {
             DurableFiles.force(target); // Ready means the data is on disk, whatever cache mode qemu-img used

@@ -15,14 +15,15 @@ class CacheSettingsTest {
         assertThat(CacheSettings.DEFAULTS.budgetBytes()).isZero();
         assertThat(CacheSettings.DEFAULTS.verifyOnUse()).isFalse();
         assertThat(CacheSettings.DEFAULTS.httpHosts()).isEmpty();
-        assertThat(CacheSettings.DEFAULTS.allowLinkLocal()).isFalse();
+        assertThat(CacheSettings.DEFAULTS.allowedNetworks()).isEmpty();
+        assertThat(CacheSettings.DEFAULTS.s3PlatformPrefixes()).isEmpty();
     }
 
     @Test
     void readsEveryVariable() {
         Map<String, String> env = Map.of("CACHE_BUDGET", "100Gi", "CACHE_DOWNLOADS", "3", "CACHE_DOWNLOAD_STREAMS", "4",
                 "CACHE_PART_BYTES", "16Mi", "CACHE_VERIFY", "always", "IMAGE_HTTP_HOSTS", "mirror.lan, 10.0.0.5",
-                "IMAGE_ALLOW_LINK_LOCAL", "true", "CACHE_READ_TIMEOUT_SECONDS", "90");
+                "IMAGE_ALLOWED_NETWORKS", "10.0.0.0/8, fd12::/16", "S3_PLATFORM_PREFIXES", "images, base/os/", "CACHE_READ_TIMEOUT_SECONDS", "90");
 
         CacheSettings settings = CacheSettings.fromEnvironment(name -> Optional.ofNullable(env.get(name)));
 
@@ -32,7 +33,8 @@ class CacheSettingsTest {
         assertThat(settings.partBytes()).isEqualTo(16 << 20);
         assertThat(settings.verifyOnUse()).isTrue();
         assertThat(settings.httpHosts()).containsExactlyInAnyOrder("mirror.lan", "10.0.0.5");
-        assertThat(settings.allowLinkLocal()).isTrue();
+        assertThat(settings.allowedNetworks()).extracting(Cidr::toString).containsExactly("10.0.0.0/8", "fd12::/16");
+        assertThat(settings.s3PlatformPrefixes()).containsExactly("images/", "base/os/");
         assertThat(settings.readTimeout().toSeconds()).isEqualTo(90);
     }
 

@@ -98,14 +98,78 @@ class HttpSourceIntegrationTest {
     }
 
     @Test
-    void aRedirectToAMetadataAddressIsRefused() {
+    void aRedirectToAMetadataOrPrivateAddressIsRefused() {
         serve("/img/evil.qcow2", new byte[0]).redirectTo = "https://169.254.169.254/latest/meta-data/iam";
+        serve("/img/lan.qcow2", new byte[0]).redirectTo = "https://10.1.2.3/internal.qcow2";
 
-        assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of(base + "/img/evil.qcow2", sha256(new byte[1])))))
-                .isInstanceOfSatisfying(AgentException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
-                    assertThat(e.getMessage()).contains("169.254.169.254").contains("link-local or metadata");
-                });
+        for (String path : List.of("/img/evil.qcow2", "/img/lan.qcow2")) {
+            assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of(base + path, sha256(new byte[1])))))
+                    .isInstanceOfSatisfying(AgentException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED);
+                        assertThat(e.getMessage()).containsAnyOf("169.254.169.254", "10.1.2.3")
+                                .contains("VIRTFLEET_AGENT_IMAGE_ALLOWED_NETWORKS");
+                    });
+        }
+    }
+
+    @Test
+    void loopbackIsRefusedByDefaultAndAllowedByTheAllowedNetworks() {
+        byte[] image = serve("/img/local.qcow2", random(1 << 20, 8)).content;
+        cache.close();
+        cache = new ImageCache(cacheDir, CacheSettings.DEFAULTS.withHttpHosts(Set.of("127.0.0.1"))
+                .withRetry(FAST_RETRY, Duration.ofSeconds(5)), Optional.empty(), new SimpleMeterRegistry());
+
+        assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of(base + "/img/local.qcow2", sha256(image)))))
+                .isInstanceOfSatisfying(AgentException.class,
+                        e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED));
+        assertThat(requests).isEmpty();
+
+        cache.close();
+        cache = newCache(Set.of("127.0.0.1")); // allows 127.0.0.1/32
+        assertThat(cachedBy(cache.fetch(ImageRequest.of(base + "/img/local.qcow2", sha256(image)))).path())
+                .hasBinaryContent(image);
+    }
+
+    @Test
+    void theConnectionGoesToTheAddressThatWasCheckedWhateverLaterAnswersSay() throws IOException {
+        byte[] image = serve("/img/named.qcow2", random(1 << 20, 9)).content;
+        HttpServer rebound = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 0);
+        List<String> reboundRequests = new CopyOnWriteArrayList<>();
+        rebound.createContext("/", exchange -> {
+            reboundRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        rebound.start();
+        try {
+            AtomicInteger lookups = new AtomicInteger();
+            // "images.test": the first answer passes the check (127.0.0.1 is allowed), every later one points
+            // elsewhere (127.0.0.2, not allowed), as a rebinding name server would answer.
+            SourcePolicy.Resolver rebinding = host -> new InetAddress[]{InetAddress.getByName(
+                    lookups.getAndIncrement() == 0 ? "127.0.0.1" : "127.0.0.2")};
+            cache.close();
+            CacheSettings settings = CacheSettings.DEFAULTS.withHttpHosts(Set.of("images.test"))
+                    .withRetry(FAST_RETRY, Duration.ofSeconds(5)).withAllowedNetworks(List.of(Cidr.parse("127.0.0.1")));
+            cache = new ImageCache(cacheDir, settings, Optional.empty(), new SimpleMeterRegistry(), rebinding);
+            String url = "http://images.test:" + server.getAddress().getPort() + "/img/named.qcow2";
+
+            try (ImageFetch fetch = cache.fetch(ImageRequest.of(url, sha256(image)))) {
+                assertThat(cachedBy(fetch).path()).hasBinaryContent(image);
+            }
+            assertThat(lookups.get()).as("names are resolved by the policy's resolver").isPositive();
+
+            cache.evict(sha256(image));
+            cache.close();
+            cache = new ImageCache(cacheDir, settings, Optional.empty(), new SimpleMeterRegistry(), rebinding);
+            assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of(url, sha256(image)))))
+                    .isInstanceOfSatisfying(AgentException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED);
+                        assertThat(e.getMessage()).contains("127.0.0.2");
+                    });
+            assertThat(reboundRequests).isEmpty();
+        } finally {
+            rebound.stop(0);
+        }
     }
 
     @Test
@@ -181,7 +245,8 @@ class HttpSourceIntegrationTest {
     }
 
     private ImageCache newCache(Set<String> httpHosts) {
-        CacheSettings settings = CacheSettings.DEFAULTS.withHttpHosts(httpHosts).withRetry(FAST_RETRY, Duration.ofSeconds(5));
+        CacheSettings settings = CacheSettings.DEFAULTS.withHttpHosts(httpHosts).withRetry(FAST_RETRY, Duration.ofSeconds(5))
+                .withAllowedNetworks(List.of(Cidr.parse("127.0.0.1/32")));
         return new ImageCache(cacheDir, settings, Optional.empty(), new SimpleMeterRegistry());
     }
 

@@ -246,7 +246,7 @@ class ImageCacheIntegrationTest {
         byte[] image = put("stall.qcow2", random(8 << 20, 17));
         proxy = FaultyProxy.start(s3.endpoint());
         cache.close();
-        cache = newCache(CacheSettings.DEFAULTS.withRetry(FAST_RETRY, Duration.ofMillis(500)), proxy.endpoint());
+        cache = newCache(settings().withRetry(FAST_RETRY, Duration.ofMillis(500)), proxy.endpoint());
         proxy.pauseResponsesAfter(3 << 20); // every connection goes silent after 3 MiB and is never released
 
         CachedImage cached = cachedBy(cache.fetch(ImageRequest.of("s3://images/stall.qcow2", sha256(image))));
@@ -390,7 +390,8 @@ class ImageCacheIntegrationTest {
         assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of("s3://images/absent.qcow2", sha256(text("x"))))))
                 .isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_FOUND));
-        assertThatThrownBy(() -> cache.fetch(ImageRequest.of("s3://no-such-bucket/x.qcow2", null)))
+        assertThatThrownBy(() -> cache.fetch(new ImageRequest("s3://no-such-bucket/x.qcow2", null,
+                new ImageCredentials(s3.accessKey(), s3.secretKey()))))
                 .isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_FOUND));
         put("garbled.qcow2", text("garbled sidecar"));
@@ -446,7 +447,7 @@ class ImageCacheIntegrationTest {
     // ---- helpers
 
     private CacheSettings settings() {
-        return CacheSettings.DEFAULTS.withRetry(FAST_RETRY, Duration.ofSeconds(5));
+        return CacheSettings.DEFAULTS.withRetry(FAST_RETRY, Duration.ofSeconds(5)).withS3PlatformPrefixes(List.of(BUCKET + "/"));
     }
 
     private ImageCache newCache(CacheSettings settings, URI endpoint) {
@@ -492,9 +493,7 @@ class ImageCacheIntegrationTest {
 
     /** The first bytes of a qcow2 file: magic, version 3, virtual size at offset 24 (enough for the format sniff). */
     static byte[] qcow2Header(long virtualSize) {
-        byte[] header = new byte[4096];
-        java.nio.ByteBuffer.wrap(header).put(new byte[]{'Q', 'F', 'I', (byte) 0xfb}).putInt(3).putLong(24, virtualSize);
-        return header;
+        return ImageInspectorTest.qcow2(virtualSize);
     }
 
     static String sha256(byte[] content) {
