@@ -78,11 +78,18 @@ class ImageIsolationEndToEndTest {
 
         LocalNode node = stack.node(LocalStack.NODE_NAME);
         String agentName = LocalStack.NAMESPACE + ".evil-root";
-        assertThat(new NodeContents(node).leftovers(agentName)).as("no volume, marker or file for it").isEmpty();
+        // While the failed RootVolume exists the agent keeps only its owner record (who may reuse the name).
+        Path ownerRecord = node.config().stateDir().resolve("owners").resolve("volumes").resolve(agentName + ".json");
+        assertThat(new NodeContents(node).leftovers(agentName)).as("no volume, marker or file for it")
+                .containsOnly("file " + ownerRecord);
         assertThat(node.config().cacheDir().resolve("sha256").resolve(evil.sha256())).doesNotExist();
         assertThat(node.config().cacheDir().resolve("tmp")).isEmptyDirectory();
         assertThat(UnsafeImages.filesWithSentinel(node.config().poolPath(), node.config().cacheDir(),
                 node.config().stateDir())).as("files holding the host file's bytes").isEmpty();
+
+        client.resource(rootVolume()).delete();
+        await().atMost(TIMEOUT).until(() -> rootVolume() == null);
+        assertThat(new NodeContents(node).leftovers(agentName)).as("nothing once the RootVolume is gone").isEmpty();
     }
 
     private RootVolume rootVolume() {
