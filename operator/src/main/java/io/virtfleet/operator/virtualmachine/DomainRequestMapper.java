@@ -9,7 +9,8 @@ import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
+import io.virtfleet.operator.secrets.SeedSecrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,15 +22,6 @@ import java.util.List;
 /** The one converter from a VirtualMachine spec to the agent's {@link DomainRequest}. */
 public final class DomainRequestMapper {
     private DomainRequestMapper() {
-    }
-
-    /**
-     * Secret values the seed needs, read by the reconciler; never logged ({@link CloudInitSeed#toString} masks them).
-     */
-    public record SeedSecrets(String rootPasswordHash, String extraUserData) {
-        public static SeedSecrets none() {
-            return new SeedSecrets(null, null);
-        }
     }
 
     /** @param ownerUid the VM's UID: the agent records it with the domain and refuses requests carrying another */

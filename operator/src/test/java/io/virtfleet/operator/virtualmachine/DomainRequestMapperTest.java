@@ -1,6 +1,7 @@
 package io.virtfleet.operator.virtualmachine;
 
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.virtfleet.operator.secrets.SeedSecrets;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
@@ -42,7 +43,7 @@ class DomainRequestMapperTest {
     @Test
     void everyFieldReachesTheAgentRequest() {
         var request = DomainRequestMapper.map("web01", "uid-1", fullSpec(), "default.web01-root", true, "i-1",
-                new DomainRequestMapper.SeedSecrets("$6$salt$hash", "packages: [nginx]"));
+                new SeedSecrets("$6$salt$hash", "packages: [nginx]"));
         assertThat(request.ownerUid()).as("the agent records the VM's UID with the domain").isEqualTo("uid-1");
         assertThat(request.vcpus()).isEqualTo(2);
         assertThat(request.memoryBytes()).isEqualTo(2L << 30);
@@ -74,7 +75,7 @@ class DomainRequestMapperTest {
         VirtualMachineSpec spec = VirtualMachineSpecCheckTest.spec();
         spec.setRunStrategy(RunStrategy.Halted);
         var request = DomainRequestMapper.map("web01", "uid-1", spec, "default.web01-root", false, "i-1",
-                DomainRequestMapper.SeedSecrets.none());
+                SeedSecrets.none());
         assertThat(request.cloudInit()).isNull();
         assertThat(request.kernelBoot()).as("boots from the root disk").isNull();
         assertThat(request.firmware()).isEqualTo("bios");
@@ -89,7 +90,7 @@ class DomainRequestMapperTest {
         var first = nic("br0", "10.0.0.5/24");
         first.setGateway("10.0.0.1");
         spec.setNetworkInterfaces(List.of(first, nic("br1", "10.1.0.5/24")));
-        var seed = DomainRequestMapper.map("web01", "uid-1", spec, "v", true, "i", DomainRequestMapper.SeedSecrets.none())
+        var seed = DomainRequestMapper.map("web01", "uid-1", spec, "v", true, "i", SeedSecrets.none())
                 .cloudInit();
         assertThat(seed.hostname()).isEqualTo("web01");
         assertThat(seed.networks()).extracting(n -> n.defaultRoute()).containsExactly(true, false);
