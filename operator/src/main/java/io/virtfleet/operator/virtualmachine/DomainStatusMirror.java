@@ -35,7 +35,10 @@ final class DomainStatusMirror {
                                         DomainStatus observed, boolean wantRunning) {
         status.setDomainUUID(observed.uuid());
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
-        status.setMacAddresses(nics.stream().map(Macs::of).toList());
+        if (observed.macAddresses() != null) {
+            // What libvirt holds, not what was asked for; an agent that predates the field leaves the last value.
+            status.setMacAddresses(observed.macAddresses());
+        }
         status.setIpAddresses(nics.stream().map(n -> n.getIp().split("/")[0]).toList());
         Console console = new Console();
         console.setSerial("virsh console " + observed.name() + " (on node " + status.getNodeName() + ")");
