@@ -2,7 +2,6 @@ package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
 import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
@@ -12,16 +11,8 @@ import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.Reason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.LibvirtException;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,31 +21,12 @@ import static org.awaitility.Awaitility.await;
  * The RootVolume reconciler against the mock API and a real agent populating a libvirt dir pool from the in-process
  * S3 server: binding, progress to Ready, conditions, Events, the finalizer with both deletion policies, refusals.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RootVolumeApiTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private ReconcilerStack stack;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void start(@TempDir Path work) {
-        stack = ReconcilerStack.start(work);
-        client = stack.client();
-    }
-
-    @AfterAll
-    void stop() throws LibvirtException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
+class RootVolumeApiTest extends ReconcilerApiTests {
     @Test
     void aVolumeIsBoundPopulatedAndReadyWithItsConditionsAndEvents() throws Exception {
         RootVolume volume = create("api-ready", SampleObjects.volumeSpec("64Mi"));
 
-        RootVolume ready = awaitVolume(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+        RootVolume ready = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
 
         assertThat(ready.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
         assertThat(ready.getStatus().getImageSha256()).isEqualTo(stack.stack().sampleImage().sha256());
@@ -70,11 +42,11 @@ class RootVolumeApiTest {
 
     @Test
     void deletingAVolumeRemovesItFromTheNodeUnlessItsPolicySaysRetain() throws Exception {
-        RootVolume deleted = awaitVolume(create("api-delete", SampleObjects.volumeSpec("64Mi")),
+        RootVolume deleted = awaitStatus(create("api-delete", SampleObjects.volumeSpec("64Mi")),
                 v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
         RootVolumeSpec retainedSpec = SampleObjects.volumeSpec("64Mi");
         retainedSpec.setDeletionPolicy(DeletionPolicy.Retain);
-        RootVolume retained = awaitVolume(create("api-retain", retainedSpec),
+        RootVolume retained = awaitStatus(create("api-retain", retainedSpec),
                 v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
 
         client.resource(deleted).delete();
@@ -92,7 +64,7 @@ class RootVolumeApiTest {
     void aSizeBelowTheImageFailsAtTheNodeWithTheAgentsReasonAsAWarning() {
         RootVolume volume = create("api-too-small", SampleObjects.volumeSpec("1Mi"));
 
-        RootVolume failed = awaitVolume(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
+        RootVolume failed = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
 
         assertThat(ready(failed).getStatus()).isEqualTo("False");
         assertThat(ready(failed).getReason()).isNotBlank();
@@ -106,7 +78,7 @@ class RootVolumeApiTest {
         spec.setImage(new ImageSource("s3://someone-elses-bucket/image.qcow2", null));
         RootVolume volume = create("api-foreign-image", spec);
 
-        RootVolume refused = awaitVolume(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
+        RootVolume refused = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
 
         assertThat(ready(refused).getReason()).isEqualTo(Reason.IMAGE_SOURCE_NOT_ALLOWED);
         assertThat(refused.getStatus().getNodeName()).as("refused before placement").isNull();
@@ -118,7 +90,7 @@ class RootVolumeApiTest {
         spec.setNodeName("no-such-node");
         RootVolume volume = create("api-pinned", spec);
 
-        RootVolume waiting = awaitVolume(volume, v -> Reason.NO_NODE_AVAILABLE.equals(ready(v).getReason()));
+        RootVolume waiting = awaitStatus(volume, v -> Reason.NO_NODE_AVAILABLE.equals(ready(v).getReason()));
 
         assertThat(waiting.getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
         assertThat(Conditions.find(waiting.getStatus(), ConditionType.Scheduled)).get()
@@ -131,15 +103,5 @@ class RootVolumeApiTest {
         volume.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
         volume.setSpec(spec);
         return client.resource(volume).create();
-    }
-
-    private RootVolume awaitVolume(RootVolume volume, Predicate<RootVolume> condition) {
-        return await().atMost(TIMEOUT).until(() -> client.resource(volume).get(),
-                v -> v != null && v.getStatus() != null && condition.test(v));
-    }
-
-    /** The Ready condition; a blank one while there is none yet. */
-    private static Condition ready(RootVolume volume) {
-        return Conditions.find(volume.getStatus(), ConditionType.Ready).orElseGet(Condition::new);
     }
 }

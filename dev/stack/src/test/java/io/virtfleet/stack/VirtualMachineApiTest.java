@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RootVolume;
@@ -17,18 +16,10 @@ import io.virtfleet.operator.secrets.SeedSecretsReader;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.Reason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.LibvirtException;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,32 +28,13 @@ import static org.awaitility.Awaitility.await;
  * The VirtualMachine reconciler against the mock API and a real agent whose domains live on libvirt's test driver:
  * scheduling, status, conditions, Events, the finalizer, policy refusals and errors, in seconds.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class VirtualMachineApiTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    private ReconcilerStack stack;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void start(@TempDir Path work) {
-        stack = ReconcilerStack.start(work);
-        client = stack.client();
-    }
-
-    @AfterAll
-    void stop() throws LibvirtException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
+class VirtualMachineApiTest extends ReconcilerApiTests {
     @Test
     void aTemplateVmIsPlacedGetsItsOwnVolumeAndRunsWithEveryConditionTrue() throws Exception {
         VirtualMachine vm = create(SampleObjects.vm(ReconcilerStack.NAMESPACE, "api-runs",
                 SampleObjects.volumeSpec("64Mi"), null));
 
-        VirtualMachine running = awaitVm(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
+        VirtualMachine running = awaitStatus(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
 
         assertThat(running.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
         assertThat(running.getStatus().getConditions()).extracting(Condition::getType).containsExactly(
@@ -87,7 +59,7 @@ class VirtualMachineApiTest {
     void deletingAVmRemovesItsDomainAndItsOwnedVolumeBeforeTheFinalizerGoes() throws Exception {
         VirtualMachine vm = create(SampleObjects.vm(ReconcilerStack.NAMESPACE, "api-deleted",
                 SampleObjects.volumeSpec("64Mi"), null));
-        VirtualMachine running = awaitVm(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
+        VirtualMachine running = awaitStatus(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
 
         client.resource(running).delete();
 
@@ -108,7 +80,7 @@ class VirtualMachineApiTest {
         vm.getSpec().setNetworkInterfaces(List.of(nic));
         VirtualMachine created = create(vm);
 
-        VirtualMachine refused = awaitVm(created, v -> v.getStatus().getPhase() == VirtualMachinePhase.Failed);
+        VirtualMachine refused = awaitStatus(created, v -> v.getStatus().getPhase() == VirtualMachinePhase.Failed);
 
         assertThat(ready(refused).getReason()).isEqualTo(Reason.BRIDGE_NOT_ALLOWED);
         assertThat(refused.getStatus().getNodeName()).as("refused before placement").isNull();
@@ -128,7 +100,7 @@ class VirtualMachineApiTest {
         vm.getSpec().setMemory(new Quantity("64Gi"));
         VirtualMachine created = create(vm);
 
-        VirtualMachine waiting = awaitVm(created, v -> Conditions.find(v.getStatus(), ConditionType.Scheduled)
+        VirtualMachine waiting = awaitStatus(created, v -> Conditions.find(v.getStatus(), ConditionType.Scheduled)
                 .isPresent());
 
         assertThat(waiting.getStatus().getPhase()).isEqualTo(VirtualMachinePhase.Pending);
@@ -145,7 +117,7 @@ class VirtualMachineApiTest {
         vm.getSpec().setCloudInit(cloudInitFrom("api-absent"));
         VirtualMachine created = create(vm);
 
-        VirtualMachine waiting = awaitVm(created, v -> v.getStatus().getPhase() == VirtualMachinePhase.Pending
+        VirtualMachine waiting = awaitStatus(created, v -> v.getStatus().getPhase() == VirtualMachinePhase.Pending
                 && Reason.SECRET_NOT_FOUND.equals(ready(v).getReason()));
 
         assertThat(ready(waiting).getMessage()).contains("api-absent");
@@ -162,7 +134,7 @@ class VirtualMachineApiTest {
         vm.getSpec().setCloudInit(cloudInitFrom("api-garbled"));
         VirtualMachine created = create(vm);
 
-        VirtualMachine failed = awaitVm(created, v -> Reason.RECONCILE_ERROR.equals(ready(v).getReason()));
+        VirtualMachine failed = awaitStatus(created, v -> Reason.RECONCILE_ERROR.equals(ready(v).getReason()));
 
         assertThat(ready(failed).getStatus()).isEqualTo("False");
         assertThat(ready(failed).getMessage()).contains("IllegalArgumentException");
@@ -181,15 +153,5 @@ class VirtualMachineApiTest {
 
     private VirtualMachine create(VirtualMachine vm) {
         return client.resource(vm).create();
-    }
-
-    private VirtualMachine awaitVm(VirtualMachine vm, Predicate<VirtualMachine> condition) {
-        return await().atMost(TIMEOUT).until(() -> client.resource(vm).get(),
-                v -> v != null && v.getStatus() != null && condition.test(v));
-    }
-
-    /** The Ready condition; a blank one while there is none yet. */
-    private static Condition ready(VirtualMachine vm) {
-        return Conditions.find(vm.getStatus(), ConditionType.Ready).orElseGet(Condition::new);
     }
 }
