@@ -6,20 +6,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.LibvirtException;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
 
-/** What every reconciler test class shares: one {@link ReconcilerStack} for the class, and waiting on a status. */
+/** What every reconciler test class shares: one {@link ReconcilerStack} for the run, and waiting on a status. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedReconcilerStack.class)
 abstract class ReconcilerApiTests {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -27,16 +25,9 @@ abstract class ReconcilerApiTests {
     KubernetesClient client;
 
     @BeforeAll
-    void start(@TempDir Path work) {
-        stack = ReconcilerStack.start(work);
+    void start(ReconcilerStack shared) {
+        stack = shared;
         client = stack.client();
-    }
-
-    @AfterAll
-    void stop() throws LibvirtException {
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     /** The object as the API holds it once its status satisfies {@code condition}. */

@@ -10,8 +10,11 @@ import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import org.libvirt.LibvirtException;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +23,7 @@ import java.util.UUID;
  * What the reconciler tests ({@code *ApiTest}) run against: the real reconcilers on Fabric8's mock Kubernetes API
  * (CRUD mode), one real host agent in this JVM whose domains live on libvirt's test driver (nothing boots, so a VM
  * is Running within a second) and whose volumes are populated for real in a libvirt dir pool from the in-process S3
- * server. One stack serves a whole test class; tests name their objects apart.
+ * server. One stack serves the whole tier ({@link SharedReconcilerStack}); tests name their objects apart.
  */
 final class ReconcilerStack implements AutoCloseable {
     static final String NAMESPACE = LocalStack.NAMESPACE;
@@ -69,8 +72,13 @@ final class ReconcilerStack implements AutoCloseable {
     }
 
     @Override
-    public void close() throws LibvirtException {
+    public void close() throws LibvirtException, IOException {
         stack.close();
         LibvirtPools.remove(stack.options().poolName());
+        try (var files = Files.walk(stack.options().workDir())) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 }
