@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.health.AgentHealth;
+import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.http.OperatorEndpoints;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
@@ -16,7 +17,8 @@ import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.HostCapacities;
 import io.virtfleet.operator.scheduling.NodeLabels;
 import io.virtfleet.operator.scheduling.NodeScheduler;
-import io.virtfleet.operator.spec.SecretValues;
+import io.virtfleet.operator.secrets.SecretValues;
+import io.virtfleet.operator.secrets.SeedSecretsReader;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.virtualmachine.VirtualMachineReconciler;
@@ -56,9 +58,11 @@ public final class VirtFleetOperator implements AutoCloseable {
                 settings.cpuOvercommit());
         TenantPolicies policies = new TenantPolicies(client);
         parts.push(policies);
-        Collaborators with = new Collaborators(client, agents, health, scheduler, new Conditions(clock),
-                new EventRecorder(client, clock), new SecretValues(client), settings, clock, policies,
-                new TenantGate(policies, commitments));
+        Conditions conditions = new Conditions(clock);
+        EventRecorder events = new EventRecorder(client, clock);
+        SecretValues secrets = new SecretValues(client);
+        TenantGate gate = new TenantGate(policies, commitments);
+        NodeReachability reachability = new NodeReachability(conditions, health, settings.probeInterval());
         operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -70,8 +74,10 @@ public final class VirtFleetOperator implements AutoCloseable {
                         .withLeaseNamespace(settings.leaseNamespace()).build());
             }
         });
-        operator.register(new RootVolumeReconciler(with));
-        operator.register(new VirtualMachineReconciler(with));
+        operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
+                conditions, events, clock, settings.recheckWhenSettled()));
+        operator.register(new VirtualMachineReconciler(client, agents, health, policies, gate, reachability,
+                scheduler, new SeedSecretsReader(secrets), conditions, events, settings.recheckWhenSettled()));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

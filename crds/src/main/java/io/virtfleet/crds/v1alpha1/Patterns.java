@@ -19,6 +19,8 @@ public final class Patterns {
     public static final String MAC = "^([0-9a-f]{2}:){5}[0-9a-f]{2}$";
     /** A Linux network interface name (bridges): at most 15 characters. */
     public static final String BRIDGE = "^[A-Za-z0-9_.-]{1,15}$";
+    /** A data disk's guest device, vdb..vdz. */
+    public static final String DATA_DISK_DEVICE = "^vd[b-z]$";
     /** An OpenSSH public key line with one of the key types OpenSSH accepts. */
     public static final String SSH_PUBLIC_KEY = "^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)"
             + "|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/]+={0,3}( .*)?$";
@@ -33,6 +35,8 @@ public final class Patterns {
     public static final String ABSOLUTE_DIRECTORY = "^(/[^/]+)+$";
     /** A path segment that climbs or stays: '.' or '..' anywhere in a path. */
     public static final String DOT_SEGMENT = "(^|/)\\.\\.?(/|$)";
+    /** An image URL the agent can fetch: s3://, minio:// or http(s)://. */
+    public static final String IMAGE_URL = "^(s3|minio|https?)://.+$";
     /** An image URL prefix a TenantPolicy may allow: scheme and at least a host or bucket. */
     public static final String IMAGE_URL_PREFIX = "^(s3|minio|https?)://[^/]+(/.*)?$";
     /** A libvirt storage pool / LVM volume group name. */

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.stack.SampleObjects;
+import io.virtfleet.stack.SimulatedHypervisor;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,6 +11,7 @@ import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
 import io.virtfleet.stack.LibvirtPools;
 import io.virtfleet.stack.LocalStack;
+import io.virtfleet.stack.SimulatedHypervisor;
 import io.virtfleet.stack.PlatformPolicies;
 import io.virtfleet.stack.MockKubernetesApi;
 

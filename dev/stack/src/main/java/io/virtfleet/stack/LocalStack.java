@@ -61,11 +61,24 @@ public final class LocalStack implements AutoCloseable {
      * @param poolName   name of the libvirt dir pool (suffixed with the node name when there are several nodes)
      * @param nodeLabels node name → labels of its Kubernetes Node object, in order; one entry per agent
      * @param settings   the operator's settings (tests shorten the health timings)
+     * @param simulated  null: domains on {@code libvirtUri}; else each agent's domains on a hypervisor simulated by
+     *                   libvirt's test driver (nothing runs; storage stays on {@code libvirtUri})
      */
     public record Options(Path workDir, String libvirtUri, String domainType, String poolName,
-                          Map<String, Map<String, String>> nodeLabels, OperatorSettings settings) {
+                          Map<String, Map<String, String>> nodeLabels, OperatorSettings settings,
+                          SimulatedHypervisor simulated) {
+        public Options(Path workDir, String libvirtUri, String domainType, String poolName,
+                       Map<String, Map<String, String>> nodeLabels, OperatorSettings settings) {
+            this(workDir, libvirtUri, domainType, poolName, nodeLabels, settings, null);
+        }
+
         public Options(Path workDir, String libvirtUri, String domainType, String poolName) {
             this(workDir, libvirtUri, domainType, poolName, Map.of(NODE_NAME, Map.of()), OperatorSettings.defaults());
+        }
+
+        /** The same stack with every agent's domains on {@code hypervisor}. */
+        public Options withSimulatedDomains(SimulatedHypervisor hypervisor) {
+            return new Options(workDir, libvirtUri, domainType, poolName, nodeLabels, settings, hypervisor);
         }
     }
 
@@ -89,6 +102,8 @@ public final class LocalStack implements AutoCloseable {
                     .nodeName(name)
                     .bindAddress("127.0.0.1")
                     .libvirtUri(options.libvirtUri())
+                    .domainLibvirtUri(options.simulated() == null ? null
+                            : options.simulated().writeNodeFile(dir.resolve("hypervisor-" + name + ".xml")))
                     .defaultPool(several ? options.poolName() + "-" + name : options.poolName())
                     .poolPath(dir.resolve("pool"))
                     .cacheDir(dir.resolve("cache"))

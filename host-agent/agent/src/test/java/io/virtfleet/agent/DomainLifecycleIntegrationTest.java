@@ -199,7 +199,7 @@ class DomainLifecycleIntegrationTest {
         CloudInitSeed seed = new CloudInitSeed(null, "life", "life.example.com", List.of("ssh-ed25519 AAAAC3Nza test"),
                 "$6$salt$hash", null, List.of(new CloudInitSeed.Network(null, List.of("10.0.0.5/24"), "10.0.0.1",
                 List.of("10.0.0.53"), false)));
-        return new DomainRequest(vcpus, 128L << 20, volume, running, "uefi", null,
+        return new DomainRequest(vcpus, 128L << 20, volume, running, DomainRequest.Firmware.UEFI, null,
                 List.of(new DomainRequest.DataDisk("vdb", 16L << 20)),
                 List.of(new DomainRequest.Nic(bridge.name(), null)), seed, true, null, true);
     }

@@ -43,7 +43,7 @@ class GuestBootIntegrationTest {
             CloudInitSeed seed = new CloudInitSeed(null, "guest01", "guest01.example.com",
                     List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 tester@ci"), null, null,
                     List.of(new CloudInitSeed.Network(null, List.of("10.0.0.5/24"), "10.0.0.1", List.of("10.0.0.53"), false)));
-            DomainRequest request = new DomainRequest(1, 256L << 20, volume, true, "bios", null, List.of(),
+            DomainRequest request = new DomainRequest(1, 256L << 20, volume, true, DomainRequest.Firmware.BIOS, null, List.of(),
                     List.of(new DomainRequest.Nic(bridge.name(), null)), seed, false,
                     new DomainRequest.KernelBoot(guest.kernel().toString(), guest.initrd().toString(), guest.cmdline()),
                     false);

@@ -160,7 +160,7 @@ class HostAllowListsIntegrationTest {
     private DomainRequest request(DomainRequest.KernelBoot boot, TestBridge bridge, boolean running) {
         CloudInitSeed seed = new CloudInitSeed(null, "guest", "guest.example.com", List.of(), null, null,
                 List.of(new CloudInitSeed.Network(null, List.of("192.0.2.5/24"), null, List.of(), false)));
-        return new DomainRequest(1, 64L << 20, root, running, "bios", null,
+        return new DomainRequest(1, 64L << 20, root, running, DomainRequest.Firmware.BIOS, null,
                 List.of(new DomainRequest.DataDisk("vdb", 8L << 20)), List.of(new DomainRequest.Nic(bridge.name(), null)),
                 seed, false, boot, false);
     }

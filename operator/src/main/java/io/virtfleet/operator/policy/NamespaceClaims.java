@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.policy.QuotaCheck.Claim;
 import io.virtfleet.operator.policy.QuotaCheck.Footprint;
 

@@ -1,7 +1,7 @@
 package io.virtfleet.operator.policy;
 
 import io.virtfleet.crds.v1alpha1.TenantQuota;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.status.Reason;
 

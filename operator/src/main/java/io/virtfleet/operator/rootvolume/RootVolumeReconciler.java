@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -18,135 +19,197 @@ import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
-import io.virtfleet.operator.AgentNames;
-import io.virtfleet.operator.Collaborators;
-import io.virtfleet.operator.Quantities;
 import io.virtfleet.operator.agent.AgentCallException;
-import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
+import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.RetryGate;
+import io.virtfleet.operator.base.AgentNames;
+import io.virtfleet.operator.base.Quantities;
+import io.virtfleet.operator.finalizer.AgentCleanup;
+import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeEventSource;
+import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.policy.PolicyEventSource;
-import io.virtfleet.operator.scheduling.ClusterCommitments;
-import io.virtfleet.operator.scheduling.Demand;
+import io.virtfleet.operator.policy.TenantGate;
+import io.virtfleet.operator.policy.TenantPolicies;
 import io.virtfleet.operator.scheduling.NodeScheduler;
+import io.virtfleet.operator.secrets.SecretValues;
+import io.virtfleet.operator.secrets.SecretValues.MissingSecret;
 import io.virtfleet.operator.spec.Problem;
-import io.virtfleet.operator.spec.SecretValues.MissingSecret;
-import io.virtfleet.operator.status.ConditionType;
-import io.virtfleet.operator.status.NodeReachability;
+import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.EventRecorder;
+import io.virtfleet.operator.status.Outcome;
+import io.virtfleet.operator.status.OutcomeWriter;
 import io.virtfleet.operator.status.Reason;
 import io.virtfleet.operator.status.StatusChange;
+import io.virtfleet.operator.status.StatusUpdates;
+import io.virtfleet.operator.status.Steps;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Makes a RootVolume exist, populated, on its node. Reads as its steps: check the spec, bind to a node, read the
- * image credentials, state the desired volume to the node's agent, mirror what the agent reports.
+ * Makes a RootVolume exist, populated, on its node. Reads as its steps: check the spec, admit it under the tenant's
+ * policy, check the node answers, bind to a node, find its agent, state the desired volume and mirror what the agent
+ * reports.
  */
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
-    /** Refresh of progress figures while work runs; a phase change is noticed at once by {@link VolumeProgressWatch}. */
-    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
-    private final Collaborators with;
-    private final RetryGate retries;
-    private final AgentCleanup cleanup;
+    private final AgentDirectory agents;
+    private final AgentHealth health;
+    private final TenantPolicies policies;
+    private final TenantGate gate;
+    private final NodeReachability reachability;
+    private final VolumePlacement placement;
+    private final SecretValues secrets;
     private final VolumeStatusMirror mirror;
+    private final StatusUpdates<RootVolume, RootVolumeStatus, RootVolumePhase> updates;
+    private final AgentCleanup cleanup;
+    private final RetryGate retries;
+    private final Duration settled;
     private final VolumeProgressWatch progress = new VolumeProgressWatch();
 
-    public RootVolumeReconciler(Collaborators with) {
-        this.with = with;
-        this.retries = new RetryGate(with.clock(), RETRY_AFTER_FAILURE);
+    /**
+     * @param health   and {@code policies}: what wakes a RootVolume besides its own changes (node health, policies)
+     * @param settled  how long a Ready volume waits before it is compared with its node again
+     */
+    public RootVolumeReconciler(AgentDirectory agents, AgentHealth health, TenantPolicies policies, TenantGate gate,
+                                NodeReachability reachability, NodeScheduler scheduler, SecretValues secrets,
+                                Conditions conditions, EventRecorder events, Clock clock, Duration settled) {
+        this.agents = agents;
+        this.health = health;
+        this.policies = policies;
+        this.gate = gate;
+        this.reachability = reachability;
+        this.placement = new VolumePlacement(scheduler, conditions);
+        this.secrets = secrets;
+        this.mirror = new VolumeStatusMirror(conditions, settled);
+        this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, RootVolumeStatus::getPhase,
+                RootVolumeStatus::setPhase, RootVolumePhase.Pending), events, RootVolumeStatus::getPhase,
+                RootVolumePhase.Failed);
         // A volume is refused while its domain is still being removed; look again soon.
-        this.cleanup = new AgentCleanup(with.agents(), with.events(), Duration.ofSeconds(2));
-        this.mirror = new VolumeStatusMirror(with.conditions(), with.settings().recheckWhenSettled());
+        this.cleanup = new AgentCleanup(agents, events, Duration.ofSeconds(2));
+        this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
+        this.settled = settled;
     }
 
     @Override
     public List<EventSource<?, RootVolume>> prepareEventSources(EventSourceContext<RootVolume> context) {
-        return List.of(new NodeEventSource<>(with.health(), context.getPrimaryCache(),
+        return List.of(new NodeEventSource<>(health, context.getPrimaryCache(),
                 volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()), progress,
-                new PolicyEventSource<>(with.policies(), context.getPrimaryCache()));
+                new PolicyEventSource<>(policies, context.getPrimaryCache()));
     }
 
     @Override
     public UpdateControl<RootVolume> reconcile(RootVolume volume, Context<RootVolume> context) {
-        if (volume.getStatus() == null) {
-            volume.setStatus(new RootVolumeStatus());
-        }
-        RootVolumeStatus status = volume.getStatus();
+        RootVolumeStatus status = statusOf(volume);
         StatusChange change = StatusChange.from(status, status.getPhase());
-        Duration next = reconcileSteps(volume, status);
-        change.announce(with.events(), volume, status, status.getPhase(),
-                status.getPhase() == RootVolumePhase.Failed || Reason.isRefusal(status));
-        UpdateControl<RootVolume> control = change.changed(status)
-                ? UpdateControl.patchStatus(volume)
-                : UpdateControl.noUpdate();
-        return control.rescheduleAfter(next);
+        Outcome<RootVolumePhase> outcome = new Run(volume, status).steps();
+        return updates.conclude(volume, status, change, generation(volume), outcome);
     }
 
-    private Duration reconcileSteps(RootVolume volume, RootVolumeStatus status) {
-        long generation = volume.getMetadata().getGeneration();
-        boolean specChanged = !Objects.equals(status.getObservedGeneration(), generation);
-        RootVolumeSpec spec = volume.getSpec();
-        Optional<Problem> problem = RootVolumeSpecCheck.check(volume.getMetadata().getName(), spec);
-        if (problem.isPresent()) {
-            return mirror.fail(status, generation, problem.get().reason(), problem.get().message(),
-                    with.settings().recheckWhenSettled());
+    @Override
+    public ErrorStatusUpdateControl<RootVolume> updateErrorStatus(RootVolume volume, Context<RootVolume> context,
+                                                                  Exception e) {
+        return updates.error(volume, statusOf(volume), generation(volume), e);
+    }
+
+    /** One reconcile of one RootVolume: its steps, in order, and what they learn on the way. */
+    private final class Run {
+        private final RootVolume volume;
+        private final RootVolumeStatus status;
+        private final RootVolumeSpec spec;
+        private final long generation;
+        /** Read before any step writes a condition (which stamps observedGeneration). */
+        private final boolean specChanged;
+        private String node;
+        private AgentClient agent;
+
+        Run(RootVolume volume, RootVolumeStatus status) {
+            this.volume = volume;
+            this.status = status;
+            this.spec = volume.getSpec();
+            this.generation = generation(volume);
+            this.specChanged = !Objects.equals(status.getObservedGeneration(), generation);
         }
-        // The tenant's policy, before scheduling and before any agent call.
-        Optional<Problem> refused = with.gate().admit(volume);
-        if (refused.isPresent()) {
-            RootVolumePhase phase = refused.get().reason().equals(Reason.QUOTA_EXCEEDED) ? RootVolumePhase.Pending
-                    : RootVolumePhase.Failed;
-            return mirror.notReady(status, generation, phase, refused.get().reason(), refused.get().message(),
+
+        Outcome<RootVolumePhase> steps() {
+            try {
+                return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::place, this::findAgent,
+                        this::stateAndMirror);
+            } catch (AgentCallException e) {
+                return agentFailed(e);
+            }
+        }
+
+        private Optional<Outcome<RootVolumePhase>> checkSpec() {
+            return RootVolumeSpecCheck.check(volume.getMetadata().getName(), spec)
+                    .map(p -> Outcome.notReady(RootVolumePhase.Failed, p.reason(), p.message(), settled));
+        }
+
+        /** The tenant's policy, before scheduling and before any agent call. */
+        private Optional<Outcome<RootVolumePhase>> admit() {
+            return gate.admit(volume).map(RootVolumeReconciler::refused);
+        }
+
+        private Optional<Outcome<RootVolumePhase>> checkReachability() {
+            return reachability.check(status, generation, status.getNodeName());
+        }
+
+        private Optional<Outcome<RootVolumePhase>> place() {
+            VolumePlacement.Placed placed = placement.place(volume, status, generation);
+            node = placed.node().orElse(null);
+            return placed.waiting();
+        }
+
+        private Optional<Outcome<RootVolumePhase>> findAgent() {
+            agent = agents.forNode(node).orElse(null);
+            return agent != null ? Optional.empty() : Optional.of(Outcome.notReadyKeepingPhase(
+                    Reason.NODE_UNREACHABLE, "no host agent is known for node " + node, RETRY_AFTER_FAILURE));
+        }
+
+        /** States the desired volume when needed and mirrors the agent's view; watches it while work runs. */
+        private Optional<Outcome<RootVolumePhase>> stateAndMirror() throws AgentCallException {
+            Optional<ImageCredentials> credentials;
+            try {
+                credentials = secrets.credentials(volume.getMetadata().getNamespace(),
+                        spec.getImage().getCredentialsSecret(), "spec.image.credentialsSecret");
+            } catch (MissingSecret e) {
+                return Optional.of(Outcome.notReady(RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND, e.getMessage(),
+                        RETRY_AFTER_FAILURE));
+            }
+            VolumeStatus observed = converge(agent, volume,
+                    desiredVolume(spec, credentials, volume.getMetadata().getUid()), specChanged);
+            if (observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed) {
+                progress.watch(volume, agent, AgentNames.of(volume), observed.phase());
+            }
+            return Optional.of(mirror.mirror(status, generation, observed));
+        }
+
+        private Outcome<RootVolumePhase> agentFailed(AgentCallException e) {
+            if (e.unreachable()) {
+                return reachability.callFailed(e.getMessage());
+            }
+            if (AgentErrorReasons.VOLUME_IN_USE.equals(e.error().reason())) {
+                // Reprovisioning waits for the VM to stop its domain; the VM reconciler is doing that now.
+                return Outcome.notReadyKeepingPhase(Reason.WAITING_FOR_DOMAIN_STOP, e.error().message(),
+                        Duration.ofSeconds(2));
+            }
+            return Outcome.notReady(RootVolumePhase.Failed, e.error().reason(), e.error().message(),
                     RETRY_AFTER_FAILURE);
         }
-        if (NodeReachability.mark(with.conditions(), with.health(), status, generation, status.getNodeName())) {
-            return with.settings().probeInterval();
-        }
-        NodeScheduler.Placement placement = with.scheduler().place(key(volume), status.getNodeName(),
-                spec.getNodeName(), spec.getNodeSelector(), demand(spec));
-        if (placement.nodeName().isEmpty()) {
-            with.conditions().set(status, generation, ConditionType.Scheduled, false, placement.reason(),
-                    placement.message());
-            return mirror.notReady(status, generation, RootVolumePhase.Pending, placement.reason(),
-                    placement.message(), RETRY_AFTER_FAILURE);
-        }
-        String node = placement.nodeName().get();
-        if (status.getNodeName() == null) {
-            with.conditions().set(status, generation, ConditionType.Scheduled, true, placement.reason(),
-                    placement.message());
-            status.setNodeName(node);
-            status.setPhase(RootVolumePhase.Scheduled);
-        }
-        Optional<AgentClient> agent = with.agents().forNode(node);
-        if (agent.isEmpty()) {
-            return mirror.notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE,
-                    "no host agent is known for node " + node, RETRY_AFTER_FAILURE);
-        }
-        try {
-            VolumeRequest desired = desiredVolume(spec, credentials(volume), volume.getMetadata().getUid());
-            VolumeStatus observed = converge(agent.get(), volume, desired, specChanged);
-            if (observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed) {
-                progress.watch(volume, agent.get(), AgentNames.of(volume), observed.phase());
-            }
-            return mirror.mirror(status, generation, observed);
-        } catch (MissingSecret e) {
-            return mirror.notReady(status, generation, RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND,
-                    e.getMessage(), RETRY_AFTER_FAILURE);
-        } catch (AgentCallException e) {
-            return agentFailed(status, generation, e);
-        }
     }
 
-    private Optional<ImageCredentials> credentials(RootVolume volume) throws MissingSecret {
-        return with.secrets().credentials(volume.getMetadata().getNamespace(),
-                volume.getSpec().getImage().getCredentialsSecret(), "spec.image.credentialsSecret");
+    /** A quota waits (Pending) for room; every other refusal needs a person (Failed). */
+    private static Outcome<RootVolumePhase> refused(Problem problem) {
+        RootVolumePhase phase = problem.reason().equals(Reason.QUOTA_EXCEEDED) ? RootVolumePhase.Pending
+                : RootVolumePhase.Failed;
+        return Outcome.notReady(phase, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
     /**
@@ -179,37 +242,23 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                 spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid);
     }
 
-    static Demand demand(RootVolumeSpec spec) {
-        return Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getImage().getSha256(),
-                spec.getImage().getUrl());
+    private static RootVolumeStatus statusOf(RootVolume volume) {
+        if (volume.getStatus() == null) {
+            volume.setStatus(new RootVolumeStatus());
+        }
+        return volume.getStatus();
     }
 
-    private Duration agentFailed(RootVolumeStatus status, long generation, AgentCallException e) {
-        if (e.unreachable()) {
-            return mirror.notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE, e.getMessage(),
-                    with.settings().probeInterval());
-        }
-        if (AgentErrorReasons.VOLUME_IN_USE.equals(e.error().reason())) {
-            // Reprovisioning waits for the VM to stop its domain; the VM reconciler is doing that now.
-            return mirror.notReady(status, generation, status.getPhase(), Reason.WAITING_FOR_DOMAIN_STOP,
-                    e.error().message(), Duration.ofSeconds(2));
-        }
-        return mirror.fail(status, generation, e.error().reason(), e.error().message(), RETRY_AFTER_FAILURE);
-    }
-
-    static String key(RootVolume volume) {
-        return ClusterCommitments.key("RootVolume", volume.getMetadata().getNamespace(),
-                volume.getMetadata().getName());
+    private static long generation(RootVolume volume) {
+        return volume.getMetadata().getGeneration();
     }
 
     @Override
     public DeleteControl cleanup(RootVolume volume, Context<RootVolume> context) {
         retries.forget(AgentNames.of(volume));
-        with.scheduler().release(key(volume));
+        placement.release(volume);
         if (volume.getSpec() != null && volume.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
-            with.events().normal(volume, Reason.RETAINED, "deletionPolicy Retain: volume " + AgentNames.of(volume)
-                    + " stays on node " + (volume.getStatus() == null ? "(none)" : volume.getStatus().getNodeName()));
-            return DeleteControl.defaultDelete();
+            return cleanup.retain(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName());
         }
         return cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
                 "the volume", AgentClient::deleteVolume);

@@ -25,7 +25,7 @@ public final class RootVolumeSpecCheck {
             check.require(false, prefix + ".image.url is required");
             return;
         }
-        check.pattern(spec.getImage().getUrl(), "^(s3|minio|https?)://.+$", prefix + ".image.url")
+        check.pattern(spec.getImage().getUrl(), Patterns.IMAGE_URL, prefix + ".image.url")
                 .pattern(spec.getImage().getSha256(), Patterns.SHA256, prefix + ".image.sha256")
                 .positive(spec.getSize(), prefix + ".size", "10Gi")
                 .require(spec.getNodeName() == null || spec.getNodeSelector() == null

@@ -7,13 +7,19 @@ import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.Outcome;
 import io.virtfleet.operator.status.Reason;
 
 import java.time.Duration;
 import java.util.Set;
 
-/** Turns the agent's view of a volume into the RootVolume's status and conditions; decides when to look again. */
+/**
+ * Turns the agent's view of a volume into the RootVolume's status figures and conditions, and its conclusion into an
+ * {@link Outcome} (phase, Ready, when to look again).
+ */
 final class VolumeStatusMirror {
+    /** Refresh of progress figures while work runs; a phase change is noticed at once by {@link VolumeProgressWatch}. */
+    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
     private static final Set<String> IMAGE_PROBLEMS = Set.of(AgentErrorReasons.CHECKSUM_MISMATCH,
             AgentErrorReasons.CHECKSUM_UNAVAILABLE, AgentErrorReasons.IMAGE_NOT_FOUND,
             AgentErrorReasons.DOWNLOAD_FAILED, AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
@@ -26,7 +32,7 @@ final class VolumeStatusMirror {
         this.recheckWhenReady = recheckWhenReady;
     }
 
-    Duration mirror(RootVolumeStatus status, long generation, VolumeStatus observed) {
+    Outcome<RootVolumePhase> mirror(RootVolumeStatus status, long generation, VolumeStatus observed) {
         status.setDevicePath(observed.devicePath());
         status.setImageSha256(observed.imageSha256());
         if (observed.imageVerified() != null) {
@@ -41,26 +47,23 @@ final class VolumeStatusMirror {
                         "fetching and verifying the image");
                 conditions.set(status, generation, ConditionType.Populated, false, Reason.IN_PROGRESS,
                         "waiting for the image");
-                return notReady(status, generation, RootVolumePhase.Downloading, Reason.DOWNLOADING,
-                        progress("downloading the image", observed), RootVolumeReconciler.POLL_WHILE_WORKING);
+                return Outcome.notReady(RootVolumePhase.Downloading, Reason.DOWNLOADING,
+                        progress("downloading the image", observed), POLL_WHILE_WORKING);
             }
             case Populating -> {
                 imageCached(status, generation, observed);
                 conditions.set(status, generation, ConditionType.Populated, false, Reason.POPULATING,
                         progress("copying the image into the volume", observed));
-                return notReady(status, generation, RootVolumePhase.Populating, Reason.POPULATING,
-                        progress("copying the image into the volume", observed),
-                        RootVolumeReconciler.POLL_WHILE_WORKING);
+                return Outcome.notReady(RootVolumePhase.Populating, Reason.POPULATING,
+                        progress("copying the image into the volume", observed), POLL_WHILE_WORKING);
             }
             case Ready -> {
                 imageCached(status, generation, observed);
                 conditions.set(status, generation, ConditionType.Populated, true, Reason.POPULATED,
                         "the volume holds image " + observed.imageSha256()
                                 + (observed.populatedToken() == null ? "" : ", token " + observed.populatedToken()));
-                status.setPhase(RootVolumePhase.Ready);
-                conditions.set(status, generation, ConditionType.Ready, true, Reason.VOLUME_READY,
-                        "volume " + observed.devicePath() + " is populated");
-                return recheckWhenReady;
+                return Outcome.ready(RootVolumePhase.Ready, Reason.VOLUME_READY,
+                        "volume " + observed.devicePath() + " is populated", recheckWhenReady);
             }
             default -> {
                 AgentError error = observed.error() != null ? observed.error()
@@ -69,21 +72,10 @@ final class VolumeStatusMirror {
                     conditions.set(status, generation, ConditionType.ImageCached, false, error.reason(),
                             error.message());
                 }
-                return fail(status, generation, error.reason(), error.message(),
+                return Outcome.notReady(RootVolumePhase.Failed, error.reason(), error.message(),
                         RootVolumeReconciler.RETRY_AFTER_FAILURE);
             }
         }
-    }
-
-    Duration fail(RootVolumeStatus status, long generation, String reason, String message, Duration next) {
-        return notReady(status, generation, RootVolumePhase.Failed, reason, message, next);
-    }
-
-    Duration notReady(RootVolumeStatus status, long generation, RootVolumePhase phase, String reason,
-                      String message, Duration next) {
-        status.setPhase(phase == null ? RootVolumePhase.Pending : phase);
-        conditions.set(status, generation, ConditionType.Ready, false, reason, message);
-        return next;
     }
 
     private void imageCached(RootVolumeStatus status, long generation, VolumeStatus observed) {

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
 
 import java.util.HashMap;
 import java.util.List;

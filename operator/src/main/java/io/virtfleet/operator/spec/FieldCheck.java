@@ -1,7 +1,7 @@
 package io.virtfleet.operator.spec;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
 
 import java.util.ArrayList;
 import java.util.HashSet;

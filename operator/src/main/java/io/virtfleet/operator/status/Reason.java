@@ -32,6 +32,8 @@ public final class Reason {
     public static final String DOMAIN_STOPPED = "DomainStopped";
     public static final String STARTING = "Starting";
     public static final String STOPPING = "Stopping";
+    /** An unexpected exception (a Kubernetes client error, a malformed value): JOSDK retries with backoff. */
+    public static final String RECONCILE_ERROR = "ReconcileError";
 
     /** Tenant policy refusals; the names match the host agent's own refusals where one exists. */
     public static final String HOST_PATH_NOT_ALLOWED = AgentErrorReasons.HOST_PATH_NOT_ALLOWED;

@@ -2,6 +2,7 @@ package io.virtfleet.operator.virtualmachine;
 
 import io.virtfleet.agent.contract.CloudInitSeed;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.MacAddresses;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
@@ -9,7 +10,8 @@ import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
-import io.virtfleet.operator.Quantities;
+import io.virtfleet.operator.base.Quantities;
+import io.virtfleet.operator.secrets.SeedSecrets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,15 +25,6 @@ public final class DomainRequestMapper {
     private DomainRequestMapper() {
     }
 
-    /**
-     * Secret values the seed needs, read by the reconciler; never logged ({@link CloudInitSeed#toString} masks them).
-     */
-    public record SeedSecrets(String rootPasswordHash, String extraUserData) {
-        public static SeedSecrets none() {
-            return new SeedSecrets(null, null);
-        }
-    }
-
     /** @param ownerUid the VM's UID: the agent records it with the domain and refuses requests carrying another */
     public static DomainRequest map(String vmName, String ownerUid, VirtualMachineSpec spec, String rootVolume,
                                     boolean running, String instanceId, SeedSecrets secrets) {
@@ -39,12 +32,19 @@ public final class DomainRequestMapper {
         List<DomainRequest.DataDisk> disks = spec.getDataDisks() == null ? List.of() : spec.getDataDisks().stream()
                 .map(d -> new DomainRequest.DataDisk(d.getDevice(), Quantities.bytes(d.getSize()))).toList();
         return new DomainRequest(spec.getVcpus(), Quantities.bytes(spec.getMemory()), rootVolume, running,
-                spec.getFirmware() == Firmware.UEFI ? "uefi" : "bios",
-                spec.getCpuMode() == null ? null : spec.getCpuMode() == CpuMode.HOST_MODEL ? "host-model"
-                        : "host-passthrough",
-                disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), Macs.of(n))).toList(),
+                spec.getFirmware() == Firmware.UEFI ? DomainRequest.Firmware.UEFI : DomainRequest.Firmware.BIOS,
+                cpuMode(spec.getCpuMode()),
+                disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), MacAddresses.forNic(n.getMac(), n.getIp())))
+                        .toList(),
                 seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, kernelBoot(spec.getKernelBoot()),
                 runStrategy(spec) == RunStrategy.Always, ownerUid);
+    }
+
+    private static DomainRequest.CpuMode cpuMode(CpuMode mode) {
+        return mode == null ? null : switch (mode) {
+            case HOST_MODEL -> DomainRequest.CpuMode.HOST_MODEL;
+            case HOST_PASSTHROUGH -> DomainRequest.CpuMode.HOST_PASSTHROUGH;
+        };
     }
 
     private static DomainRequest.KernelBoot kernelBoot(KernelBoot boot) {
@@ -68,7 +68,8 @@ public final class DomainRequestMapper {
         for (int i = 0; i < nics.size(); i++) {
             NetworkInterface nic = nics.get(i);
             boolean defaultRoute = anyDefault ? Boolean.TRUE.equals(nic.getDefaultRoute()) : i == 0;
-            networks.add(new CloudInitSeed.Network(Macs.of(nic), List.of(nic.getIp()), nic.getGateway(),
+            // The MAC travels once, on the NIC; the agent matches network i to NIC i.
+            networks.add(new CloudInitSeed.Network(null, List.of(nic.getIp()), nic.getGateway(),
                     nic.getDns() == null ? List.of() : nic.getDns(), defaultRoute && nic.getGateway() != null));
         }
         List<String> keys = cloudInit == null || cloudInit.getSshAuthorizedKeys() == null ? List.of()

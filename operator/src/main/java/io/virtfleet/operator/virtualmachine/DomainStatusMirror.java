@@ -10,12 +10,16 @@ import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineStatus;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.Outcome;
 import io.virtfleet.operator.status.Reason;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Turns the agent's view of a domain into the VM's status and conditions; decides when to look again. */
+/**
+ * Turns the agent's view of a domain into the VM's status and conditions, and its conclusion into an {@link Outcome}
+ * (phase, Ready, when to look again).
+ */
 final class DomainStatusMirror {
     static final Duration POLL_WHILE_CHANGING = Duration.ofSeconds(1);
 
@@ -27,11 +31,14 @@ final class DomainStatusMirror {
         this.recheckWhenSettled = recheckWhenSettled;
     }
 
-    Duration mirror(VirtualMachineStatus status, long generation, VirtualMachineSpec spec, DomainStatus observed,
-                    boolean wantRunning) {
+    Outcome<VirtualMachinePhase> mirror(VirtualMachineStatus status, long generation, VirtualMachineSpec spec,
+                                        DomainStatus observed, boolean wantRunning) {
         status.setDomainUUID(observed.uuid());
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
-        status.setMacAddresses(nics.stream().map(Macs::of).toList());
+        if (observed.macAddresses() != null) {
+            // What libvirt holds, not what was asked for; an agent that predates the field leaves the last value.
+            status.setMacAddresses(observed.macAddresses());
+        }
         status.setIpAddresses(nics.stream().map(n -> n.getIp().split("/")[0]).toList());
         Console console = new Console();
         console.setSerial("virsh console " + observed.name() + " (on node " + status.getNodeName() + ")");
@@ -52,23 +59,15 @@ final class DomainStatusMirror {
         }
         boolean manual = DomainRequestMapper.runStrategy(spec) == RunStrategy.Manual;
         if (manual || running == wantRunning) {
-            status.setPhase(running ? VirtualMachinePhase.Running : VirtualMachinePhase.Stopped);
-            conditions.set(status, generation, ConditionType.Ready, true,
+            return Outcome.ready(running ? VirtualMachinePhase.Running : VirtualMachinePhase.Stopped,
                     manual ? Reason.MANUAL : running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED,
                     manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
                             + "power state alone"
-                            : running ? "the VM is running" : "the VM is stopped, as runStrategy Halted asks");
-            return recheckWhenSettled;
+                            : running ? "the VM is running" : "the VM is stopped, as runStrategy Halted asks",
+                    recheckWhenSettled);
         }
-        return notReady(status, generation, wantRunning ? VirtualMachinePhase.Starting : VirtualMachinePhase.Running,
+        return Outcome.notReady(wantRunning ? VirtualMachinePhase.Starting : VirtualMachinePhase.Running,
                 wantRunning ? Reason.STARTING : Reason.STOPPING, "the domain is " + observed.phase()
                         + "; waiting for it to be " + (wantRunning ? "running" : "stopped"), POLL_WHILE_CHANGING);
-    }
-
-    Duration notReady(VirtualMachineStatus status, long generation, VirtualMachinePhase phase, String reason,
-                      String message, Duration next) {
-        status.setPhase(phase == null ? VirtualMachinePhase.Pending : phase);
-        conditions.set(status, generation, ConditionType.Ready, false, reason, message);
-        return next;
     }
 }

@@ -1,10 +1,12 @@
 package io.virtfleet.operator.virtualmachine;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -13,63 +15,93 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
-import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
-import io.virtfleet.crds.v1alpha1.RootVolumePhase;
-import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
-import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineStatus;
-import io.virtfleet.operator.AgentNames;
-import io.virtfleet.operator.Collaborators;
-import io.virtfleet.operator.Quantities;
 import io.virtfleet.operator.agent.AgentCallException;
-import io.virtfleet.operator.agent.AgentCleanup;
 import io.virtfleet.operator.agent.AgentClient;
+import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.base.AgentNames;
+import io.virtfleet.operator.finalizer.AgentCleanup;
+import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeEventSource;
-import io.virtfleet.operator.scheduling.ClusterCommitments;
-import io.virtfleet.operator.scheduling.Demand;
-import io.virtfleet.operator.scheduling.NodeScheduler;
-import io.virtfleet.operator.spec.Problem;
-import io.virtfleet.operator.spec.SecretValues.MissingSecret;
-import io.virtfleet.operator.spec.SecretValues.SecretNotOptedIn;
+import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.policy.PolicyEventSource;
-import io.virtfleet.operator.status.ConditionType;
+import io.virtfleet.operator.policy.TenantGate;
+import io.virtfleet.operator.policy.TenantPolicies;
+import io.virtfleet.operator.scheduling.NodeScheduler;
+import io.virtfleet.operator.secrets.SecretValues.MissingSecret;
+import io.virtfleet.operator.secrets.SecretValues.SecretNotOptedIn;
+import io.virtfleet.operator.secrets.SeedSecrets;
+import io.virtfleet.operator.secrets.SeedSecretsReader;
+import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.status.Conditions;
-import io.virtfleet.operator.status.NodeReachability;
+import io.virtfleet.operator.status.EventRecorder;
+import io.virtfleet.operator.status.Outcome;
+import io.virtfleet.operator.status.OutcomeWriter;
 import io.virtfleet.operator.status.Reason;
 import io.virtfleet.operator.status.StatusChange;
+import io.virtfleet.operator.status.StatusUpdates;
+import io.virtfleet.operator.status.Steps;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Makes a VirtualMachine a libvirt domain on the node of its root volume. Steps: check the spec; place the VM and
- * create its owned root volume (template) or find the named one; reprovision when the token changed (stop, fresh
- * volume, new seed); wait for the volume; read the seed's Secrets; state the desired domain; mirror the agent's view.
+ * Makes a VirtualMachine a libvirt domain on the node of its root volume. Steps: check the spec; admit it under the
+ * tenant's policy; check its node answers; read the seed's Secrets; place it and create its owned root volume
+ * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; state the
+ * desired domain and mirror the agent's view.
  */
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
 
-    private final Collaborators with;
-    private final AgentCleanup cleanup;
-    private final OwnedRootVolumes owned;
-    private final DomainStatusMirror mirror;
+    private final AgentDirectory agents;
+    private final AgentHealth health;
+    private final TenantPolicies policies;
+    private final TenantGate gate;
+    private final NodeReachability reachability;
     private final SeedSecretsReader seedSecrets;
+    private final OwnedRootVolumes owned;
+    private final TemplatePlacement placement;
+    private final VolumeGate volumes;
+    private final Reprovisioning reprovisioning;
+    private final DomainStatusMirror mirror;
+    private final StatusUpdates<VirtualMachine, VirtualMachineStatus, VirtualMachinePhase> updates;
+    private final AgentCleanup cleanup;
+    private final Duration settled;
 
-    public VirtualMachineReconciler(Collaborators with) {
-        this.with = with;
-        this.cleanup = new AgentCleanup(with.agents(), with.events(), RETRY_AFTER_FAILURE);
-        this.owned = new OwnedRootVolumes(with.client());
-        this.mirror = new DomainStatusMirror(with.conditions(), with.settings().recheckWhenSettled());
-        this.seedSecrets = new SeedSecretsReader(with.secrets());
+    /**
+     * @param client  creates, reprovisions and deletes the RootVolume a template VM owns
+     * @param health  and {@code policies}: what wakes a VM besides its own changes (node health, policies)
+     * @param settled how long a settled VM waits before it is compared with its node again
+     */
+    public VirtualMachineReconciler(KubernetesClient client, AgentDirectory agents, AgentHealth health,
+                                    TenantPolicies policies, TenantGate gate, NodeReachability reachability,
+                                    NodeScheduler scheduler, SeedSecretsReader seedSecrets, Conditions conditions,
+                                    EventRecorder events, Duration settled) {
+        this.agents = agents;
+        this.health = health;
+        this.policies = policies;
+        this.gate = gate;
+        this.reachability = reachability;
+        this.seedSecrets = seedSecrets;
+        this.owned = new OwnedRootVolumes(client);
+        this.placement = new TemplatePlacement(scheduler, owned, conditions);
+        this.volumes = new VolumeGate(conditions, settled);
+        this.reprovisioning = new Reprovisioning(agents, owned, events);
+        this.mirror = new DomainStatusMirror(conditions, settled);
+        this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
+                VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
+                VirtualMachinePhase.Failed);
+        this.cleanup = new AgentCleanup(agents, events, RETRY_AFTER_FAILURE);
+        this.settled = settled;
     }
 
     @Override
@@ -84,196 +116,156 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                         .map(ResourceID::fromResource)
                         .collect(Collectors.toSet()))
                 .build();
-        return List.of(new InformerEventSource<>(configuration, context), new NodeEventSource<>(with.health(),
+        return List.of(new InformerEventSource<>(configuration, context), new NodeEventSource<>(health,
                 context.getPrimaryCache(), vm -> vm.getStatus() == null ? null : vm.getStatus().getNodeName()),
-                new PolicyEventSource<>(with.policies(), context.getPrimaryCache()));
+                new PolicyEventSource<>(policies, context.getPrimaryCache()));
     }
 
     @Override
     public UpdateControl<VirtualMachine> reconcile(VirtualMachine vm, Context<VirtualMachine> context) {
-        if (vm.getStatus() == null) {
-            vm.setStatus(new VirtualMachineStatus());
-        }
-        VirtualMachineStatus status = vm.getStatus();
+        VirtualMachineStatus status = statusOf(vm);
         StatusChange change = StatusChange.from(status, status.getPhase());
-        Duration next;
-        try {
-            next = reconcileSteps(vm, status, context.getSecondaryResource(RootVolume.class));
-        } catch (AgentCallException e) {
-            next = e.unreachable()
-                    ? mirror.notReady(status, generation(vm), status.getPhase(), Reason.NODE_UNREACHABLE,
-                    e.getMessage(), with.settings().probeInterval())
-                    : mirror.notReady(status, generation(vm), VirtualMachinePhase.Failed, e.error().reason(),
-                    e.error().message(), RETRY_AFTER_FAILURE);
-        }
-        change.announce(with.events(), vm, status, status.getPhase(),
-                status.getPhase() == VirtualMachinePhase.Failed || Reason.isRefusal(status));
-        UpdateControl<VirtualMachine> control = change.changed(status)
-                ? UpdateControl.patchStatus(vm)
-                : UpdateControl.noUpdate();
-        return control.rescheduleAfter(next);
+        Outcome<VirtualMachinePhase> outcome = new Run(vm, status, context.getSecondaryResource(RootVolume.class))
+                .steps();
+        return updates.conclude(vm, status, change, generation(vm), outcome);
     }
 
-    private Duration reconcileSteps(VirtualMachine vm, VirtualMachineStatus status, Optional<RootVolume> rootVolume)
-            throws AgentCallException {
-        long generation = generation(vm);
-        VirtualMachineSpec spec = vm.getSpec();
-        Optional<Problem> problem = VirtualMachineSpecCheck.check(vm.getMetadata().getName(), spec);
-        if (problem.isPresent()) {
-            return mirror.notReady(status, generation, VirtualMachinePhase.Failed, problem.get().reason(),
-                    problem.get().message(), with.settings().recheckWhenSettled());
+    @Override
+    public ErrorStatusUpdateControl<VirtualMachine> updateErrorStatus(VirtualMachine vm,
+                                                                      Context<VirtualMachine> context, Exception e) {
+        return updates.error(vm, statusOf(vm), generation(vm), e);
+    }
+
+    /** One reconcile of one VM: its steps, in order, and what they learn on the way. */
+    private final class Run {
+        private final VirtualMachine vm;
+        private final VirtualMachineStatus status;
+        private final VirtualMachineSpec spec;
+        private final long generation;
+        private final boolean template;
+        private Optional<RootVolume> rootVolume;
+        private SeedSecrets secrets;
+        private AgentClient agent;
+
+        Run(VirtualMachine vm, VirtualMachineStatus status, Optional<RootVolume> rootVolume) {
+            this.vm = vm;
+            this.status = status;
+            this.spec = vm.getSpec();
+            this.generation = generation(vm);
+            this.template = spec.getRootVolume() != null && spec.getRootVolume().getTemplate() != null;
+            this.rootVolume = rootVolume;
         }
-        boolean template = spec.getRootVolume().getTemplate() != null;
-        Optional<Problem> refused = (template ? OwnedRootVolumes.foreign(vm, rootVolume) : Optional.<Problem>empty())
-                .or(() -> with.gate().admit(vm));
-        if (refused.isPresent()) {
-            // Before placement and before any agent call: a refused VM takes nothing on a host.
-            VirtualMachinePhase phase = refused.get().reason().equals(Reason.QUOTA_EXCEEDED)
-                    ? VirtualMachinePhase.Pending : VirtualMachinePhase.Failed;
-            return mirror.notReady(status, generation, phase, refused.get().reason(), refused.get().message(),
-                    RETRY_AFTER_FAILURE);
-        }
-        if (NodeReachability.mark(with.conditions(), with.health(), status, generation, status.getNodeName())) {
-            return with.settings().probeInterval();
-        }
-        DomainRequestMapper.SeedSecrets secrets;
-        try {
-            secrets = seedSecrets.read(vm);
-        } catch (MissingSecret e) {
-            return mirror.notReady(status, generation, VirtualMachinePhase.Pending, Reason.SECRET_NOT_FOUND,
-                    e.getMessage(), RETRY_AFTER_FAILURE);
-        } catch (SecretNotOptedIn e) {
-            return mirror.notReady(status, generation, VirtualMachinePhase.Failed, Reason.SECRET_NOT_OPTED_IN,
-                    e.getMessage(), RETRY_AFTER_FAILURE);
-        } catch (SeedSecretsReader.InvalidSecret e) {
-            return mirror.notReady(status, generation, VirtualMachinePhase.Failed, Reason.INVALID_SPEC,
-                    e.getMessage(), RETRY_AFTER_FAILURE);
-        }
-        if (template) {
-            Placed placed = placeWithOwnedVolume(vm, status, rootVolume);
-            if (placed.waiting().isPresent()) {
-                return placed.waiting().get();
+
+        Outcome<VirtualMachinePhase> steps() {
+            try {
+                return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::readSeedSecrets,
+                        this::placeWithOwnedVolume, this::awaitVolume, this::runWhereTheVolumeIs, this::findAgent,
+                        this::defineDomain);
+            } catch (AgentCallException e) {
+                return e.unreachable() ? reachability.callFailed(e.getMessage())
+                        : Outcome.notReady(VirtualMachinePhase.Failed, e.error().reason(), e.error().message(),
+                        RETRY_AFTER_FAILURE);
             }
+        }
+
+        private Optional<Outcome<VirtualMachinePhase>> checkSpec() {
+            return VirtualMachineSpecCheck.check(vm.getMetadata().getName(), spec)
+                    .map(p -> Outcome.notReady(VirtualMachinePhase.Failed, p.reason(), p.message(), settled));
+        }
+
+        /** Before placement and before any agent call: a refused VM takes nothing on a host. */
+        private Optional<Outcome<VirtualMachinePhase>> admit() {
+            return (template ? OwnedRootVolumes.foreign(vm, rootVolume) : Optional.<Problem>empty())
+                    .or(() -> gate.admit(vm))
+                    .map(VirtualMachineReconciler::refused);
+        }
+
+        private Optional<Outcome<VirtualMachinePhase>> checkReachability() {
+            return reachability.check(status, generation, status.getNodeName());
+        }
+
+        private Optional<Outcome<VirtualMachinePhase>> readSeedSecrets() {
+            try {
+                secrets = seedSecrets.read(vm);
+                return Optional.empty();
+            } catch (MissingSecret e) {
+                return Optional.of(Outcome.notReady(VirtualMachinePhase.Pending, Reason.SECRET_NOT_FOUND,
+                        e.getMessage(), RETRY_AFTER_FAILURE));
+            } catch (SecretNotOptedIn e) {
+                return failed(Reason.SECRET_NOT_OPTED_IN, e.getMessage());
+            } catch (SeedSecretsReader.InvalidSecret e) {
+                return failed(Reason.INVALID_SPEC, e.getMessage());
+            }
+        }
+
+        private Optional<Outcome<VirtualMachinePhase>> placeWithOwnedVolume() {
+            if (!template) {
+                return Optional.empty();
+            }
+            TemplatePlacement.Placed placed = placement.place(vm, status, generation, rootVolume);
             rootVolume = placed.volume();
+            return placed.waiting();
         }
-        String volumeName = rootVolumeName(vm).orElseThrow();
-        if (rootVolume.isEmpty()) {
-            with.conditions().set(status, generation, ConditionType.VolumeReady, false, Reason.ROOT_VOLUME_NOT_FOUND,
-                    "RootVolume " + volumeName + " does not exist in namespace " + vm.getMetadata().getNamespace());
-            return mirror.notReady(status, generation, VirtualMachinePhase.Pending, Reason.ROOT_VOLUME_NOT_FOUND,
-                    "waiting for RootVolume " + volumeName, template ? Duration.ofSeconds(2) : RETRY_AFTER_FAILURE);
-        }
-        RootVolume volume = rootVolume.get();
-        String token = template ? spec.getReprovisionToken() : volume.getSpec().getReprovisionToken();
-        boolean reprovisioning = status.getInstanceId() != null && !Objects.equals(status.getProvisionedToken(), token);
-        if (reprovisioning) {
-            Optional<Duration> waiting = reprovision(vm, status, volume, token, template, secrets);
-            if (waiting.isPresent()) {
-                return waiting.get();
+
+        /** The volume exists; a new token is reprovisioned first; then the volume must be Ready. */
+        private Optional<Outcome<VirtualMachinePhase>> awaitVolume() throws AgentCallException {
+            Optional<Outcome<VirtualMachinePhase>> missing = volumes.exists(vm, status, generation,
+                    rootVolumeName(vm).orElseThrow(), template, rootVolume);
+            if (missing.isPresent()) {
+                return missing;
             }
+            RootVolume volume = rootVolume.get();
+            String token = token(volume);
+            if (Reprovisioning.due(status, token)) {
+                Optional<Outcome<VirtualMachinePhase>> stillReprovisioning = reprovisioning.step(vm, status, volume,
+                        token, template, secrets);
+                if (stillReprovisioning.isPresent()) {
+                    return stillReprovisioning;
+                }
+            }
+            return volumes.ready(status, generation, volume);
         }
-        if (!isReady(volume)) {
-            String why = Conditions.find(volume.getStatus(), ConditionType.Ready)
-                    .map(c -> c.getReason() + ": " + c.getMessage()).orElse("not reconciled yet");
-            with.conditions().set(status, generation, ConditionType.VolumeReady, false, Reason.ROOT_VOLUME_NOT_READY,
-                    "RootVolume " + volumeName + " is not Ready (" + why + ")");
-            // The RootVolume informer wakes this reconcile when the volume changes; the delay is only a safety net.
-            return mirror.notReady(status, generation, VirtualMachinePhase.Provisioning, Reason.ROOT_VOLUME_NOT_READY,
-                    "waiting for RootVolume " + volumeName, RETRY_AFTER_FAILURE);
-        }
-        String node = volume.getStatus().getNodeName();
-        with.conditions().set(status, generation, ConditionType.VolumeReady, true, Reason.VOLUME_READY,
-                "RootVolume " + volumeName + " is Ready on node " + node);
-        if (spec.getNodeName() != null && !spec.getNodeName().equals(node)) {
-            return mirror.notReady(status, generation, VirtualMachinePhase.Failed, Reason.NODE_MISMATCH,
-                    "spec.nodeName is " + spec.getNodeName() + " but RootVolume " + volumeName + " lives on node "
-                            + node, with.settings().recheckWhenSettled());
-        }
-        if (!template) {
-            status.setNodeName(node);
-            with.conditions().set(status, generation, ConditionType.Scheduled, true, Reason.BOUND,
-                    "runs on node " + node + ", where its root volume is");
-        }
-        Optional<AgentClient> agent = with.agents().forNode(node);
-        if (agent.isEmpty()) {
-            return mirror.notReady(status, generation, status.getPhase(), Reason.NODE_UNREACHABLE,
-                    "no host agent is known for node " + node, RETRY_AFTER_FAILURE);
-        }
-        status.setProvisionedToken(token);
-        status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
-        String domainName = AgentNames.of(vm);
-        boolean wantRunning = wantRunning(agent.get(), domainName, spec);
-        DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(), spec,
-                AgentNames.of(vm.getMetadata().getNamespace(), volumeName), wantRunning, status.getInstanceId(), secrets);
-        return mirror.mirror(status, generation, spec, agent.get().putDomain(domainName, desired), wantRunning);
-    }
 
-    /** The owned root volume once the VM is placed, or how long to wait before trying again. */
-    private record Placed(Optional<Duration> waiting, Optional<RootVolume> volume) {
-        static Placed waiting(Duration next) {
-            return new Placed(Optional.of(next), Optional.empty());
+        private Optional<Outcome<VirtualMachinePhase>> runWhereTheVolumeIs() {
+            return volumes.bind(vm, status, generation, rootVolume.orElseThrow(), template);
         }
-    }
 
-    /** Places the VM (memory, vCPUs, volume and data disks, cache affinity) and creates its owned root volume there. */
-    private Placed placeWithOwnedVolume(VirtualMachine vm, VirtualMachineStatus status,
-                                        Optional<RootVolume> rootVolume) {
-        long generation = generation(vm);
-        VirtualMachineSpec spec = vm.getSpec();
-        NodeScheduler.Placement placement = with.scheduler().place(key(vm), status.getNodeName(),
-                spec.getNodeName(), spec.getNodeSelector(), demand(spec));
-        if (placement.nodeName().isEmpty()) {
-            with.conditions().set(status, generation, ConditionType.Scheduled, false, placement.reason(),
-                    placement.message());
-            return Placed.waiting(mirror.notReady(status, generation, VirtualMachinePhase.Pending,
-                    placement.reason(), placement.message(), RETRY_AFTER_FAILURE));
+        private Optional<Outcome<VirtualMachinePhase>> findAgent() {
+            String node = rootVolume.orElseThrow().getStatus().getNodeName();
+            agent = agents.forNode(node).orElse(null);
+            return agent != null ? Optional.empty() : Optional.of(Outcome.notReadyKeepingPhase(
+                    Reason.NODE_UNREACHABLE, "no host agent is known for node " + node, RETRY_AFTER_FAILURE));
         }
-        String node = placement.nodeName().get();
-        if (status.getNodeName() == null) {
-            status.setNodeName(node);
-            with.conditions().set(status, generation, ConditionType.Scheduled, true, placement.reason(),
-                    placement.message());
-        }
-        OwnedRootVolumes.Ensured ensured = owned.ensure(vm, rootVolume, node);
-        return ensured.refused().map(p -> Placed.waiting(mirror.notReady(status, generation,
-                        VirtualMachinePhase.Failed, p.reason(), p.message(), RETRY_AFTER_FAILURE)))
-                .orElseGet(() -> new Placed(Optional.empty(), ensured.volume()));
-    }
 
-    /**
-     * Reprovisioning, one step per reconcile: stop the domain gracefully, hand the new token to the owned volume,
-     * wait until the volume holds a fresh copy under that token. Empty when done: the domain then starts with a new
-     * seed (new instance-id).
-     */
-    private Optional<Duration> reprovision(VirtualMachine vm, VirtualMachineStatus status, RootVolume volume,
-                                           String token, boolean template, DomainRequestMapper.SeedSecrets secrets)
-            throws AgentCallException {
-        long generation = generation(vm);
-        String node = status.getNodeName();
-        Optional<AgentClient> agent = node == null ? Optional.empty() : with.agents().forNode(node);
-        if (agent.isPresent()) {
+        /** States the full desired domain (the agent converges it) and mirrors what the agent reports. */
+        private Optional<Outcome<VirtualMachinePhase>> defineDomain() throws AgentCallException {
+            RootVolume volume = rootVolume.orElseThrow();
+            String token = token(volume);
+            status.setProvisionedToken(token);
+            status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
             String domainName = AgentNames.of(vm);
-            Optional<DomainStatus> domain = agent.get().getDomain(domainName);
-            if (domain.isPresent() && domain.get().phase() != DomainPhase.Stopped) {
-                agent.get().putDomain(domainName, DomainRequestMapper.map(vm.getMetadata().getName(),
-                        vm.getMetadata().getUid(), vm.getSpec(),
-                        AgentNames.of(volume), false, status.getInstanceId(), secrets));
-                return Optional.of(mirror.notReady(status, generation, VirtualMachinePhase.Reprovisioning,
-                        Reason.REPROVISIONING, "stopping the domain to reprovision (token " + token + ")",
-                        DomainStatusMirror.POLL_WHILE_CHANGING));
-            }
+            boolean wantRunning = wantRunning(agent, domainName, spec);
+            DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(),
+                    spec, AgentNames.of(volume), wantRunning, status.getInstanceId(), secrets);
+            return Optional.of(mirror.mirror(status, generation, spec, agent.putDomain(domainName, desired),
+                    wantRunning));
         }
-        if (template && !Objects.equals(volume.getSpec().getReprovisionToken(), token)) {
-            owned.reprovision(volume, token);
+
+        /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
+        private String token(RootVolume volume) {
+            return template ? spec.getReprovisionToken() : volume.getSpec().getReprovisionToken();
         }
-        if (!isReady(volume) || !Objects.equals(volume.getStatus().getPopulatedToken(), token)) {
-            return Optional.of(mirror.notReady(status, generation, VirtualMachinePhase.Reprovisioning,
-                    Reason.REPROVISIONING, "re-populating RootVolume " + volume.getMetadata().getName()
-                            + " from a fresh copy of its image (token " + token + ")", RETRY_AFTER_FAILURE));
-        }
-        with.events().normal(vm, Reason.REPROVISIONING, "root volume re-populated (token " + token
-                + "); starting with a new cloud-init instance-id");
-        return Optional.empty();
+    }
+
+    private static Optional<Outcome<VirtualMachinePhase>> failed(String reason, String message) {
+        return Optional.of(Outcome.notReady(VirtualMachinePhase.Failed, reason, message, RETRY_AFTER_FAILURE));
+    }
+
+    /** A quota waits (Pending) for room; every other refusal needs a person (Failed). */
+    private static Outcome<VirtualMachinePhase> refused(Problem problem) {
+        VirtualMachinePhase phase = problem.reason().equals(Reason.QUOTA_EXCEEDED) ? VirtualMachinePhase.Pending
+                : VirtualMachinePhase.Failed;
+        return Outcome.notReady(phase, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
     /** Always: running; Halted: stopped; Manual: whatever the domain is now (a new domain stays stopped). */
@@ -286,20 +278,6 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         };
     }
 
-    static Demand demand(VirtualMachineSpec spec) {
-        RootVolumeSpec template = spec.getRootVolume().getTemplate();
-        long disks = spec.getDataDisks() == null ? 0
-                : spec.getDataDisks().stream().mapToLong(d -> Quantities.bytes(d.getSize())).sum();
-        return new Demand(Quantities.bytes(template.getSize()) + disks, template.getStorage(),
-                Quantities.bytes(spec.getMemory()), spec.getVcpus(), template.getImage().getSha256(),
-                template.getImage().getUrl());
-    }
-
-    private static boolean isReady(RootVolume volume) {
-        return volume.getStatus() != null && volume.getStatus().getPhase() == RootVolumePhase.Ready
-                && Conditions.isTrue(volume.getStatus(), ConditionType.Ready);
-    }
-
     private static Optional<String> rootVolumeName(VirtualMachine vm) {
         if (vm.getSpec() == null || vm.getSpec().getRootVolume() == null) {
             return Optional.empty();
@@ -308,12 +286,15 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 : Optional.ofNullable(vm.getSpec().getRootVolume().getName());
     }
 
-    private static long generation(VirtualMachine vm) {
-        return vm.getMetadata().getGeneration();
+    private static VirtualMachineStatus statusOf(VirtualMachine vm) {
+        if (vm.getStatus() == null) {
+            vm.setStatus(new VirtualMachineStatus());
+        }
+        return vm.getStatus();
     }
 
-    private static String key(VirtualMachine vm) {
-        return ClusterCommitments.key("VirtualMachine", vm.getMetadata().getNamespace(), vm.getMetadata().getName());
+    private static long generation(VirtualMachine vm) {
+        return vm.getMetadata().getGeneration();
     }
 
     /**
@@ -322,7 +303,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
      */
     @Override
     public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
-        with.scheduler().release(key(vm));
+        placement.release(vm);
         DeleteControl control = cleanup.remove(vm, vm.getStatus() == null ? null : vm.getStatus().getNodeName(),
                 "the domain", AgentClient::deleteDomain);
         if (control.isRemoveFinalizer() && vm.getSpec() != null && vm.getSpec().getRootVolume() != null

@@ -1,5 +1,6 @@
 package io.virtfleet.operator.virtualmachine;
 
+import io.virtfleet.agent.contract.MacAddresses;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
@@ -50,7 +51,7 @@ public final class VirtualMachineSpecCheck {
 
     private static void checkDisks(FieldCheck check, List<DataDisk> disks) {
         for (int i = 0; i < disks.size(); i++) {
-            check.pattern(disks.get(i).getDevice(), "^vd[b-z]$", "spec.dataDisks[" + i + "].device")
+            check.pattern(disks.get(i).getDevice(), Patterns.DATA_DISK_DEVICE, "spec.dataDisks[" + i + "].device")
                     .positive(disks.get(i).getSize(), "spec.dataDisks[" + i + "].size", "10Gi");
         }
         check.unique(disks.stream().map(DataDisk::getDevice).toList(), "spec.dataDisks[].device");
@@ -72,9 +73,18 @@ public final class VirtualMachineSpecCheck {
         }
         check.unique(nics.stream().filter(n -> n.getIp() != null).map(n -> n.getIp().split("/")[0]).toList(),
                         "spec.networkInterfaces[].ip")
-                .unique(nics.stream().map(Macs::of).toList(), "spec.networkInterfaces[].mac")
+                .unique(nics.stream().map(VirtualMachineSpecCheck::macOrNull).toList(), "spec.networkInterfaces[].mac")
                 .require(nics.stream().filter(n -> Boolean.TRUE.equals(n.getDefaultRoute())).count() <= 1,
                         "spec.networkInterfaces: at most one may set defaultRoute");
+    }
+
+    /** The NIC's MAC as the agent will get it; null when the patterns above already reject its mac or ip. */
+    private static String macOrNull(NetworkInterface nic) {
+        try {
+            return MacAddresses.forNic(nic.getMac(), nic.getIp());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void checkKernelBoot(FieldCheck check, KernelBoot boot) {

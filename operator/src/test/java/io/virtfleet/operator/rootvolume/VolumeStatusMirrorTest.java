@@ -6,6 +6,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.OutcomeWriter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class VolumeStatusMirrorTest {
-    private final VolumeStatusMirror mirror = new VolumeStatusMirror(new Conditions(Clock.systemUTC()),
-            Duration.ofMinutes(30));
+    private final Conditions conditions = new Conditions(Clock.systemUTC());
+    private final VolumeStatusMirror mirror = new VolumeStatusMirror(conditions, Duration.ofMinutes(30));
+    private final OutcomeWriter<RootVolumeStatus, RootVolumePhase> writer = new OutcomeWriter<>(conditions,
+            RootVolumeStatus::getPhase, RootVolumeStatus::setPhase, RootVolumePhase.Pending);
 
     private static VolumeStatus ready(Boolean verified) {
         return new VolumeStatus("default.web01-root", VolumePhase.Ready, "/pool/default.web01-root", "ab".repeat(32),
@@ -25,7 +28,7 @@ class VolumeStatusMirrorTest {
     @Test
     void anImageCachedWithoutAnyChecksumIsReportedUnverified() {
         RootVolumeStatus status = new RootVolumeStatus();
-        mirror.mirror(status, 3, ready(false));
+        writer.write(status, 3, mirror.mirror(status, 3, ready(false)));
 
         assertThat(status.getPhase()).isEqualTo(RootVolumePhase.Ready);
         assertThat(status.getImageVerified()).isFalse();

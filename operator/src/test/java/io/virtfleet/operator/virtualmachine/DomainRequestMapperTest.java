@@ -8,6 +8,7 @@ import io.virtfleet.crds.v1alpha1.Firmware;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.operator.secrets.SeedSecrets;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -42,13 +43,13 @@ class DomainRequestMapperTest {
     @Test
     void everyFieldReachesTheAgentRequest() {
         var request = DomainRequestMapper.map("web01", "uid-1", fullSpec(), "default.web01-root", true, "i-1",
-                new DomainRequestMapper.SeedSecrets("$6$salt$hash", "packages: [nginx]"));
+                new SeedSecrets("$6$salt$hash", "packages: [nginx]"));
         assertThat(request.ownerUid()).as("the agent records the VM's UID with the domain").isEqualTo("uid-1");
         assertThat(request.vcpus()).isEqualTo(2);
         assertThat(request.memoryBytes()).isEqualTo(2L << 30);
         assertThat(request.rootVolume()).isEqualTo("default.web01-root");
-        assertThat(request.firmware()).isEqualTo("uefi");
-        assertThat(request.cpuMode()).isEqualTo("host-passthrough");
+        assertThat(request.firmware()).isEqualTo(DomainRequest.Firmware.UEFI);
+        assertThat(request.cpuMode()).isEqualTo(DomainRequest.CpuMode.HOST_PASSTHROUGH);
         assertThat(request.autostart()).as("runStrategy Always (default) autostarts").isTrue();
         assertThat(request.kernelBoot()).isEqualTo(
                 new DomainRequest.KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
@@ -64,7 +65,8 @@ class DomainRequestMapperTest {
         assertThat(seed.rootPasswordHash()).isEqualTo("$6$salt$hash");
         assertThat(seed.extraUserData()).isEqualTo("packages: [nginx]");
         assertThat(seed.networks()).extracting(n -> n.mac() + " " + n.addresses() + " " + n.defaultRoute())
-                .containsExactly("be:ef:0a:00:00:05 [10.0.0.5/24] false", "02:00:00:00:00:01 [192.168.7.5/16] true");
+                .as("each MAC travels once, on its NIC")
+                .containsExactly("null [10.0.0.5/24] false", "null [192.168.7.5/16] true");
         assertThat(seed.toString()).as("secret values never in logs")
                 .doesNotContain("$6$salt$hash").doesNotContain("nginx");
     }
@@ -74,10 +76,10 @@ class DomainRequestMapperTest {
         VirtualMachineSpec spec = VirtualMachineSpecCheckTest.spec();
         spec.setRunStrategy(RunStrategy.Halted);
         var request = DomainRequestMapper.map("web01", "uid-1", spec, "default.web01-root", false, "i-1",
-                DomainRequestMapper.SeedSecrets.none());
+                SeedSecrets.none());
         assertThat(request.cloudInit()).isNull();
         assertThat(request.kernelBoot()).as("boots from the root disk").isNull();
-        assertThat(request.firmware()).isEqualTo("bios");
+        assertThat(request.firmware()).isEqualTo(DomainRequest.Firmware.BIOS);
         assertThat(request.cpuMode()).isNull();
         assertThat(request.autostart()).isFalse();
         assertThat(request.running()).isFalse();
@@ -89,7 +91,7 @@ class DomainRequestMapperTest {
         var first = nic("br0", "10.0.0.5/24");
         first.setGateway("10.0.0.1");
         spec.setNetworkInterfaces(List.of(first, nic("br1", "10.1.0.5/24")));
-        var seed = DomainRequestMapper.map("web01", "uid-1", spec, "v", true, "i", DomainRequestMapper.SeedSecrets.none())
+        var seed = DomainRequestMapper.map("web01", "uid-1", spec, "v", true, "i", SeedSecrets.none())
                 .cloudInit();
         assertThat(seed.hostname()).isEqualTo("web01");
         assertThat(seed.networks()).extracting(n -> n.defaultRoute()).containsExactly(true, false);

@@ -101,14 +101,12 @@ public final class CloudInitDocuments {
 
     /** The MAC a network is matched by: its own, else derived from its first address. */
     public static String macOf(CloudInitSeed.Network network) {
-        if (network.mac() != null) {
-            return MacAddresses.normalize(network.mac());
-        }
         List<String> addresses = nullToEmpty(network.addresses());
-        if (addresses.isEmpty()) {
+        String mac = MacAddresses.forNic(network.mac(), addresses.isEmpty() ? null : addresses.getFirst());
+        if (mac == null) {
             throw AgentException.invalid("a cloud-init network needs a mac or an IPv4 address to derive one from");
         }
-        return MacAddresses.fromIpv4(addresses.getFirst());
+        return mac;
     }
 
     private static Map<String, Object> ethernet(CloudInitSeed.Network network, String interfaceName, boolean defaultRoute) {

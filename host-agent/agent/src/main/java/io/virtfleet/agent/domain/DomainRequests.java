@@ -14,11 +14,8 @@ import java.util.regex.Pattern;
 /** Checks a {@link DomainRequest} before anything on the host is touched: what is wrong is refused up front. */
 final class DomainRequests {
     static final long MIN_MEMORY_BYTES = 16L << 20;
-    private static final Pattern DATA_DEVICE = Pattern.compile("^vd[b-z]$");
-    /** Linux interface names: at most 15 characters, no '/' or whitespace. */
-    private static final Pattern BRIDGE = Pattern.compile("^[A-Za-z0-9_.-]{1,15}$");
-    private static final Set<String> FIRMWARES = Set.of("bios", "uefi");
-    private static final Set<String> CPU_MODES = Set.of("host-model", "host-passthrough");
+    private static final Pattern DATA_DEVICE = Pattern.compile("^" + DomainRequest.DataDisk.DEVICE + "$");
+    private static final Pattern BRIDGE = Pattern.compile("^" + DomainRequest.Nic.BRIDGE + "$");
     private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
 
     private DomainRequests() {
@@ -37,12 +34,6 @@ final class DomainRequests {
         }
         if (request.rootVolume() == null || request.rootVolume().isBlank()) {
             throw AgentException.invalid("rootVolume is required");
-        }
-        if (request.firmware() != null && !FIRMWARES.contains(request.firmware())) {
-            throw AgentException.invalid("firmware must be bios or uefi, got " + request.firmware());
-        }
-        if (request.cpuMode() != null && !CPU_MODES.contains(request.cpuMode())) {
-            throw AgentException.invalid("cpuMode must be host-model or host-passthrough, got " + request.cpuMode());
         }
         Set<String> devices = new HashSet<>();
         for (DomainRequest.DataDisk disk : nullToEmpty(request.dataDisks())) {

@@ -58,7 +58,7 @@ final class DomainResources {
     Prepared prepare(String name, UUID uuid, String domainType, DomainRequest request, VolumeInfo root,
                      String instanceId, String definition) {
         DomainRequests.checkHost(request);
-        FirmwareCatalog.Uefi uefi = "uefi".equals(request.firmware()) ? firmware.uefi() : null;
+        FirmwareCatalog.Uefi uefi = request.firmware() == DomainRequest.Firmware.UEFI ? firmware.uefi() : null;
         List<DomainPlan.Nic> nics = NicAddressing.nics(request);
         List<VolumeInfo> created = new ArrayList<>();
         boolean seedExisted = seeds.read(name).isPresent();
@@ -150,7 +150,8 @@ final class DomainResources {
 
     private List<VolumeInfo> dataDisks(String name) {
         // Only names the agent made for this domain: volumes from the API never contain the separator.
-        Pattern diskName = Pattern.compile("^" + Pattern.quote(name + DATA_DISK_SEPARATOR) + "vd[b-z]$");
+        Pattern diskName = Pattern.compile("^" + Pattern.quote(name + DATA_DISK_SEPARATOR)
+                + DomainRequest.DataDisk.DEVICE + "$");
         return pools.findVolumes(volume -> diskName.matcher(volume).matches());
     }
 

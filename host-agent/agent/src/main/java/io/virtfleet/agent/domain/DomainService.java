@@ -15,6 +15,7 @@ import io.virtfleet.agent.storage.VolumeInfo;
 import io.virtfleet.agent.storage.VolumeService;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.libvirt.Connect;
@@ -244,7 +245,12 @@ public final class DomainService implements AutoCloseable {
             vncAddress = vncAddress(live);
         }
         return new DomainStatus(name, domain.getUUIDString(), phase, restartRequired, vncAddress,
-                resources.instanceId(name).orElse(null));
+                resources.instanceId(name).orElse(null), macAddresses(domain.getXMLDesc(0)));
+    }
+
+    /** The NICs' MACs as libvirt holds them (observed, not echoed from the request), in guest order. */
+    static List<String> macAddresses(String xml) {
+        return LibvirtXml.parse(xml).values("/domain/devices/interface/mac/@address");
     }
 
     private static String vncAddress(String liveXml) {

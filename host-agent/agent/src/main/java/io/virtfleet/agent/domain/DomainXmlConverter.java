@@ -26,7 +26,7 @@ public final class DomainXmlConverter {
                 request.vcpus(),
                 os(plan),
                 new DomainXml.Features(new DomainXml.Flag(), new DomainXml.Flag()),
-                request.cpuMode() == null ? null : new DomainXml.Cpu(request.cpuMode()),
+                request.cpuMode() == null ? null : new DomainXml.Cpu(request.cpuMode().wireName()),
                 "destroy",
                 "restart",
                 "destroy",

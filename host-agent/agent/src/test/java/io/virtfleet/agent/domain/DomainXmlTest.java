@@ -62,7 +62,8 @@ class DomainXmlTest {
 
     @Test
     void serializesUefiKernelBootDataDisksSeedNicsVncAndCpuMode() {
-        DomainRequest request = new DomainRequest(4, 2L << 30, "team-a.web01-root", true, "uefi", "host-model",
+        DomainRequest request = new DomainRequest(4, 2L << 30, "team-a.web01-root", true,
+                DomainRequest.Firmware.UEFI, DomainRequest.CpuMode.HOST_MODEL,
                 List.of(new DomainRequest.DataDisk("vdb", 10L << 30)), List.of(new DomainRequest.Nic("br0", null)),
                 null, true, new DomainRequest.KernelBoot("/boot/vmlinuz", "/boot/initrd.img", "console=ttyS0 root=/dev/vda"),
                 true);

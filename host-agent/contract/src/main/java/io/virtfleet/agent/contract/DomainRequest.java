@@ -1,5 +1,7 @@
 package io.virtfleet.agent.contract;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.List;
 
 /**
@@ -19,26 +21,62 @@ import java.util.List;
  *                    refuses requests and deletions that carry another UID ({@link AgentErrorReasons#OWNED_BY_ANOTHER}).
  *                    Null only for callers outside Kubernetes
  */
-public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, String firmware,
-                            String cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
+                            CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
                             boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid) {
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
         this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false, null);
     }
 
-    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, String firmware,
-                         String cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
+                         CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
                          boolean vnc, KernelBoot kernelBoot, boolean autostart) {
         this(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics, cloudInit, vnc, kernelBoot,
                 autostart, null);
     }
 
+    /** Boot firmware; on the wire {@code bios} or {@code uefi}. */
+    public enum Firmware {
+        BIOS("bios"), UEFI("uefi");
+
+        private final String wireName;
+
+        Firmware(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+    }
+
+    /** The guest CPU model; on the wire {@code host-model} or {@code host-passthrough}, libvirt's own names. */
+    public enum CpuMode {
+        HOST_MODEL("host-model"), HOST_PASSTHROUGH("host-passthrough");
+
+        private final String wireName;
+
+        CpuMode(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+    }
+
     /** An empty raw disk: guest device {@code vdb}..{@code vdz} and its size. */
     public record DataDisk(String device, long sizeBytes) {
+        /** A data disk's device name (unanchored, so names that embed it can use it too). */
+        public static final String DEVICE = "vd[b-z]";
     }
 
     /** A NIC on a host bridge with its MAC address. */
     public record Nic(String bridge, String mac) {
+        /** A Linux interface name: at most 15 characters, no '/' or whitespace (unanchored). */
+        public static final String BRIDGE = "[A-Za-z0-9_.-]{1,15}";
     }
 
     /** Direct kernel boot: paths on the host. */

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class MacAddresses {
     private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})(/\\d{1,2})?$");
-    private static final Pattern MAC = Pattern.compile("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$");
+    /** A MAC address in lower-case colon form. */
+    public static final String FORMAT = "^([0-9a-f]{2}:){5}[0-9a-f]{2}$";
+    private static final Pattern MAC = Pattern.compile(FORMAT);
 
     private MacAddresses() {
     }
@@ -34,6 +36,19 @@ public final class MacAddresses {
             mac.append(String.format(Locale.ROOT, ":%02x", octet));
         }
         return mac.toString();
+    }
+
+    /**
+     * The MAC of one NIC: the given one (normalized), else derived from its IPv4 address, else null (libvirt picks
+     * one). The one place both sides turn a NIC into its MAC.
+     *
+     * @throws IllegalArgumentException when the given MAC or the address is malformed
+     */
+    public static String forNic(String mac, String ipv4) {
+        if (mac != null) {
+            return normalize(mac);
+        }
+        return ipv4 == null ? null : fromIpv4(ipv4);
     }
 
     /** Lower-case colon form, or IllegalArgumentException when {@code mac} is not a MAC address. */

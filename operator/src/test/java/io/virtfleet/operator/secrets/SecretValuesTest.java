@@ -1,4 +1,4 @@
-package io.virtfleet.operator.spec;
+package io.virtfleet.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;

@@ -1,4 +1,4 @@
-package io.virtfleet.operator.spec;
+package io.virtfleet.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;

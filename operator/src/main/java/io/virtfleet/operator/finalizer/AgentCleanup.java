@@ -1,9 +1,12 @@
-package io.virtfleet.operator.agent;
+package io.virtfleet.operator.finalizer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.virtfleet.agent.contract.AgentErrorReasons;
-import io.virtfleet.operator.AgentNames;
+import io.virtfleet.operator.agent.AgentCallException;
+import io.virtfleet.operator.agent.AgentClient;
+import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.status.Reason;
 import org.slf4j.Logger;
@@ -33,6 +36,13 @@ public final class AgentCleanup {
         this.agents = agents;
         this.events = events;
         this.retryAfter = retryAfter;
+    }
+
+    /** deletionPolicy Retain: the finalizer goes, the agent's counterpart stays on its node. */
+    public DeleteControl retain(HasMetadata object, String node) {
+        events.normal(object, Reason.RETAINED, "deletionPolicy Retain: volume " + AgentNames.of(object)
+                + " stays on node " + (node == null ? "(none)" : node));
+        return DeleteControl.defaultDelete();
     }
 
     /**

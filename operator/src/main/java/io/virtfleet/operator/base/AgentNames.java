@@ -1,4 +1,4 @@
-package io.virtfleet.operator;
+package io.virtfleet.operator.base;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 

@@ -1,37 +1,34 @@
-package io.virtfleet.operator.virtualmachine;
+package io.virtfleet.operator.secrets;
 
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
-import io.virtfleet.operator.spec.SecretValues;
-import io.virtfleet.operator.spec.SecretValues.MissingSecret;
-import io.virtfleet.operator.spec.SecretValues.SecretNotOptedIn;
 
 /**
  * Reads the cloud-init seed's Secret values (password hash, extra user-data) from Secrets that opted in with
  * {@value #OPT_IN_LABEL}: "true", and checks the hash's form.
  */
-final class SeedSecretsReader {
+public final class SeedSecretsReader {
     private final SecretValues secrets;
 
-    SeedSecretsReader(SecretValues secrets) {
+    public SeedSecretsReader(SecretValues secrets) {
         this.secrets = secrets;
     }
 
     /** A Secret value that is present but unusable; the message names the field, never the value. */
-    static final class InvalidSecret extends Exception {
+    public static final class InvalidSecret extends Exception {
         InvalidSecret(String message) {
             super(message);
         }
     }
 
     /** The label a Secret must carry ("true") before its values go into a seed. */
-    static final String OPT_IN_LABEL = "virtfleet.io/cloud-init";
+    public static final String OPT_IN_LABEL = "virtfleet.io/cloud-init";
 
-    DomainRequestMapper.SeedSecrets read(VirtualMachine vm) throws MissingSecret, InvalidSecret, SecretNotOptedIn {
+    public SeedSecrets read(VirtualMachine vm) throws SecretValues.MissingSecret, InvalidSecret, SecretValues.SecretNotOptedIn {
         CloudInit cloudInit = vm.getSpec().getCloudInit();
         if (cloudInit == null) {
-            return DomainRequestMapper.SeedSecrets.none();
+            return SeedSecrets.none();
         }
         String namespace = vm.getMetadata().getNamespace();
         String hash = secrets.readOptedIn(namespace, cloudInit.getRootPasswordHash(),
@@ -44,6 +41,6 @@ final class SeedSecretsReader {
         }
         String userData = secrets.readOptedIn(namespace, cloudInit.getUserData(), "spec.cloudInit.userData",
                 OPT_IN_LABEL).orElse(null);
-        return new DomainRequestMapper.SeedSecrets(hash, userData);
+        return new SeedSecrets(hash, userData);
     }
 }

@@ -1,4 +1,4 @@
-package io.virtfleet.bench;
+package io.virtfleet.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,15 +13,15 @@ import java.nio.file.Path;
  * @param cpus        CPUs the node reports
  * @param memoryBytes memory the node reports (a multiple of 1 KiB)
  */
-record SimulatedHypervisor(int cpus, long memoryBytes) {
-    SimulatedHypervisor {
+public record SimulatedHypervisor(int cpus, long memoryBytes) {
+    public SimulatedHypervisor {
         if (cpus < 1 || memoryBytes < 1024 || memoryBytes % 1024 != 0) {
             throw new IllegalArgumentException("cpus >= 1 and memory in whole KiB: " + cpus + ", " + memoryBytes);
         }
     }
 
     /** Writes the node file and returns the libvirt URI that opens it. */
-    String writeNodeFile(Path file) {
+    public String writeNodeFile(Path file) {
         String node = """
                 <node>
                   <cpu>

@@ -1,0 +1,107 @@
+package io.virtfleet.stack;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
+import io.virtfleet.crds.v1alpha1.DeletionPolicy;
+import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.operator.base.AgentNames;
+import io.virtfleet.operator.status.ConditionType;
+import io.virtfleet.operator.status.Conditions;
+import io.virtfleet.operator.status.Reason;
+import org.junit.jupiter.api.Test;
+
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The RootVolume reconciler against the mock API and a real agent populating a libvirt dir pool from the in-process
+ * S3 server: binding, progress to Ready, conditions, Events, the finalizer with both deletion policies, refusals.
+ */
+class RootVolumeApiTest extends ReconcilerApiTests {
+    @Test
+    void aVolumeIsBoundPopulatedAndReadyWithItsConditionsAndEvents() throws Exception {
+        RootVolume volume = create("api-ready", SampleObjects.volumeSpec("64Mi"));
+
+        RootVolume ready = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+
+        assertThat(ready.getStatus().getNodeName()).isEqualTo(LocalStack.NODE_NAME);
+        assertThat(ready.getStatus().getImageSha256()).isEqualTo(stack.stack().sampleImage().sha256());
+        assertThat(ready.getStatus().getConditions()).extracting(Condition::getType)
+                .containsExactly("Scheduled", "ImageCached", "Populated", "Ready");
+        assertThat(ready.getStatus().getConditions()).allSatisfy(c -> assertThat(c.getStatus()).isEqualTo("True"));
+        assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+        assertThat(ready.getMetadata().getFinalizers()).isNotEmpty();
+        assertThat(stack.agent().getVolume(AgentNames.of(ready))).isPresent();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(ready))
+                .extracting(Event::getReason).contains(Reason.VOLUME_READY));
+    }
+
+    @Test
+    void deletingAVolumeRemovesItFromTheNodeUnlessItsPolicySaysRetain() throws Exception {
+        RootVolume deleted = awaitStatus(create("api-delete", SampleObjects.volumeSpec("64Mi")),
+                v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+        RootVolumeSpec retainedSpec = SampleObjects.volumeSpec("64Mi");
+        retainedSpec.setDeletionPolicy(DeletionPolicy.Retain);
+        RootVolume retained = awaitStatus(create("api-retain", retainedSpec),
+                v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+
+        client.resource(deleted).delete();
+        client.resource(retained).delete();
+
+        await().atMost(TIMEOUT).until(() -> client.resource(deleted).get() == null
+                && client.resource(retained).get() == null);
+        assertThat(stack.agent().getVolume(AgentNames.of(deleted))).isEmpty();
+        assertThat(stack.agent().getVolume(AgentNames.of(retained))).isPresent();
+        assertThat(stack.events(retained)).extracting(Event::getReason).contains(Reason.RETAINED);
+        stack.agent().deleteVolume(AgentNames.of(retained), retained.getMetadata().getUid());
+    }
+
+    @Test
+    void aSizeBelowTheImageFailsAtTheNodeWithTheAgentsReasonAsAWarning() {
+        RootVolume volume = create("api-too-small", SampleObjects.volumeSpec("1Mi"));
+
+        RootVolume failed = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
+
+        assertThat(ready(failed).getStatus()).isEqualTo("False");
+        assertThat(ready(failed).getReason()).isNotBlank();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(failed))
+                .anySatisfy(e -> assertThat(e.getType()).isEqualTo("Warning")));
+    }
+
+    @Test
+    void anImageSourceNoPolicyAllowsIsRefusedBeforeAnyAgentCall() {
+        RootVolumeSpec spec = SampleObjects.volumeSpec("64Mi");
+        spec.setImage(new ImageSource("s3://someone-elses-bucket/image.qcow2", null));
+        RootVolume volume = create("api-foreign-image", spec);
+
+        RootVolume refused = awaitStatus(volume, v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
+
+        assertThat(ready(refused).getReason()).isEqualTo(Reason.IMAGE_SOURCE_NOT_ALLOWED);
+        assertThat(refused.getStatus().getNodeName()).as("refused before placement").isNull();
+    }
+
+    @Test
+    void aVolumePinnedToANodeWithoutAnAgentWaitsPending() {
+        RootVolumeSpec spec = SampleObjects.volumeSpec("64Mi");
+        spec.setNodeName("no-such-node");
+        RootVolume volume = create("api-pinned", spec);
+
+        RootVolume waiting = awaitStatus(volume, v -> Reason.NO_NODE_AVAILABLE.equals(ready(v).getReason()));
+
+        assertThat(waiting.getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
+        assertThat(Conditions.find(waiting.getStatus(), ConditionType.Scheduled)).get()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    }
+
+    private RootVolume create(String name, RootVolumeSpec spec) {
+        RootVolume volume = new RootVolume();
+        volume.getMetadata().setName(name);
+        volume.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
+        volume.setSpec(spec);
+        return client.resource(volume).create();
+    }
+}

@@ -1,0 +1,57 @@
+package io.virtfleet.operator.status;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * Ends a reconcile of one kind: writes its {@link Outcome}, records one Event for what changed (Warning when the
+ * object failed or was refused) and patches the status only when it changed. An unexpected exception ends the same
+ * way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
+ */
+public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
+    private final OutcomeWriter<S, P> writer;
+    private final EventRecorder events;
+    private final Function<S, P> phase;
+    private final P failed;
+
+    /** @param failed the kind's Failed phase: its Events are Warnings */
+    public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed) {
+        this.writer = writer;
+        this.events = events;
+        this.phase = phase;
+        this.failed = failed;
+    }
+
+    /** @param change the status as it was when the reconcile began */
+    public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome) {
+        Duration next = writer.write(status, generation, outcome);
+        P now = phase.apply(status);
+        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status));
+        UpdateControl<R> control = change.changed(status) ? UpdateControl.patchStatus(object)
+                : UpdateControl.noUpdate();
+        return control.rescheduleAfter(next);
+    }
+
+    /**
+     * The exception becomes the Ready condition and a Warning Event; the same error again writes nothing. JOSDK
+     * keeps retrying with its backoff either way.
+     */
+    public ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e) {
+        StatusChange change = StatusChange.from(status, phase.apply(status));
+        writer.write(status, generation, Outcome.notReadyKeepingPhase(Reason.RECONCILE_ERROR, describe(e), null));
+        P now = phase.apply(status);
+        change.announce(events, object, status, now, true);
+        return change.changed(status) ? ErrorStatusUpdateControl.patchStatus(object)
+                : ErrorStatusUpdateControl.noStatusUpdate();
+    }
+
+    static String describe(Exception e) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? "(no message)" : e.getMessage();
+        return "reconcile failed with " + e.getClass().getSimpleName() + ": " + message;
+    }
+}
