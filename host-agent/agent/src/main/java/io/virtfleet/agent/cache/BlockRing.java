@@ -70,15 +70,11 @@ final class BlockRing {
 
     /** The hashing side: the slot's block is hashed, its buffer free for the block one ring further. */
     void release(int slot) {
-        lock.lock();
-        try {
+        changeAndSignal(() -> {
             complete[slot] = false;
             filled[slot] = 0;
             hashed++;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     /** The streams' side: waits until the ring has room for {@code block} and returns its slot (with a buffer). */
@@ -102,33 +98,28 @@ final class BlockRing {
 
     /** The streams' side: the slot's block is written to the file and may be hashed. */
     void markComplete(int slot) {
-        lock.lock();
-        try {
-            complete[slot] = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changeAndSignal(() -> complete[slot] = true);
     }
 
     /** An object of unannounced size ended: from now on the hashing side knows where to stop. */
     void endAt(long blocks) {
-        lock.lock();
-        try {
-            blockCount = blocks;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changeAndSignal(() -> blockCount = blocks);
     }
 
     /** Records the download's first failure and wakes every waiter, which rethrows it. */
     void fail(Throwable e) {
-        lock.lock();
-        try {
+        changeAndSignal(() -> {
             if (failure == null) {
                 failure = e;
             }
+        });
+    }
+
+    /** Every change to the shared state wakes all waiters: the hashing side and the streams wait on one condition. */
+    private void changeAndSignal(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -25,9 +25,9 @@ final class CacheFiller {
     private final Downloader downloader;
     private final CacheMetrics metrics;
 
-    CacheFiller(CacheIndex index, CacheStore store, Sources sources, Downloader downloader, CacheMetrics metrics) {
+    CacheFiller(CacheIndex index, Sources sources, Downloader downloader, CacheMetrics metrics) {
         this.index = index;
-        this.store = store;
+        this.store = index.store();
         this.sources = sources;
         this.downloader = downloader;
         this.metrics = metrics;

@@ -2,8 +2,6 @@ package io.virtfleet.agent.cache;
 
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.contract.AgentErrorReasons;
-import io.virtfleet.agent.contract.CacheEntry;
-import io.virtfleet.agent.contract.CacheListing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -50,6 +48,10 @@ final class CacheIndex {
     record Claim(ImageFetch fetch, Download started, String reverify) {
     }
 
+    /** The entries at one moment, with the digests held by fetches or downloads. */
+    record Snapshot(List<CacheStore.Entry> entries, Set<String> inUse, long usedBytes) {
+    }
+
     private final CacheStore store;
     private final long budgetBytes;
     private final CacheMetrics metrics;
@@ -69,6 +71,11 @@ final class CacheIndex {
         this.entries = store.load();
         this.usedBytes = entries.values().stream().mapToLong(CacheStore.Entry::sizeBytes).sum();
         metrics.watchIndex(this::usedBytes, this::entryCount);
+    }
+
+    /** The files behind the entries; only the download threads' temp files and entry reads go there directly. */
+    CacheStore store() {
+        return store;
     }
 
     // ---- claims: hits, joins and new downloads, each pinned in the hold that chose it
@@ -253,21 +260,10 @@ final class CacheIndex {
 
     // ---- reading and evicting
 
-    /** The entries, most recently used first. */
-    CacheListing list() {
+    /** The entries and which of them are in use, taken in one hold of the lock. */
+    Snapshot snapshot() {
         synchronized (lock) {
-            Set<String> inUse = inUse();
-            List<CacheEntry> listed = entries.values().stream()
-                    .sorted(Comparator.comparing(CacheStore.Entry::lastUsedInstant).reversed())
-                    .map(e -> toContract(e, inUse.contains(e.sha256())))
-                    .toList();
-            return new CacheListing(budgetBytes, usedBytes, listed);
-        }
-    }
-
-    Optional<CacheEntry> entry(String sha256) {
-        synchronized (lock) {
-            return Optional.ofNullable(entries.get(sha256)).map(e -> toContract(e, inUse().contains(sha256)));
+            return new Snapshot(List.copyOf(entries.values()), inUse(), usedBytes);
         }
     }
 
@@ -368,39 +364,29 @@ final class CacheIndex {
                 entry.lastUsed());
     }
 
-    /** Records a use: last use now, the URL among the sources. */
+    /** Records a use: last use now, the URL among the sources (lost on a failed write: only the LRU order suffers). */
     private CacheStore.Entry touch(CacheStore.Entry entry, ImageUrl url) {
-        CacheStore.Entry used = entry.usedAt(Instant.now()).withSource(url.toString());
-        entries.put(used.sha256(), used);
-        try {
-            store.writeMeta(used);
-        } catch (IOException e) { // only the LRU order after a restart suffers
-            LOG.warn("cannot record use of cache entry sha256={} error={}", entry.sha256(), e.getMessage());
-        }
-        return used;
+        return keep(entry.usedAt(Instant.now()).withSource(url.toString()), "use");
     }
 
-    /** Records that {@code url} gave these bytes and that {@code tenants} could read it. */
+    /** Records that {@code url} gave these bytes and {@code tenants} could read it (lost: they stat or download again). */
     private CacheStore.Entry authorize(CacheStore.Entry entry, ImageUrl url, Collection<String> tenants) {
         CacheStore.Entry authorized = entry.authorized(url.toString(), tenants);
-        if (authorized.equals(entry)) {
-            return entry;
-        }
-        entries.put(authorized.sha256(), authorized);
+        return authorized.equals(entry) ? entry : keep(authorized, "readers");
+    }
+
+    /** Replaces an entry's metadata in memory and on disk; a failed write loses only what it recorded, logged. */
+    private CacheStore.Entry keep(CacheStore.Entry updated, String what) {
+        entries.put(updated.sha256(), updated);
         try {
-            store.writeMeta(authorized);
-        } catch (IOException e) { // the next request stats or downloads again
-            LOG.warn("cannot record readers of cache entry sha256={} error={}", entry.sha256(), e.getMessage());
+            store.writeMeta(updated);
+        } catch (IOException e) {
+            LOG.warn("cannot record {} of cache entry sha256={} error={}", what, updated.sha256(), e.getMessage());
         }
-        return authorized;
+        return updated;
     }
 
     CachedImage image(CacheStore.Entry entry) {
         return new CachedImage(store.entryPath(entry.sha256()), entry.sha256(), entry.sizeBytes());
-    }
-
-    private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {
-        return new CacheEntry(e.sha256(), e.sizeBytes(), e.format(), e.virtualSizeBytes(), e.lastUsed(), e.sourceUrls(),
-                inUse);
     }
 }

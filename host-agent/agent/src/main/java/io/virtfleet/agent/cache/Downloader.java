@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * runs, so the final {@code fsync} has little left to do.
  *
  * <p>The parts: {@link Transfer} runs one download and hashes, {@link RangeReader} moves byte ranges and resumes them,
- * {@link BlockRing} holds the buffers and the waiting between both, {@link Flusher} the background flushes.
+ * {@link BlockRing} holds the buffers and the waiting between both, {@link TargetFile} the positional writes and background flushes.
  */
 final class Downloader {
     static final int BLOCK_BYTES = 1 << 20;

@@ -9,6 +9,8 @@ import io.virtfleet.agent.contract.CacheListing;
 import io.virtfleet.agent.contract.PrefetchStatus;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,7 +81,7 @@ public final class ImageCache implements AutoCloseable {
                 Thread.ofPlatform().name("image-download-", 0).daemon().factory());
         this.streamThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("image-stream-", 0).daemon().factory());
         Downloader downloader = new Downloader(streamThreads, settings.retry(), settings.streams(), settings.partBytes());
-        this.filler = new CacheFiller(index, store, sources, downloader, metrics);
+        this.filler = new CacheFiller(index, sources, downloader, metrics);
         LOG.info("image cache opened dir={} entries={} usedBytes={} budgetBytes={} downloads={} streams={} verify={}",
                 cacheDir, index.entryCount(), index.usedBytes(), settings.budgetBytes(), settings.maxDownloads(),
                 settings.streams(), settings.verifyOnUse() ? "always" : "trust");
@@ -108,11 +110,19 @@ public final class ImageCache implements AutoCloseable {
 
     /** The entries, most recently used first. */
     public CacheListing list() {
-        return index.list();
+        CacheIndex.Snapshot now = index.snapshot();
+        List<CacheEntry> listed = now.entries().stream()
+                .sorted(Comparator.comparing(CacheStore.Entry::lastUsedInstant).reversed())
+                .map(e -> toContract(e, now.inUse().contains(e.sha256())))
+                .toList();
+        return new CacheListing(settings.budgetBytes(), now.usedBytes(), listed);
     }
 
     public Optional<CacheEntry> entry(String sha256) {
-        return index.entry(Sha256.normalize(sha256));
+        String digest = Sha256.normalize(sha256);
+        CacheIndex.Snapshot now = index.snapshot();
+        return now.entries().stream().filter(e -> e.sha256().equals(digest)).findFirst()
+                .map(e -> toContract(e, now.inUse().contains(digest)));
     }
 
     /** The cached file with this digest, if present. */
@@ -187,6 +197,11 @@ public final class ImageCache implements AutoCloseable {
         RemoteObject object = sources.retrying("stat " + url, source::stat);
         String key = "url " + url.text() + " " + object.validator();
         return started(index.claimByUrl(key, url, object.validator(), tenant, !settings.verifyOnUse()), source, object);
+    }
+
+    private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {
+        return new CacheEntry(e.sha256(), e.sizeBytes(), e.format(), e.virtualSizeBytes(), e.lastUsed(), e.sourceUrls(),
+                inUse);
     }
 
     /** Hands a download the claim registered to a download thread; a hit or a join has nothing to start. */

@@ -3,9 +3,7 @@ package io.virtfleet.agent.cache;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -22,18 +20,15 @@ final class RangeReader {
 
     private final ImageSource source;
     private final RemoteObject object;
-    private final FileChannel out;
-    private final Flusher flusher;
+    private final TargetFile file;
     private final BlockRing ring;
     private final RetryPolicy retry;
     private final Set<HttpTransport.Body> openBodies = ConcurrentHashMap.newKeySet();
 
-    RangeReader(ImageSource source, RemoteObject object, FileChannel out, Flusher flusher, BlockRing ring,
-                RetryPolicy retry) {
+    RangeReader(ImageSource source, RemoteObject object, TargetFile file, BlockRing ring, RetryPolicy retry) {
         this.source = source;
         this.object = object;
-        this.out = out;
-        this.flusher = flusher;
+        this.file = file;
         this.ring = ring;
         this.retry = retry;
     }
@@ -123,16 +118,7 @@ final class RangeReader {
     }
 
     private void writeBlock(int slot, long block) {
-        ByteBuffer data = ByteBuffer.wrap(ring.buffer(slot), 0, ring.filled(slot));
-        long position = block * Downloader.BLOCK_BYTES;
-        try {
-            while (data.hasRemaining()) {
-                position += out.write(data, position);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the image to the cache: " + e.getMessage(), e);
-        }
-        flusher.written(ring.filled(slot));
+        file.write(ByteBuffer.wrap(ring.buffer(slot), 0, ring.filled(slot)), block * Downloader.BLOCK_BYTES);
         ring.markComplete(slot);
     }
 

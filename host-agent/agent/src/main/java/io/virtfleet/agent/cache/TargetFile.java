@@ -1,16 +1,19 @@
 package io.virtfleet.agent.cache;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Keeps the written pages of a download moving to the disk: after every {@value #FLUSH_EVERY_BYTES} bytes it starts a
- * {@code fdatasync} in the background (one at a time), so that {@link #finish}'s {@code fsync} finds little left.
+ * The file a download writes: blocks at their offsets, and the written pages kept moving to the disk: after every
+ * {@value #FLUSH_EVERY_BYTES} bytes it starts a {@code fdatasync} in the background (one at a time), so that
+ * {@link #finish}'s {@code fsync} finds little left.
  */
-final class Flusher {
+final class TargetFile {
     private static final long FLUSH_EVERY_BYTES = 64L << 20;
 
     private final FileChannel out;
@@ -18,12 +21,25 @@ final class Flusher {
     private long unflushed;
     private Future<?> running;
 
-    Flusher(FileChannel out, ExecutorService threads) {
+    TargetFile(FileChannel out, ExecutorService threads) {
         this.out = out;
         this.threads = threads;
     }
 
-    synchronized void written(long bytes) {
+    /** Writes all of {@code data} at {@code position}; any thread, any order. */
+    void write(ByteBuffer data, long position) {
+        int bytes = data.remaining();
+        try {
+            for (long at = position; data.hasRemaining(); ) {
+                at += out.write(data, at);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the image to the cache: " + e.getMessage(), e);
+        }
+        written(bytes);
+    }
+
+    private synchronized void written(long bytes) {
         unflushed += bytes;
         if (unflushed >= FLUSH_EVERY_BYTES && (running == null || running.isDone())) {
             unflushed = 0;

@@ -25,7 +25,7 @@ final class Transfer {
     private final ExecutorService streamThreads;
     private final int streams;
     private final int partBlocks;
-    private final Flusher flusher;
+    private final TargetFile file;
     private final BlockRing ring;
     private final RangeReader reader;
 
@@ -36,12 +36,12 @@ final class Transfer {
         this.streamThreads = streamThreads;
         this.streams = streams;
         this.partBlocks = partBlocks;
-        this.flusher = new Flusher(out, streamThreads);
+        this.file = new TargetFile(out, streamThreads);
         long blockCount = object.sizeBytes() < 0 ? -1
                 : (object.sizeBytes() + Downloader.BLOCK_BYTES - 1) / Downloader.BLOCK_BYTES;
         // Parallel: every stream has a part to fill plus one part of slack while the hash catches up.
         this.ring = new BlockRing(parallel() ? (streams + 1) * partBlocks : SINGLE_STREAM_RING_BLOCKS, blockCount);
-        this.reader = new RangeReader(source, object, out, flusher, ring, retry);
+        this.reader = new RangeReader(source, object, file, ring, retry);
     }
 
     private boolean parallel() {
@@ -56,7 +56,7 @@ final class Transfer {
             for (Future<?> producer : producers) {
                 producer.get();
             }
-            flusher.finish();
+            file.finish();
             return result;
         } catch (ExecutionException e) {
             throw new IllegalStateException("a download stream failed outside its guard", e.getCause());
@@ -65,7 +65,7 @@ final class Transfer {
             throw e;
         } finally {
             producers.forEach(p -> p.cancel(true));
-            flusher.cancel();
+            file.cancel();
         }
     }
 
