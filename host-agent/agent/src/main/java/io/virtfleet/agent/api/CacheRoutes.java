@@ -31,7 +31,7 @@ final class CacheRoutes {
             ctx.status(204);
         });
         app.post(AgentPaths.CACHE_PREFETCH, ctx -> {
-            PrefetchRequest request = AgentHttpServer.body(ctx, PrefetchRequest.class);
+            PrefetchRequest request = Requests.body(ctx, PrefetchRequest.class);
             PrefetchStatus status = cache.prefetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
                     request.credentials()));
             ctx.status(status.phase().equals(PrefetchStatus.DOWNLOADING) ? 202 : 200).json(status);

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -23,8 +24,12 @@ final class CacheMetrics {
     private final Counter evictions;
     private final Counter checksumFailures;
 
-    CacheMetrics(MeterRegistry registry, Supplier<Number> usedBytes, long budgetBytes, Supplier<Number> entries,
-                 Supplier<Number> activeDownloads) {
+    private final MeterRegistry registry;
+
+    private final AtomicInteger activeDownloads = new AtomicInteger();
+
+    CacheMetrics(MeterRegistry registry, long budgetBytes) {
+        this.registry = registry;
         hits = Counter.builder(PREFIX + "hits").description("fetches served from the cache").register(registry);
         misses = Counter.builder(PREFIX + "misses").description("fetches that had to download").register(registry);
         downloadedBytes = Counter.builder(PREFIX + "downloaded").baseUnit("bytes")
@@ -35,12 +40,24 @@ final class CacheMetrics {
                 .register(registry);
         checksumFailures = Counter.builder(PREFIX + "checksum.failures")
                 .description("downloads or entries whose SHA-256 was not the expected one").register(registry);
-        Gauge.builder(PREFIX + "used", usedBytes).baseUnit("bytes").description("bytes held by entries").register(registry);
         Gauge.builder(PREFIX + "budget", () -> budgetBytes).baseUnit("bytes")
                 .description("byte budget of the cache (0: unlimited)").register(registry);
-        Gauge.builder(PREFIX + "entries", entries).description("images in the cache").register(registry);
-        Gauge.builder(PREFIX + "downloads.active", activeDownloads).description("downloads and verifications under way")
+        Gauge.builder(PREFIX + "downloads.active", activeDownloads::get).description("downloads and verifications under way")
                 .register(registry);
+    }
+
+    /** The gauges the index answers; registered by the index once it has loaded its entries. */
+    void watchIndex(Supplier<Number> usedBytes, Supplier<Number> entries) {
+        Gauge.builder(PREFIX + "used", usedBytes).baseUnit("bytes").description("bytes held by entries").register(registry);
+        Gauge.builder(PREFIX + "entries", entries).description("images in the cache").register(registry);
+    }
+
+    void downloadStarted() {
+        activeDownloads.incrementAndGet();
+    }
+
+    void downloadEnded() {
+        activeDownloads.decrementAndGet();
     }
 
     void hit() {

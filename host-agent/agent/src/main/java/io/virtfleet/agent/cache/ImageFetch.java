@@ -9,11 +9,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * file (a volume job closes it after the population).
  */
 public final class ImageFetch implements AutoCloseable {
-    private final ImageCache cache;
+    private final CacheIndex cache;
     private final Download download;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ImageFetch(ImageCache cache, Download download) {
+    ImageFetch(CacheIndex cache, Download download) {
         this.cache = cache;
         this.download = download;
     }

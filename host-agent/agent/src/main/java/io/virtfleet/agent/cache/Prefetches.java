@@ -11,23 +11,23 @@ import java.util.function.Function;
 
 /** Prefetches by URL + digest, kept until their outcome has been reported once. */
 final class Prefetches {
-    private final Function<ImageRequest, ImageFetch> fetcher;
+    private final Function<ParsedRequest, ImageFetch> fetcher;
     private final Map<String, ImageFetch> running = new HashMap<>();
 
-    Prefetches(Function<ImageRequest, ImageFetch> fetcher) {
+    Prefetches(Function<ParsedRequest, ImageFetch> fetcher) {
         this.fetcher = fetcher;
     }
 
-    PrefetchStatus prefetch(ImageRequest request) {
-        String key = request.url() + " " + (request.sha256() == null ? "" : Sha256.normalize(request.sha256()));
+    PrefetchStatus prefetch(ParsedRequest request) {
+        String key = request.prefetchKey();
         synchronized (running) {
             ImageFetch earlier = running.get(key);
             if (earlier != null && !earlier.result().isDone()) {
-                return prefetchStatus(request.url(), earlier);
+                return prefetchStatus(request.url().text(), earlier);
             }
             running.remove(key);
             if (earlier != null && earlier.result().isCompletedExceptionally()) {
-                return prefetchStatus(request.url(), earlier);
+                return prefetchStatus(request.url().text(), earlier);
             }
         }
         ImageFetch fetch = fetcher.apply(request);
@@ -37,7 +37,7 @@ final class Prefetches {
                 running.putIfAbsent(key, fetch);
             }
         }
-        return prefetchStatus(request.url(), fetch);
+        return prefetchStatus(request.url().text(), fetch);
     }
 
     private static PrefetchStatus prefetchStatus(String url, ImageFetch fetch) {

@@ -4,8 +4,6 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +34,5 @@ final class Readers {
                     + " is cached on this node, but its source does not let this requester read it: " + e.getMessage(),
                     e);
         }
-    }
-
-    /** Requests with the same credentials (or none) may share a download; a hash keeps secrets out of the key. */
-    static String credentialsKey(ImageRequest request) {
-        if (request.credentials() == null) {
-            return "platform";
-        }
-        byte[] both = (request.credentials().accessKey() + "\0" + request.credentials().secretKey())
-                .getBytes(StandardCharsets.UTF_8);
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(both));
     }
 }

@@ -1,0 +1,27 @@
+package io.virtfleet.agent.api;
+
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.virtfleet.agent.contract.AgentPaths;
+
+/**
+ * What watches the agent reads: {@code GET /healthz} (liveness, no token), {@code GET /readyz} (503 with the reason
+ * while not ready, no token) and {@code GET /metrics} (Prometheus text).
+ */
+final class ProbeRoutes {
+    private ProbeRoutes() {
+    }
+
+    /** The paths that answer without the bearer token. */
+    static boolean open(String path) {
+        return path.equals(AgentPaths.HEALTH) || path.equals(AgentPaths.READY);
+    }
+
+    static void register(Javalin app, Readiness readiness, PrometheusMeterRegistry metrics) {
+        app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
+        app.get(AgentPaths.READY, ctx -> readiness.problem().ifPresentOrElse(
+                problem -> ctx.status(503).result("not ready: " + problem), () -> ctx.result("ready")));
+        app.get(AgentPaths.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                .result(metrics.scrape()));
+    }
+}

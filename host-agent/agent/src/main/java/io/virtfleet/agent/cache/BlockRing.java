@@ -1,0 +1,159 @@
+package io.virtfleet.agent.cache;
+
+import io.virtfleet.agent.AgentException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The buffers of one download and who may touch them: streams fill blocks, the hashing thread consumes them in order.
+ * Block {@code b} lives in slot {@code b % slots}; its slot is free for it once every block before {@code b - slots}
+ * has been hashed, which bounds the memory of a download. The first failure of any party ends the download for all:
+ * every wait rethrows it.
+ */
+final class BlockRing {
+    private final byte[][] buffers;
+    private final int[] filled;
+    private final boolean[] complete;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    /** Blocks hashed so far: the ring slot of block b is free for it when b < hashed + slots. */
+    private long hashed;
+    /** Number of blocks; -1 until known (the size was not announced and the end has not been reached). */
+    private long blockCount;
+    private Throwable failure;
+
+    BlockRing(int slots, long blockCount) {
+        this.buffers = new byte[slots][];
+        this.filled = new int[slots];
+        this.complete = new boolean[slots];
+        this.blockCount = blockCount;
+    }
+
+    int slotOf(long block) {
+        return (int) (block % buffers.length);
+    }
+
+    byte[] buffer(int slot) {
+        return buffers[slot];
+    }
+
+    int filled(int slot) {
+        return filled[slot];
+    }
+
+    /** Set by the one stream that owns the slot's block until it is complete. */
+    void filled(int slot, int bytes) {
+        filled[slot] = bytes;
+    }
+
+    /** The hashing side: waits until {@code block} is complete and returns its slot; -1 once past the last block. */
+    int awaitComplete(long block) throws IOException, InterruptedException {
+        lock.lockInterruptibly();
+        try {
+            while (true) {
+                rethrowFailure();
+                if (blockCount >= 0 && block >= blockCount) {
+                    return -1;
+                }
+                int slot = slotOf(block);
+                if (complete[slot] && hashed == block) {
+                    return slot;
+                }
+                changed.await();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hashing side: the slot's block is hashed, its buffer free for the block one ring further. */
+    void release(int slot) {
+        changeAndSignal(() -> {
+            complete[slot] = false;
+            filled[slot] = 0;
+            hashed++;
+        });
+    }
+
+    /** The streams' side: waits until the ring has room for {@code block} and returns its slot (with a buffer). */
+    int awaitSlot(long block, int blockBytes) throws IOException, InterruptedException {
+        int slot = slotOf(block);
+        lock.lockInterruptibly();
+        try {
+            while (block >= hashed + buffers.length) {
+                rethrowFailure();
+                changed.await();
+            }
+            rethrowFailure();
+            if (buffers[slot] == null) {
+                buffers[slot] = new byte[blockBytes];
+            }
+            return slot;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The streams' side: the slot's block is written to the file and may be hashed. */
+    void markComplete(int slot) {
+        changeAndSignal(() -> complete[slot] = true);
+    }
+
+    /** An object of unannounced size ended: from now on the hashing side knows where to stop. */
+    void endAt(long blocks) {
+        changeAndSignal(() -> blockCount = blocks);
+    }
+
+    /** Records the download's first failure and wakes every waiter, which rethrows it. */
+    void fail(Throwable e) {
+        changeAndSignal(() -> {
+            if (failure == null) {
+                failure = e;
+            }
+        });
+    }
+
+    /** Every change to the shared state wakes all waiters: the hashing side and the streams wait on one condition. */
+    private void changeAndSignal(Runnable change) {
+        lock.lock();
+        try {
+            change.run();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean failed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rethrows the recorded failure, if any, as what the caller can throw. */
+    void rethrowFailure() throws IOException {
+        Throwable seen;
+        lock.lock();
+        try {
+            seen = failure;
+        } finally {
+            lock.unlock();
+        }
+        if (seen == null) {
+            return;
+        }
+        switch (seen) {
+            case IOException e -> throw new IOException(e.getMessage(), e);
+            case AgentException e -> throw e;
+            case UncheckedIOException e -> throw new IOException(e.getMessage(), e.getCause());
+            case RuntimeException e -> throw new IllegalStateException(e.getMessage(), e);
+            case Error e -> throw e;
+            default -> throw new IOException(seen.getMessage(), seen);
+        }
+    }
+}
