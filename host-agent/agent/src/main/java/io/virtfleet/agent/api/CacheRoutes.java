@@ -32,7 +32,7 @@ final class CacheRoutes {
         });
         app.post(AgentPaths.CACHE_PREFETCH, ctx -> {
             PrefetchRequest request = Requests.body(ctx, PrefetchRequest.class);
-            PrefetchStatus status = cache.prefetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
+            PrefetchStatus status = cache.prefetch(ImageRequest.parse(request.imageUrl(), request.imageSha256(),
                     request.credentials()));
             ctx.status(status.phase().equals(PrefetchStatus.DOWNLOADING) ? 202 : 200).json(status);
         });

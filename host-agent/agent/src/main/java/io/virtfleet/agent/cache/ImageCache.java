@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * entry's bytes were verified from, and the requesting tenant among those that proved they can read it (a stat of its
  * URL with its own credentials, done once per tenant). Other requests download from their own URL and verify.
  *
- * <p>The parts: this class checks requests and resolves the expected digest ({@link ParsedRequest}, {@link Sources});
+ * <p>The parts: this class checks requests and resolves the expected digest ({@link ImageRequest}, {@link Sources});
  * {@link CacheIndex} holds entries, pins and downloads in flight under one lock and evicts; {@link CacheFiller} runs
  * downloads on the download threads ({@link Downloader} moves the bytes); {@link Readers} decides cross-tenant hits;
  * {@link CacheStore} owns the files.
@@ -56,7 +56,7 @@ public final class ImageCache implements AutoCloseable {
     private final ExecutorService streamThreads;
     private final CacheIndex index;
     private final CacheFiller filler;
-    private final Prefetches prefetches = new Prefetches(this::fetch);
+    private final Prefetches prefetches = new Prefetches(this::fetchAllowed);
 
     /**
      * Opens the cache in {@code cacheDir}, recovering from whatever a previous run left.
@@ -94,10 +94,11 @@ public final class ImageCache implements AutoCloseable {
      * bad URLs and unreachable sources fail right here, in the caller's thread.
      */
     public ImageFetch fetch(ImageRequest request) {
-        return fetch(ParsedRequest.of(request, policy));
+        policy.checkUrl(request.url());
+        return fetchAllowed(request);
     }
 
-    private ImageFetch fetch(ParsedRequest request) {
+    private ImageFetch fetchAllowed(ImageRequest request) {
         ImageUrl url = request.url();
         ImageSource source = sources.source(url, request.credentials());
         String expected = request.sha256();
@@ -140,7 +141,8 @@ public final class ImageCache implements AutoCloseable {
      * failure is reported once, and the next call tries again. A prefetch pins its image only while it downloads.
      */
     public PrefetchStatus prefetch(ImageRequest request) {
-        return prefetches.prefetch(ParsedRequest.of(request, policy));
+        policy.checkUrl(request.url());
+        return prefetches.prefetch(request);
     }
 
     /**
@@ -177,7 +179,7 @@ public final class ImageCache implements AutoCloseable {
      * with requests for the same digest, the same URL and the same credentials, so nobody receives bytes through
      * someone else's access.
      */
-    private ImageFetch fetchVerified(ImageSource source, String sha256, ParsedRequest request) {
+    private ImageFetch fetchVerified(ImageSource source, String sha256, ImageRequest request) {
         ImageUrl url = source.url();
         String tenant = request.tenant();
         boolean reuse = !settings.verifyOnUse();

@@ -11,14 +11,14 @@ import java.util.function.Function;
 
 /** Prefetches by URL + digest, kept until their outcome has been reported once. */
 final class Prefetches {
-    private final Function<ParsedRequest, ImageFetch> fetcher;
+    private final Function<ImageRequest, ImageFetch> fetcher;
     private final Map<String, ImageFetch> running = new HashMap<>();
 
-    Prefetches(Function<ParsedRequest, ImageFetch> fetcher) {
+    Prefetches(Function<ImageRequest, ImageFetch> fetcher) {
         this.fetcher = fetcher;
     }
 
-    PrefetchStatus prefetch(ParsedRequest request) {
+    PrefetchStatus prefetch(ImageRequest request) {
         String key = request.prefetchKey();
         synchronized (running) {
             ImageFetch earlier = running.get(key);

@@ -37,6 +37,8 @@ final class VolumeJob implements Runnable {
     private final String name;
     private final String pool;
     private final VolumeRequest request;
+    /** The request's image, parsed once by the volume service. */
+    private final ImageRequest wanted;
     private final Tools tools;
     private final AtomicLong populateDone = new AtomicLong();
     private final AtomicLong populateTotal = new AtomicLong();
@@ -46,10 +48,11 @@ final class VolumeJob implements Runnable {
     private volatile String devicePath;
     private volatile AgentError error;
 
-    VolumeJob(String name, String pool, VolumeRequest request, Tools tools) {
+    VolumeJob(String name, String pool, VolumeRequest request, ImageRequest image, Tools tools) {
         this.name = name;
         this.pool = pool;
         this.request = request;
+        this.wanted = image;
         this.tools = tools;
     }
 
@@ -78,7 +81,7 @@ final class VolumeJob implements Runnable {
 
     VolumeStatus status() {
         ImageFetch currentFetch = fetch;
-        String sha256 = currentFetch == null ? request.imageSha256() : currentFetch.sha256();
+        String sha256 = currentFetch == null ? wanted.sha256() : currentFetch.sha256();
         long done = populateDone.get();
         long total = populateTotal.get();
         if (phase == VolumePhase.Downloading && currentFetch != null) {
@@ -93,8 +96,7 @@ final class VolumeJob implements Runnable {
     private void populate() {
         enter(VolumePhase.Downloading);
         // The open fetch pins the image in the cache until the population is over.
-        try (ImageFetch pinned = tools.cache().fetch(new ImageRequest(request.imageUrl(), request.imageSha256(),
-                request.credentials(), ImageRequest.tenantOf(name)))) {
+        try (ImageFetch pinned = tools.cache().fetch(wanted)) {
             fetch = pinned;
             populateFrom(await(pinned));
         }

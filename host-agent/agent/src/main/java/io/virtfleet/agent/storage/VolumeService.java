@@ -3,8 +3,7 @@ package io.virtfleet.agent.storage;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.HostAllowLists;
 import io.virtfleet.agent.cache.ImageCache;
-import io.virtfleet.agent.cache.ImageUrl;
-import io.virtfleet.agent.cache.Sha256;
+import io.virtfleet.agent.cache.ImageRequest;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
@@ -74,16 +73,17 @@ public final class VolumeService implements AutoCloseable {
      * that belongs to another owner, is refused before anything happens.
      */
     public VolumeStatus put(String name, VolumeRequest request) {
-        validate(request);
+        ImageRequest image = validate(name, request);
         String pool = request.pool() != null ? request.pool() : defaultPool;
         if (!allowed.poolAllowed(pool, defaultPool)) {
             throw AgentException.conflict(AgentErrorReasons.POOL_NOT_ALLOWED, "storage pool " + pool
                     + " is not allowed on this host; allowed: " + defaultPool + " (default) and " + allowed.pools());
         }
-        return locks.with(name, () -> putLocked(name, pool, request));
+        return locks.with(name, () -> putLocked(name, pool, request, image));
     }
 
-    private synchronized VolumeStatus putLocked(String name, String pool, VolumeRequest request) {
+    private synchronized VolumeStatus putLocked(String name, String pool, VolumeRequest request,
+                                             ImageRequest image) {
         pools.requireActivePool(pool);
         VolumeJob job = jobs.get(name);
         if (request.ownerUid() != null) {
@@ -101,7 +101,7 @@ public final class VolumeService implements AutoCloseable {
         Optional<VolumeMarker> marker = markers.read(name);
         Optional<VolumeInfo> volume = marker.flatMap(m -> pools.findVolume(m.pool(), name));
         if (marker.isPresent() && volume.isPresent()) {
-            Optional<VolumeStatus> ready = reconcileReady(marker.get(), volume.get(), request, pool);
+            Optional<VolumeStatus> ready = reconcileReady(marker.get(), volume.get(), request, image, pool);
             if (ready.isPresent()) {
                 jobs.remove(name);
                 return ready.get();
@@ -110,7 +110,7 @@ public final class VolumeService implements AutoCloseable {
             LOG.warn("volume={} marker without a libvirt volume, populating again", name);
             markers.delete(name);
         }
-        return startPopulation(name, pool, request);
+        return startPopulation(name, pool, request, image);
     }
 
     /**
@@ -118,7 +118,7 @@ public final class VolumeService implements AutoCloseable {
      * it must be populated again (its marker is gone by then). Refuses what cannot be done to a Ready volume.
      */
     private Optional<VolumeStatus> reconcileReady(VolumeMarker marker, VolumeInfo volume, VolumeRequest request,
-                                                  String pool) {
+                                                  ImageRequest image, String pool) {
         String name = marker.name();
         if (!marker.pool().equals(pool)) {
             throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " is in pool "
@@ -140,7 +140,7 @@ public final class VolumeService implements AutoCloseable {
             LOG.info("volume={} pool={} reprovisioning token={}", name, pool, request.reprovisionToken());
             return Optional.empty();
         }
-        if (!sameImage(marker, request)) {
+        if (!sameImage(marker, image)) {
             throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " holds image sha256 "
                     + marker.imageSha256() + "; to populate it with another image, change reprovisionToken too");
         }
@@ -155,8 +155,8 @@ public final class VolumeService implements AutoCloseable {
         return Optional.of(readyStatus(marker, current));
     }
 
-    private VolumeStatus startPopulation(String name, String pool, VolumeRequest request) {
-        VolumeJob started = new VolumeJob(name, pool, request, tools);
+    private VolumeStatus startPopulation(String name, String pool, VolumeRequest request, ImageRequest image) {
+        VolumeJob started = new VolumeJob(name, pool, request, image, tools);
         jobs.put(name, started);
         workers.execute(() -> {
             started.run();
@@ -278,10 +278,10 @@ public final class VolumeService implements AutoCloseable {
         return candidates.stream().map(pool -> pools.findVolume(pool, name)).flatMap(Optional::stream).findFirst();
     }
 
-    private static boolean sameImage(VolumeMarker marker, VolumeRequest request) {
-        return request.imageSha256() != null
-                ? Sha256.normalize(request.imageSha256()).equals(marker.imageSha256())
-                : request.imageUrl().equals(marker.imageUrl());
+    private static boolean sameImage(VolumeMarker marker, ImageRequest image) {
+        return image.sha256() != null
+                ? image.sha256().equals(marker.imageSha256())
+                : image.url().text().equals(marker.imageUrl());
     }
 
     private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
@@ -293,16 +293,16 @@ public final class VolumeService implements AutoCloseable {
         return AgentException.notFound(AgentErrorReasons.VOLUME_NOT_FOUND, "volume " + name + " does not exist");
     }
 
-    private static void validate(VolumeRequest request) {
+    /** Checks the request and parses its image once: the population and the cache use the parsed values. */
+    private static ImageRequest validate(String name, VolumeRequest request) {
         if (request == null) {
             throw AgentException.invalid("a volume request body is required");
         }
-        ImageUrl.parse(request.imageUrl());
-        if (request.imageSha256() != null) {
-            Sha256.normalize(request.imageSha256());
-        }
+        ImageRequest image = ImageRequest.parse(request.imageUrl(), request.imageSha256(), request.credentials(),
+                ImageRequest.tenantOf(name));
         if (request.sizeBytes() <= 0) {
             throw AgentException.invalid("sizeBytes must be positive, got " + request.sizeBytes());
         }
+        return image;
     }
 }

@@ -48,7 +48,7 @@ class CacheReadersTest {
         cache = new ImageCache(dir.resolve("cache"), CacheSettings.DEFAULTS
                 .withRetry(new RetryPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), Duration.ofSeconds(5))
                 .withS3PlatformPrefixes(List.of("public/")), Optional.of(platform), new SimpleMeterRegistry());
-        try (ImageFetch a = cache.fetch(new ImageRequest(URL, sha256(image), valid, "tenant-a"))) {
+        try (ImageFetch a = cache.fetch(ImageRequest.parse(URL, sha256(image), valid, "tenant-a"))) {
             assertThat(a.result().join().path()).hasBinaryContent(image);
         }
         assertThat(gets()).isEqualTo(1);
@@ -62,7 +62,7 @@ class CacheReadersTest {
 
     @Test
     void theSameTenantHitsWithoutContactingTheSource() {
-        try (ImageFetch again = cache.fetch(new ImageRequest(URL, sha256(image), valid, "tenant-a"))) {
+        try (ImageFetch again = cache.fetch(ImageRequest.parse(URL, sha256(image), valid, "tenant-a"))) {
             assertThat(again.result()).isCompleted();
         }
         assertThat(gets()).isEqualTo(1);
@@ -71,7 +71,7 @@ class CacheReadersTest {
     @Test
     void anotherTenantWithWrongCredentialsIsRefusedAndGetsNothing() {
         ImageCredentials wrong = new ImageCredentials(s3.accessKey(), "not-the-secret");
-        assertThatThrownBy(() -> cache.fetch(new ImageRequest(URL, sha256(image), wrong, "tenant-b")))
+        assertThatThrownBy(() -> cache.fetch(ImageRequest.parse(URL, sha256(image), wrong, "tenant-b")))
                 .isInstanceOfSatisfying(AgentException.class, e -> {
                     assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_AUTHORIZED);
                     assertThat(e.getMessage()).contains(URL);
@@ -81,7 +81,7 @@ class CacheReadersTest {
 
     @Test
     void anotherTenantWithoutCredentialsMayNotUseThePlatformKeysForThatBucket() {
-        assertThatThrownBy(() -> cache.fetch(new ImageRequest(URL, sha256(image), null, "tenant-b")))
+        assertThatThrownBy(() -> cache.fetch(ImageRequest.parse(URL, sha256(image), null, "tenant-b")))
                 .isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED));
     }
@@ -89,14 +89,14 @@ class CacheReadersTest {
     @Test
     void anotherTenantNamingTheDigestWithAnotherUrlDownloadsFromItsOwnUrl() {
         s3.putObject("public", "other.qcow2", random(2 << 20, 78)); // other bytes under the same digest claim
-        ImageFetch other = cache.fetch(new ImageRequest("s3://public/other.qcow2", sha256(image), null, "tenant-b"));
+        ImageFetch other = cache.fetch(ImageRequest.parse("s3://public/other.qcow2", sha256(image), null, "tenant-b"));
         assertThatThrownBy(() -> other.result().join()).isInstanceOf(CompletionException.class)
                 .cause().isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.CHECKSUM_MISMATCH));
         other.close();
 
         s3.putObject("public", "copy.qcow2", image); // the same bytes: verified from its own URL, then shared
-        try (ImageFetch copy = cache.fetch(new ImageRequest("s3://public/copy.qcow2", sha256(image), null, "tenant-b"))) {
+        try (ImageFetch copy = cache.fetch(ImageRequest.parse("s3://public/copy.qcow2", sha256(image), null, "tenant-b"))) {
             assertThat(copy.result().join().path()).hasBinaryContent(image);
         }
         assertThat(s3.getRequestCount("public", "copy.qcow2")).isEqualTo(1);
@@ -106,12 +106,12 @@ class CacheReadersTest {
 
     @Test
     void anotherTenantWithValidCredentialsHitsAfterAStat() {
-        try (ImageFetch b = cache.fetch(new ImageRequest(URL, sha256(image), valid, "tenant-b"))) {
+        try (ImageFetch b = cache.fetch(ImageRequest.parse(URL, sha256(image), valid, "tenant-b"))) {
             assertThat(b.result()).isCompleted();
             assertThat(b.result().join().path()).hasBinaryContent(image);
         }
         assertThat(gets()).as("a stat, no download").isEqualTo(1);
-        try (ImageFetch again = cache.fetch(new ImageRequest(URL, sha256(image), valid, "tenant-b"))) {
+        try (ImageFetch again = cache.fetch(ImageRequest.parse(URL, sha256(image), valid, "tenant-b"))) {
             assertThat(again.result()).isCompleted();
         }
     }
@@ -120,10 +120,10 @@ class CacheReadersTest {
     void aRequestWithOtherCredentialsNeverJoinsAnotherRequestersDownload() {
         cache.evict(sha256(image));
         ImageCredentials wrong = new ImageCredentials(s3.accessKey(), "not-the-secret");
-        try (ImageFetch a = cache.fetch(new ImageRequest(URL, sha256(image), valid, "tenant-a"))) {
+        try (ImageFetch a = cache.fetch(ImageRequest.parse(URL, sha256(image), valid, "tenant-a"))) {
             // Whether A's download still runs or has finished, B is refused (synchronously or through its result).
             Throwable refused = catchThrowable(() -> {
-                try (ImageFetch b = cache.fetch(new ImageRequest(URL, sha256(image), wrong, "tenant-b"))) {
+                try (ImageFetch b = cache.fetch(ImageRequest.parse(URL, sha256(image), wrong, "tenant-b"))) {
                     b.result().join();
                 }
             });

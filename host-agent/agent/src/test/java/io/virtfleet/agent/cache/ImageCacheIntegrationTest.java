@@ -390,7 +390,7 @@ class ImageCacheIntegrationTest {
         assertThatThrownBy(() -> cachedBy(cache.fetch(ImageRequest.of("s3://images/absent.qcow2", sha256(text("x"))))))
                 .isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_FOUND));
-        assertThatThrownBy(() -> cache.fetch(new ImageRequest("s3://no-such-bucket/x.qcow2", null,
+        assertThatThrownBy(() -> cache.fetch(ImageRequest.parse("s3://no-such-bucket/x.qcow2", null,
                 new ImageCredentials(s3.accessKey(), s3.secretKey()))))
                 .isInstanceOfSatisfying(AgentException.class,
                         e -> assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_NOT_FOUND));
@@ -409,13 +409,13 @@ class ImageCacheIntegrationTest {
         cache = new ImageCache(cacheDir, settings(), Optional.of(anonymous), metrics);
         String wrongSecret = "wrong-secret-do-not-log";
 
-        assertThatThrownBy(() -> cache.fetch(new ImageRequest("s3://images/private.qcow2", null,
+        assertThatThrownBy(() -> cache.fetch(ImageRequest.parse("s3://images/private.qcow2", null,
                 new ImageCredentials(s3.accessKey(), wrongSecret))))
                 .isInstanceOfSatisfying(AgentException.class, e -> {
                     assertThat(e.reason()).isEqualTo(AgentErrorReasons.DOWNLOAD_FAILED);
                     assertThat(e.getMessage()).doesNotContain(wrongSecret);
                 });
-        ImageFetch fetch = cache.fetch(new ImageRequest("s3://images/private.qcow2", sha256(image),
+        ImageFetch fetch = cache.fetch(ImageRequest.parse("s3://images/private.qcow2", sha256(image),
                 new ImageCredentials(s3.accessKey(), s3.secretKey())));
         assertThat(cachedBy(fetch).path()).hasBinaryContent(image);
     }

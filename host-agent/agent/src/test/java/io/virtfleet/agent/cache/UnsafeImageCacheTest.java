@@ -47,7 +47,7 @@ class UnsafeImageCacheTest {
         s3.putObject("images", "evil.qcow2", evil.path());
         cache = newCache();
 
-        try (ImageFetch fetch = cache.fetch(new ImageRequest("s3://images/evil.qcow2", evil.sha256(), null))) {
+        try (ImageFetch fetch = cache.fetch(ImageRequest.parse("s3://images/evil.qcow2", evil.sha256(), null))) {
             assertThatThrownBy(() -> fetch.result().join()).isInstanceOf(CompletionException.class)
                     .cause().isInstanceOf(AgentException.class).hasMessageContaining("backing file")
                     .extracting(e -> ((AgentException) e).reason()).isEqualTo(AgentErrorReasons.UNSAFE_IMAGE);
@@ -73,7 +73,7 @@ class UnsafeImageCacheTest {
         TestImage evil = legacyEntry();
         s3.putObject("images", "evil.qcow2", evil.path());
 
-        try (ImageFetch fetch = cache.fetch(new ImageRequest("s3://images/evil.qcow2", evil.sha256(), null))) {
+        try (ImageFetch fetch = cache.fetch(ImageRequest.parse("s3://images/evil.qcow2", evil.sha256(), null))) {
             assertThatThrownBy(() -> fetch.result().join()).cause().hasMessageContaining("backing file");
         }
         assertThat(cache.entry(evil.sha256())).isEmpty();
