@@ -99,3 +99,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- join "," $pairs }}
 {{- end }}
+
+{{/* Log level and format of operator and agents (read by neither yet: see values.yaml). */}}
+{{- define "virtfleet.loggingEnv" -}}
+- name: VIRTFLEET_LOG_LEVEL
+  value: {{ .Values.logging.level | quote }}
+- name: VIRTFLEET_LOG_FORMAT
+  value: {{ .Values.logging.format | quote }}
+{{- end }}

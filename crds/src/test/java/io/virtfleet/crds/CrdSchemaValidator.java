@@ -35,6 +35,7 @@ import java.util.Objects;
 final class CrdSchemaValidator {
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .addVar("self", SimpleType.DYN)
+            .addVar("oldSelf", SimpleType.DYN)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addLibraries(CelExtensions.strings())
             .build();
@@ -68,11 +69,23 @@ final class CrdSchemaValidator {
     List<String> violations(String yaml) {
         Object object = normalize(Serialization.unmarshal(yaml, Map.class));
         List<String> violations = new ArrayList<>();
-        check(root, object, "", violations);
+        check(root, object, null, "", violations);
         return violations;
     }
 
-    private void check(JSONSchemaProps schema, Object value, String path, List<String> violations) {
+    /**
+     * The violations of an update from {@code oldYaml} to {@code yaml}: as on create, plus the transition rules (those
+     * naming oldSelf), which the API server runs only where the old object had a value at the same place.
+     */
+    List<String> updateViolations(String oldYaml, String yaml) {
+        Object object = normalize(Serialization.unmarshal(yaml, Map.class));
+        Object old = normalize(Serialization.unmarshal(oldYaml, Map.class));
+        List<String> violations = new ArrayList<>();
+        check(root, object, old, "", violations);
+        return violations;
+    }
+
+    private void check(JSONSchemaProps schema, Object value, Object old, String path, List<String> violations) {
         if (value == null) {
             return;
         }
@@ -102,7 +115,8 @@ final class CrdSchemaValidator {
                         .forEach(r -> violations.add(path + "." + r + ": required"));
             }
             if (schema.getProperties() != null) {
-                schema.getProperties().forEach((name, child) -> check(child, map.get(name), path + "." + name, violations));
+                schema.getProperties().forEach((name, child) -> check(child, map.get(name),
+                        old instanceof Map<?, ?> oldMap ? oldMap.get(name) : null, path + "." + name, violations));
             }
         }
         if (value instanceof List<?> list) {
@@ -111,13 +125,17 @@ final class CrdSchemaValidator {
             }
             if (schema.getItems() != null && schema.getItems().getSchema() != null) {
                 for (int i = 0; i < list.size(); i++) {
-                    check(schema.getItems().getSchema(), list.get(i), path + "[" + i + "]", violations);
+                    check(schema.getItems().getSchema(), list.get(i), null, path + "[" + i + "]", violations);
                 }
             }
         }
         if (schema.getXKubernetesValidations() != null) {
             for (ValidationRule rule : schema.getXKubernetesValidations()) {
-                if (!Boolean.TRUE.equals(evaluate(rule.getRule(), value))) {
+                boolean transition = rule.getRule().contains("oldSelf");
+                if (transition && old == null) {
+                    continue;
+                }
+                if (!Boolean.TRUE.equals(transition ? evaluate(rule.getRule(), value, old) : evaluate(rule.getRule(), value))) {
                     violations.add((path.isEmpty() ? "<root>" : path) + ": " + rule.getMessage());
                 }
             }
@@ -135,6 +153,14 @@ final class CrdSchemaValidator {
     static Object evaluate(String rule, Object self) {
         try {
             return RUNTIME.createProgram(compile(rule)).eval(Map.of("self", self));
+        } catch (CelEvaluationException e) {
+            throw new IllegalStateException("CEL rule failed to evaluate: " + rule + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Object evaluate(String rule, Object self, Object oldSelf) {
+        try {
+            return RUNTIME.createProgram(compile(rule)).eval(Map.of("self", self, "oldSelf", oldSelf));
         } catch (CelEvaluationException e) {
             throw new IllegalStateException("CEL rule failed to evaluate: " + rule + ": " + e.getMessage(), e);
         }

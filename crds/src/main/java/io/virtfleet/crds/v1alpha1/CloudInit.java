@@ -19,8 +19,8 @@ public class CloudInit {
 
     @Size(max = 64)
     @ValidationRule(value = Patterns.SSH_KEY_LIST_RULE, message = "sshAuthorizedKeys entries must be OpenSSH public keys (ssh-ed25519, ssh-rsa, ecdsa-sha2-..., sk-...)")
-    @JsonPropertyDescription("SSH public keys authorized for root.")
-    private List<String> sshAuthorizedKeys;
+    @JsonPropertyDescription("SSH public keys authorized for root (at most 64, each at most 4096 characters).")
+    private List<@Size(max = 4096) String> sshAuthorizedKeys;
 
     @SchemaFrom(type = SecretKeySelectorSchema.class)
     @JsonPropertyDescription("Secret key holding the root password hash (crypt format, starting with $).")

@@ -1,5 +1,7 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -7,14 +9,17 @@ import io.fabric8.generator.annotation.Required;
 /** Where a root volume's base image comes from and how it is verified. */
 public class ImageSource {
     @Required
+    @Size(max = 2048)
     @Pattern("^(s3|minio|https?)://.+$")
     @JsonPropertyDescription("Image location: s3://bucket/key, minio://bucket/key or https://host/path.")
     private String url;
 
+    @Size(max = 64)
     @Pattern(Patterns.SHA256)
     @JsonPropertyDescription("Expected SHA-256 of the image (lower-case hex). When empty the agent reads <url>.sha256.")
     private String sha256;
 
+    @Size(max = 253)
     @JsonPropertyDescription("Name of a Secret in the same namespace holding accessKey and secretKey for the object store.")
     private String credentialsSecret;
 

@@ -11,15 +11,18 @@ import java.util.List;
 /** A NIC on a host bridge with a static IPv4 address. */
 public class NetworkInterface {
     @Required
+    @Size(max = 15)
     @Pattern(Patterns.BRIDGE)
     @JsonPropertyDescription("Host bridge the NIC is attached to.")
     private String bridge;
 
     @Required
+    @Size(max = 18)
     @Pattern(Patterns.IPV4_CIDR)
     @JsonPropertyDescription("IPv4 address in CIDR form, e.g. 10.0.0.5/24.")
     private String ip;
 
+    @Size(max = 15)
     @Pattern(Patterns.IPV4)
     @JsonPropertyDescription("IPv4 gateway.")
     private String gateway;
@@ -27,11 +30,12 @@ public class NetworkInterface {
     @Size(max = 8)
     @ValidationRule(value = Patterns.IPV4_LIST_RULE, message = "dns entries must be IPv4 addresses")
     @JsonPropertyDescription("DNS servers.")
-    private List<String> dns;
+    private List<@Size(max = 15) String> dns;
 
     @JsonPropertyDescription("Whether the default route goes through this NIC (default: only the first NIC).")
     private Boolean defaultRoute;
 
+    @Size(max = 17)
     @Pattern(Patterns.MAC)
     @JsonPropertyDescription("MAC address; default be:ef: followed by the IPv4 octets in hex.")
     private String mac;

@@ -57,9 +57,14 @@ public final class Patterns {
     public static final String SSH_KEY_LIST_RULE = "self.all(k, k.matches(r'" + SSH_PUBLIC_KEY + "'))";
     /** CEL rule on the data disk list: no guest device twice. */
     public static final String UNIQUE_DEVICES_RULE = "self.all(d, self.exists_one(e, e.device == d.device))";
-    /** CEL rule on the NIC list: no IPv4 address twice, whatever the prefix length. */
+    /**
+     * CEL rule on the NIC list: no IPv4 address twice, whatever the prefix length. substring/indexOf rather than
+     * split(): the API server sizes a substring like its input (bounded by maxLength), a split() element not at all.
+     * The appended '/' keeps the rule defined for an address without a prefix (which the pattern refuses anyway).
+     */
     public static final String UNIQUE_IPS_RULE =
-            "self.all(n, self.exists_one(m, m.ip.split('/')[0] == n.ip.split('/')[0]))";
+            "self.all(n, self.exists_one(m, (m.ip + '/').substring(0, (m.ip + '/').indexOf('/'))"
+            + " == (n.ip + '/').substring(0, (n.ip + '/').indexOf('/'))))";
     /** CEL rule on the NIC list: at most one NIC carries the default route. */
     public static final String ONE_DEFAULT_ROUTE_RULE =
             "self.filter(n, has(n.defaultRoute) && n.defaultRoute).size() <= 1";

@@ -1,5 +1,7 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -7,6 +9,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /** A VM's root disk: an existing RootVolume, or a template for one the VM owns. */
 @ValidationRule(value = "has(self.name) != has(self.template)", message = "set exactly one of name or template")
 public class RootVolumeReference {
+    @Size(max = 253)
     @Pattern(Patterns.NAME)
     @JsonPropertyDescription("Name of a RootVolume in the same namespace.")
     private String name;

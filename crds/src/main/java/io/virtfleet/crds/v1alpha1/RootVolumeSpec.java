@@ -1,5 +1,12 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Default;
+
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -8,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Map;
 
 /** Desired state of a root volume: which image, how big, where. */
+@SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"size\":{\"maxLength\":64}}}")
 @ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
         message = "set either nodeName or nodeSelector, not both")
 public class RootVolumeSpec {
@@ -20,18 +28,24 @@ public class RootVolumeSpec {
     @JsonPropertyDescription("Size of the volume, at least the image's virtual size (e.g. 20Gi).")
     private Quantity size;
 
+    @Size(max = 253)
     @JsonPropertyDescription("Node (hypervisor) the volume must live on. Empty lets the operator choose.")
     private String nodeName;
 
     @JsonPropertyDescription("Labels a node must carry to hold the volume.")
-    private Map<String, String> nodeSelector;
+    @Size(max = 32)
+    private Map<String, @Size(max = 63) String> nodeSelector;
 
+    @Size(max = 128)
+    @Pattern(Patterns.POOL)
     @JsonPropertyDescription("Storage pool (LVM volume group or libvirt pool) on the node. Empty means the agent's default.")
     private String storage;
 
+    @Size(max = 253)
     @JsonPropertyDescription("Any change re-populates the volume from a fresh copy of the image.")
     private String reprovisionToken;
 
+    @Default("Delete")
     @JsonPropertyDescription("Delete (default): deleting the RootVolume deletes the volume on its node; Retain: the volume stays.")
     private DeletionPolicy deletionPolicy;
 

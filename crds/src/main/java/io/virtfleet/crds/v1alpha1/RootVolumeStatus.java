@@ -1,18 +1,27 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 /** Observed state of a root volume, written only by the operator. */
+@SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"conditions\":{\"maxItems\":32,\"x-kubernetes-list-type\":\"map\",\"x-kubernetes-list-map-keys\":[\"type\"]}}}")
 public class RootVolumeStatus extends ConditionedStatus {
     @JsonPropertyDescription("Pending, Scheduled, Downloading, Populating, Ready or Failed.")
     private RootVolumePhase phase;
 
+    @Size(max = 253)
     @JsonPropertyDescription("The node the volume is bound to; never changes once set.")
     private String nodeName;
 
+    @Size(max = 4096)
     @JsonPropertyDescription("Path of the volume on its node.")
     private String devicePath;
 
+    @Size(max = 64)
     @JsonPropertyDescription("SHA-256 of the image the volume holds.")
     private String imageSha256;
 
@@ -26,6 +35,7 @@ public class RootVolumeStatus extends ConditionedStatus {
     @JsonPropertyDescription("Size of the current download or population.")
     private Long bytesTotal;
 
+    @Size(max = 253)
     @JsonPropertyDescription("The reprovisionToken of the last completed population.")
     private String populatedToken;
 

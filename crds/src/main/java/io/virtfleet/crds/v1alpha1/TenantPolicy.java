@@ -2,6 +2,9 @@ package io.virtfleet.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
@@ -15,6 +18,11 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(Api.GROUP)
 @Version(Api.VERSION)
 @ShortNames({"vftp"})
+@Categories({"virtfleet"})
+@SchemaCustomizer(value = DeepMergePatch.class, input = "{\"description\":\"What tenants in the namespaces it selects may "
+        + "use on the hypervisors: host bridges, storage pools, kernel boot directories, image sources (and the "
+        + "platform's S3 credentials), and a quota. Cluster-scoped, for the platform team; several policies selecting a "
+        + "namespace add up. Short name vftp.\"}")
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class TenantPolicy extends CustomResource<TenantPolicySpec, TenantPolicyStatus> {
     @Override

@@ -1,5 +1,8 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -8,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Quantity;
 
 /** Totals per namespace; an unset figure is not limited by this policy. */
+@SchemaCustomizer(value = DeepMergePatch.class,
+        input = "{\"properties\":{\"memory\":{\"maxLength\":64},\"storage\":{\"maxLength\":64}}}")
 public class TenantQuota {
     @Min(0)
     @Max(1048576)

@@ -1,5 +1,11 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
@@ -12,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Desired state of a virtual machine. */
+@SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"memory\":{\"maxLength\":64}}}")
 @ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
         message = "set either nodeName or nodeSelector, not both")
 @ValidationRule(value = "!has(self.reprovisionToken) || has(self.rootVolume.template)",
@@ -46,6 +53,7 @@ public class VirtualMachineSpec {
     @JsonPropertyDescription("Cloud-init NoCloud seed contents.")
     private CloudInit cloudInit;
 
+    @Default("bios")
     @JsonPropertyDescription("bios (default) or uefi.")
     private Firmware firmware;
 
@@ -55,15 +63,19 @@ public class VirtualMachineSpec {
     @JsonPropertyDescription("Boot a kernel and initramfs from files on the node instead of the root disk's boot loader.")
     private KernelBoot kernelBoot;
 
+    @Default("Always")
     @JsonPropertyDescription("Always (default): keep running; Halted: keep stopped; Manual: leave the power state alone.")
     private RunStrategy runStrategy;
 
+    @Size(max = 253)
     @JsonPropertyDescription("Node (hypervisor) the VM must run on. Empty follows the root volume's node.")
     private String nodeName;
 
     @JsonPropertyDescription("Labels a node must carry to run the VM.")
-    private Map<String, String> nodeSelector;
+    @Size(max = 32)
+    private Map<String, @Size(max = 63) String> nodeSelector;
 
+    @Size(max = 253)
     @JsonPropertyDescription("Any change reprovisions the VM: stop, re-populate the root volume, new seed, start.")
     private String reprovisionToken;
 

@@ -1,32 +1,45 @@
 package io.virtfleet.crds.v1alpha1;
 
+import io.fabric8.generator.annotation.Size;
+
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.List;
 
 /** Observed state of a virtual machine, written only by the operator. */
+// conditions as metav1.Condition lists are declared: one per type (a list map keyed by type), bounded
+@SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"conditions\":{\"maxItems\":32,\"x-kubernetes-list-type\":\"map\",\"x-kubernetes-list-map-keys\":[\"type\"]}}}")
 public class VirtualMachineStatus extends ConditionedStatus {
     @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Stopped, Reprovisioning or Failed.")
     private VirtualMachinePhase phase;
 
+    @Size(max = 253)
     @JsonPropertyDescription("The node the VM is bound to.")
     private String nodeName;
 
+    @Size(max = 36)
     @JsonPropertyDescription("UUID of the libvirt domain.")
     private String domainUUID;
 
+    @Size(max = 16)
     @JsonPropertyDescription("MAC address of each network interface, in spec order.")
-    private List<String> macAddresses;
+    private List<@Size(max = 17) String> macAddresses;
 
+    @Size(max = 16)
     @JsonPropertyDescription("IPv4 address of each network interface, in spec order.")
-    private List<String> ipAddresses;
+    private List<@Size(max = 18) String> ipAddresses;
 
     @JsonPropertyDescription("How to reach the consoles.")
     private Console console;
 
+    @Size(max = 253)
     @JsonPropertyDescription("cloud-init instance-id of the current seed; a new one after each reprovision.")
     private String instanceId;
 
+    @Size(max = 253)
     @JsonPropertyDescription("The reprovisionToken the VM was last provisioned with.")
     private String provisionedToken;
 

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * On a real API server (K3s in a container): the committed CRDs install, the server enforces their CEL rules, and
+ * On a real API server (K3s in a container): the chart's CRDs install, the server enforces their CEL rules, and
  * the operator (with leader election on a Lease) reconciles a RootVolume. Skipped where no Docker engine runs.
  */
 @Testcontainers(disabledWithoutDocker = true)
@@ -42,7 +42,9 @@ class K3sEndToEndTest {
         try (KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(k3s.getKubeConfigYaml())).build()) {
             for (String file : MockKubernetesApi.CRD_FILES) {
-                try (InputStream in = Files.newInputStream(Path.of("../../crds", file))) {
+                // the chart's copies (all three), as helm install applies them; a real API server rejects a CRD whose
+                // CEL rules exceed the cost budget, so this is also the budget check crds/CrdCostBudgetTest stands in for
+                try (InputStream in = Files.newInputStream(Path.of("../../helm/virtfleet/crds", file))) {
                     client.apiextensions().v1().customResourceDefinitions()
                             .resource(Serialization.unmarshal(in, CustomResourceDefinition.class)).create();
                 }

@@ -14,8 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArgoCdCustomizationTest {
 
     @Test
-    void argocdCmPatchHoldsTheChartScriptForBothKinds() throws IOException {
-        String script = Files.readString(ArgoCdHealthTest.SCRIPT);
+    void argocdCmPatchHoldsTheChartScriptOfEachKind() throws IOException {
         String patch = Files.readString(RepoFiles.EXAMPLES.resolve("argocd/argocd-cm-health.yaml"));
 
         ConfigMap parsed = Serialization.unmarshal("apiVersion: v1\nkind: ConfigMap\n" + patch, ConfigMap.class);
@@ -23,12 +22,22 @@ class ArgoCdCustomizationTest {
         assertThat(parsed.getData())
                 .containsOnlyKeys("resource.customizations.health.virtfleet.io_VirtualMachine",
                         "resource.customizations.health.virtfleet.io_RootVolume")
-                .allSatisfy((key, value) -> assertThat(value).as(key).isEqualTo(script));
+                .allSatisfy((key, value) -> assertThat(value).as(key)
+                        .isEqualTo(script(key.substring(key.indexOf('_') + 1))));
+    }
+
+    private static String script(String kind) {
+        try {
+            return Files.readString(ArgoCdHealthTest.script(kind));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
     void docsPointAtThePatchAndTheScript() throws IOException {
         assertThat(Files.readString(RepoFiles.DOCS.resolve("argocd.md")))
-                .contains("examples/argocd/argocd-cm-health.yaml", "helm/virtfleet/argocd/virtfleet.io/health.lua");
+                .contains("examples/argocd/argocd-cm-health.yaml", "helm/virtfleet/argocd/resource_customizations/virtfleet.io/VirtualMachine/health.lua",
+                        "helm/virtfleet/argocd/resource_customizations/virtfleet.io/RootVolume/health.lua");
     }
 }

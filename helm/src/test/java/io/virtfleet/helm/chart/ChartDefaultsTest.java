@@ -32,7 +32,9 @@ class ChartDefaultsTest {
     void rendersTheInstallAndNothingOptional() {
         assertThat(RENDERED.kinds()).containsExactlyInAnyOrder(
                 "ServiceAccount", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
-                "RoleBinding", "Service", "Deployment", "DaemonSet");
+                "RoleBinding", "Service", "Deployment", "DaemonSet",
+                // aggregated into view, edit and admin for namespace users
+                "ClusterRole", "ClusterRole", "ClusterRole");
     }
 
     @Test

@@ -24,7 +24,9 @@ class KubectlViewTest {
         assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vfvm").doesNotContain("vm", "vms");
         assertThat(columns(crd)).containsExactlyInAnyOrder(
                 "NODE=.status.nodeName", "PHASE=.status.phase", "IP=.status.ipAddresses[0]",
-                "AGE=.metadata.creationTimestamp");
+                "READY=.status.conditions[?(@.type==\"Ready\")].status", "AGE=.metadata.creationTimestamp",
+                "VCPUS=.spec.vcpus", "MEMORY=.spec.memory", "IMAGE=.spec.rootVolume.template.image.url",
+                "ROOTVOLUME=.spec.rootVolume.name");
     }
 
     @Test
@@ -34,17 +36,21 @@ class KubectlViewTest {
         assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vfrv");
         assertThat(columns(crd)).containsExactlyInAnyOrder(
                 "NODE=.status.nodeName", "PHASE=.status.phase", "DEVICE=.status.devicePath",
-                "AGE=.metadata.creationTimestamp");
+                "READY=.status.conditions[?(@.type==\"Ready\")].status", "AGE=.metadata.creationTimestamp",
+                "SIZE=.spec.size", "IMAGE=.spec.image.url", "BYTES-DONE=.status.bytesDone",
+                "BYTES-TOTAL=.status.bytesTotal");
     }
 
     @Test
-    void columnsAreTypedAndShownByDefault() {
+    void columnsAreTypedAndOnlySpecDetailsAndProgressAreWideOnly() {
         for (String kind : CrdFiles.PLURALS.keySet()) {
             List<CustomResourceColumnDefinition> columns = CrdFiles.definition(kind).getSpec().getVersions().getFirst()
                     .getAdditionalPrinterColumns();
             assertThat(columns).as(kind).allSatisfy(c -> {
                 assertThat(c.getType()).isIn("string", "date", "integer", "number", "boolean");
-                assertThat(c.getPriority()).isZero();
+                // priority 1: shown by kubectl get -o wide only
+                assertThat(c.getPriority()).isEqualTo(List.of("NODE", "PHASE", "IP", "DEVICE", "READY", "AGE")
+                        .contains(c.getName()) ? 0 : 1);
             });
         }
     }
