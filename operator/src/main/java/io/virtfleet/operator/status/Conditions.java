@@ -7,11 +7,16 @@ import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The one place that writes conditions: keeps lastTransitionTime when a condition's status does not change, and
- * stamps every condition and the status with the generation it describes.
+ * stamps every condition and the status with the generation it describes. Conditions follow metav1.Condition, whose
+ * schema (and so the API server) requires a reason and a message on each. Condition types this version does not
+ * know (written by a newer operator before a rollback) are kept and sorted last, never a failure.
  */
 public final class Conditions {
     private final Clock clock;
@@ -31,15 +36,21 @@ public final class Conditions {
         Condition condition = new ConditionBuilder()
                 .withType(type.name())
                 .withStatus(statusValue)
-                .withReason(reason)
-                .withMessage(message)
+                .withReason(Objects.requireNonNull(reason, "a condition needs a reason"))
+                .withMessage(message == null ? "" : message)
                 .withObservedGeneration(generation)
                 .withLastTransitionTime(transitionTime)
                 .build();
         status.getConditions().removeIf(c -> type.name().equals(c.getType()));
         status.getConditions().add(condition);
-        status.getConditions().sort(java.util.Comparator.comparing(c -> ConditionType.valueOf(c.getType()).ordinal()));
+        status.getConditions().sort(Comparator.comparingInt(Conditions::order));
         status.setObservedGeneration(generation);
+    }
+
+    /** Known types in their declared order, unknown ones after them. */
+    private static int order(Condition condition) {
+        return Arrays.stream(ConditionType.values()).filter(t -> t.name().equals(condition.getType()))
+                .mapToInt(ConditionType::ordinal).findFirst().orElse(ConditionType.values().length);
     }
 
     public void remove(ConditionedStatus status, ConditionType type) {

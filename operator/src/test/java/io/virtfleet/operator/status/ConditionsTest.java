@@ -36,6 +36,19 @@ class ConditionsTest {
     }
 
     @Test
+    void keepsConditionTypesANewerVersionWroteAndSortsThemLast() {
+        RootVolumeStatus status = new RootVolumeStatus();
+        status.getConditions().add(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("FutureType")
+                .withStatus("True").withReason("Newer").withMessage("").build());
+
+        conditions.set(status, 1, ConditionType.Ready, true, "VolumeReady", null);
+
+        assertThat(status.getConditions()).extracting(c -> c.getType()).containsExactly("Ready", "FutureType");
+        assertThat(Conditions.find(status, ConditionType.Ready)).get()
+                .satisfies(c -> assertThat(c.getMessage()).as("metav1.Condition requires a message").isEmpty());
+    }
+
+    @Test
     void ordersConditionsByTheirVocabulary() {
         RootVolumeStatus status = new RootVolumeStatus();
         conditions.set(status, 1, ConditionType.Ready, false, "r", "m");
