@@ -24,7 +24,7 @@ import java.util.function.DoubleConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs {@code qemu-img}: the fastest honest data path from a qcow2 or raw image into a raw volume (see ENVIRONMENT.md). */
+/** Runs {@code qemu-img}: the fastest honest data path from a qcow2 or raw image into a raw volume (measurements: host-agent/README.md, Decisions). */
 final class QemuImg implements AutoCloseable {
     /** {@code -p} prints {@code (12.34/100%)} and a carriage return, also when its output is a pipe. */
     private static final Pattern PROGRESS = Pattern.compile("\\((\\d+(?:\\.\\d+)?)/100%\\)");
