@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.operator.metrics.PhaseGauges;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -18,13 +19,28 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
     private final EventRecorder events;
     private final Function<S, P> phase;
     private final P failed;
+    private final PhaseGauges<P> gauges;
 
-    /** @param failed the kind's Failed phase: its Events are Warnings */
-    public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed) {
+    /**
+     * @param failed the kind's Failed phase: its Events are Warnings
+     * @param gauges counts objects by the phase each reconcile concludes
+     */
+    public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed,
+                         PhaseGauges<P> gauges) {
         this.writer = writer;
         this.events = events;
         this.phase = phase;
         this.failed = failed;
+        this.gauges = gauges;
+    }
+
+    /** The object is gone (its cleanup ended): it no longer counts in any phase. */
+    public void forget(R object) {
+        gauges.forget(key(object));
+    }
+
+    private static String key(HasMetadata object) {
+        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
     /** @param change the status as it was when the reconcile began */
@@ -32,6 +48,7 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
         change.announce(events, object, status, now, now == failed || Reason.isRefusal(status));
+        gauges.record(key(object), now);
         UpdateControl<R> control = change.changed(status) ? UpdateControl.patchStatus(object)
                 : UpdateControl.noUpdate();
         return control.rescheduleAfter(next);
@@ -46,6 +63,7 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         writer.write(status, generation, Outcome.notReadyKeepingPhase(Reason.RECONCILE_ERROR, describe(e), null));
         P now = phase.apply(status);
         change.announce(events, object, status, now, true);
+        gauges.record(key(object), now);
         return change.changed(status) ? ErrorStatusUpdateControl.patchStatus(object)
                 : ErrorStatusUpdateControl.noStatusUpdate();
     }
