@@ -12,6 +12,7 @@ import io.virtfleet.operator.discovery.CombinedAgentDirectory;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * for hypervisors outside the cluster, combined when both are set; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
  * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
  * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
- * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081).
+ * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081); a settled object is compared with its node every
+ * {@code VIRTFLEET_RECHECK_SETTLED_SECONDS} (1800).
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -48,6 +50,9 @@ public final class OperatorMain {
         OperatorSettings settings = OperatorSettings.defaults()
                 .withEndpoints(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")),
                         Integer.parseInt(env("VIRTFLEET_HEALTH_PORT").orElse("8081")));
+        settings = settings.withRecheckWhenSettled(env("VIRTFLEET_RECHECK_SETTLED_SECONDS")
+                .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
+                .orElse(settings.recheckWhenSettled()));
         if (!"false".equalsIgnoreCase(env("VIRTFLEET_LEADER_ELECTION").orElse("true"))) {
             settings = settings.withLeaderElection(env("POD_NAMESPACE").orElse(client.getNamespace()),
                     env("VIRTFLEET_LEADER_ELECTION_LEASE").orElse(OperatorSettings.DEFAULT_LEASE_NAME));
