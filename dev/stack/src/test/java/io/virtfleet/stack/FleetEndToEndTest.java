@@ -165,6 +165,13 @@ class FleetEndToEndTest {
             }
             assertThat(Fleet.condition(marked.getStatus(), "Scheduled").orElseThrow().getStatus())
                     .as("the binding is known").isEqualTo("True");
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events()
+                    .inNamespace(fleet.namespace()).list().getItems())
+                    .filteredOn(e -> "on-b".equals(e.getInvolvedObject().getName()))
+                    .anySatisfy(e -> {
+                        assertThat(e.getReason()).isEqualTo("NodeUnreachable");
+                        assertThat(e.getType()).isEqualTo("Warning");
+                    }));
             assertThat(marked.getStatus().getNodeName()).as("not moved").isEqualTo("hv-b");
         } finally {
             hvB.start();

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Ends a reconcile of one kind: writes its {@link Outcome}, records one Event for what changed (Warning when the
- * object failed or was refused) and patches the status only when it changed. An unexpected exception ends the same
+ * object failed, was refused or its node cannot be reached) and patches the status only when it changed. An unexpected exception ends the same
  * way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
@@ -47,7 +47,9 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
     public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome) {
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
-        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status));
+        // Warning: failed, refused, or the node cannot be reached (Unknown); Normal otherwise.
+        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status)
+                || outcome.ready() == ConditionStatus.Unknown);
         gauges.record(key(object), now);
         UpdateControl<R> control = change.changed(status) ? UpdateControl.patchStatus(object)
                 : UpdateControl.noUpdate();
