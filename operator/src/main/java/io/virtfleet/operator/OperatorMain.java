@@ -8,9 +8,11 @@ import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.agent.PodAgentDirectory;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
+import io.virtfleet.operator.discovery.CombinedAgentDirectory;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,11 +23,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the operator in a cluster (or against any kubeconfig). Agents are the DaemonSet's pods selected by
  * {@code VIRTFLEET_AGENT_SELECTOR} (labels {@code k=v,...}) in {@code VIRTFLEET_AGENT_NAMESPACE} on
- * {@code VIRTFLEET_AGENT_PORT} (9440), or a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
- * for hypervisors outside the cluster; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
+ * {@code VIRTFLEET_AGENT_PORT} (9440), and a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
+ * for hypervisors outside the cluster, combined when both are set; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
  * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
  * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
- * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081).
+ * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081); a settled object is compared with its node every
+ * {@code VIRTFLEET_RECHECK_SETTLED_SECONDS} (1800).
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -36,16 +39,20 @@ public final class OperatorMain {
         KubernetesClient client = new KubernetesClientBuilder().build();
         PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
         AgentClients clients = new AgentClients(metrics);
-        AgentDirectory agents = env("VIRTFLEET_AGENTS")
-                .<AgentDirectory>map(list -> new StaticAgentDirectory(parseAgents(list, token), clients))
-                .orElseGet(() -> new PodAgentDirectory(client,
-                        env("VIRTFLEET_AGENT_NAMESPACE").orElse(client.getNamespace()),
-                        parseLabels(required("VIRTFLEET_AGENT_SELECTOR")),
+        Optional<AgentDirectory> statics = env("VIRTFLEET_AGENTS")
+                .map(list -> new StaticAgentDirectory(parseAgents(list, token), clients));
+        Optional<AgentDirectory> pods = env("VIRTFLEET_AGENT_SELECTOR")
+                .map(selector -> new PodAgentDirectory(client,
+                        env("VIRTFLEET_AGENT_NAMESPACE").orElse(client.getNamespace()), parseLabels(selector),
                         env("VIRTFLEET_AGENT_SCHEME").orElse("http"),
                         Integer.parseInt(env("VIRTFLEET_AGENT_PORT").orElse("9440")), token, clients));
+        AgentDirectory agents = combine(statics, pods);
         OperatorSettings settings = OperatorSettings.defaults()
                 .withEndpoints(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")),
                         Integer.parseInt(env("VIRTFLEET_HEALTH_PORT").orElse("8081")));
+        settings = settings.withRecheckWhenSettled(env("VIRTFLEET_RECHECK_SETTLED_SECONDS")
+                .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
+                .orElse(settings.recheckWhenSettled()));
         if (!"false".equalsIgnoreCase(env("VIRTFLEET_LEADER_ELECTION").orElse("true"))) {
             settings = settings.withLeaderElection(env("POD_NAMESPACE").orElse(client.getNamespace()),
                     env("VIRTFLEET_LEADER_ELECTION_LEASE").orElse(OperatorSettings.DEFAULT_LEASE_NAME));
@@ -60,6 +67,21 @@ public final class OperatorMain {
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    /**
+     * The static list and the DaemonSet's pods together (chart values {@code operator.staticAgents} beside agent
+     * discovery); the static entry wins for a node both name. At least one must be configured.
+     */
+    static AgentDirectory combine(Optional<AgentDirectory> statics, Optional<AgentDirectory> pods) {
+        if (statics.isEmpty() && pods.isEmpty()) {
+            throw new IllegalStateException("no agents configured: set VIRTFLEET_AGENT_SELECTOR (DaemonSet pods), "
+                    + "VIRTFLEET_AGENTS (node=url,...) or both");
+        }
+        if (statics.isPresent() && pods.isPresent()) {
+            return new CombinedAgentDirectory(List.of(statics.get(), pods.get()));
+        }
+        return statics.orElseGet(pods::get);
     }
 
     static List<AgentEndpoint> parseAgents(String spec, String token) {

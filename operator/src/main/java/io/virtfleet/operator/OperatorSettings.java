@@ -31,6 +31,11 @@ public record OperatorSettings(Duration probeInterval, Duration unreachableAfter
                 metricsPort, healthPort);
     }
 
+    public OperatorSettings withRecheckWhenSettled(Duration recheck) {
+        return new OperatorSettings(probeInterval, unreachableAfter, recheck, cpuOvercommit, leaseNamespace, leaseName,
+                metricsPort, healthPort);
+    }
+
     public OperatorSettings withLeaderElection(String namespace, String name) {
         return new OperatorSettings(probeInterval, unreachableAfter, recheckWhenSettled, cpuOvercommit, namespace,
                 name, metricsPort, healthPort);

@@ -6,10 +6,13 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.http.OperatorEndpoints;
+import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
 import io.virtfleet.operator.rootvolume.RootVolumeReconciler;
@@ -75,9 +78,12 @@ public final class VirtFleetOperator implements AutoCloseable {
             }
         });
         operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
-                conditions, events, clock, settings.recheckWhenSettled()));
+                conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
+                "RootVolumes by status.phase", RootVolumePhase.class), clock, settings.recheckWhenSettled()));
         operator.register(new VirtualMachineReconciler(client, agents, health, policies, gate, reachability,
-                scheduler, new SeedSecretsReader(secrets), conditions, events, settings.recheckWhenSettled()));
+                scheduler, new SeedSecretsReader(secrets), conditions, events, new PhaseGauges<>(metrics,
+                "virtfleet.virtualmachines", "VirtualMachines by status.phase", VirtualMachinePhase.class),
+                settings.recheckWhenSettled()));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

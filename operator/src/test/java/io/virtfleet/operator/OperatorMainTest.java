@@ -1,8 +1,13 @@
 package io.virtfleet.operator;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.virtfleet.operator.agent.AgentClients;
+import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.agent.StaticAgentDirectory;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,6 +26,22 @@ class OperatorMainTest {
     void anEntryWithoutNodeNameIsRejected() {
         assertThatThrownBy(() -> OperatorMain.parseAgents("https://10.0.0.1:9440", "t"))
                 .hasMessageContaining("node=url");
+    }
+
+    @Test
+    void staticAgentsAndDaemonSetPodsCombineAndOneOfThemIsRequired() {
+        var clients = new AgentClients(new SimpleMeterRegistry());
+        AgentDirectory statics = new StaticAgentDirectory(OperatorMain.parseAgents("hv-07=https://10.0.0.7:9440",
+                "t"), clients);
+        AgentDirectory pods = new StaticAgentDirectory(OperatorMain.parseAgents("hv-01=http://10.244.0.5:9440",
+                "t"), clients);
+
+        assertThat(OperatorMain.combine(Optional.of(statics), Optional.of(pods)).nodeNames())
+                .containsExactly("hv-07", "hv-01");
+        assertThat(OperatorMain.combine(Optional.empty(), Optional.of(pods))).isSameAs(pods);
+        assertThat(OperatorMain.combine(Optional.of(statics), Optional.empty())).isSameAs(statics);
+        assertThatThrownBy(() -> OperatorMain.combine(Optional.empty(), Optional.empty()))
+                .hasMessageContaining("VIRTFLEET_AGENT_SELECTOR").hasMessageContaining("VIRTFLEET_AGENTS");
     }
 
     @Test

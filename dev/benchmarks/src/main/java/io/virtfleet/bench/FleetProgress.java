@@ -1,5 +1,6 @@
 package io.virtfleet.bench;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -24,6 +25,9 @@ import java.util.stream.Collectors;
 final class FleetProgress implements AutoCloseable {
     private final SharedIndexInformer<VirtualMachine> machines;
     private final SharedIndexInformer<RootVolume> volumes;
+    private final SharedIndexInformer<Event> events;
+    private final AtomicLong eventsCreated = new AtomicLong();
+    private final AtomicLong eventRepeats = new AtomicLong();
     private final AtomicLong machineUpdates = new AtomicLong();
     private final AtomicLong volumeUpdates = new AtomicLong();
 
@@ -42,6 +46,30 @@ final class FleetProgress implements AutoCloseable {
     FleetProgress(KubernetesClient client, String namespace) {
         machines = client.resources(VirtualMachine.class).inNamespace(namespace).inform(counting(machineUpdates));
         volumes = client.resources(RootVolume.class).inNamespace(namespace).inform(counting(volumeUpdates));
+        events = client.v1().events().inNamespace(namespace).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Event event) {
+                eventsCreated.incrementAndGet();
+            }
+
+            @Override
+            public void onUpdate(Event before, Event after) {
+                eventRepeats.incrementAndGet();
+            }
+
+            @Override
+            public void onDelete(Event event, boolean finalStateUnknown) {
+            }
+        });
+    }
+
+    /** Event objects created so far (a new reason/message/object), and repetitions counted into existing ones. */
+    long eventsCreated() {
+        return eventsCreated.get();
+    }
+
+    long eventRepeats() {
+        return eventRepeats.get();
     }
 
     private static <T extends HasMetadata> ResourceEventHandler<T> counting(AtomicLong updates) {
@@ -114,5 +142,6 @@ final class FleetProgress implements AutoCloseable {
     public void close() {
         machines.close();
         volumes.close();
+        events.close();
     }
 }

@@ -50,6 +50,12 @@ final class OperatorProcess implements AutoCloseable {
      */
     static OperatorProcess start(Path kubeconfig, String agentList, String token, List<String> jvmOptions, Path log)
             throws IOException {
+        return start(kubeconfig, agentList, token, jvmOptions, Map.of(), log);
+    }
+
+    /** @param extraEnv further settings of the operator, e.g. {@code VIRTFLEET_RECHECK_SETTLED_SECONDS} */
+    static OperatorProcess start(Path kubeconfig, String agentList, String token, List<String> jvmOptions,
+                                 Map<String, String> extraEnv, Path log) throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -64,6 +70,7 @@ final class OperatorProcess implements AutoCloseable {
                 "VIRTFLEET_LEADER_ELECTION", "false",
                 "VIRTFLEET_METRICS_PORT", Integer.toString(port),
                 "VIRTFLEET_HEALTH_PORT", Integer.toString(port)));
+        builder.environment().putAll(extraEnv);
         return new OperatorProcess(builder.start(), URI.create("http://127.0.0.1:" + port), log);
     }
 

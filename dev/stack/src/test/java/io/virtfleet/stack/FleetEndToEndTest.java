@@ -126,8 +126,10 @@ class FleetEndToEndTest {
         }
 
         fleet.setRunStrategy("web01", RunStrategy.Halted);
-        fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
+        VirtualMachine halted = fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
         assertThat(Fleet.domainActive(domain)).contains(false);
+        assertThat(Fleet.condition(halted.getStatus(), "Ready").orElseThrow().getReason())
+                .as("halted: settled but not Ready").isEqualTo("Halted");
         fleet.setRunStrategy("web01", RunStrategy.Always);
         fleet.awaitPhase("web01", VirtualMachinePhase.Running);
         assertThat(Fleet.domainActive(domain)).contains(true);
@@ -152,8 +154,24 @@ class FleetEndToEndTest {
                     v -> Fleet.isTrue(v.getStatus(), "NodeUnreachable"));
             System.out.printf("e2e figures: agent stopped -> NodeUnreachable %.1f s (threshold 3 s)%n",
                     Duration.between(stopped, Instant.now()).toMillis() / 1000.0);
-            assertThat(Fleet.condition(marked.getStatus(), "Ready").orElseThrow().getReason())
-                    .isEqualTo("NodeUnreachable");
+            assertThat(Fleet.condition(marked.getStatus(), "Ready").orElseThrow()).as("cannot know: Unknown")
+                    .satisfies(c -> {
+                        assertThat(c.getStatus()).isEqualTo("Unknown");
+                        assertThat(c.getReason()).isEqualTo("NodeUnreachable");
+                    });
+            for (String type : List.of("ImageCached", "Populated")) {
+                assertThat(Fleet.condition(marked.getStatus(), type).orElseThrow().getStatus()).as(type)
+                        .isEqualTo("Unknown");
+            }
+            assertThat(Fleet.condition(marked.getStatus(), "Scheduled").orElseThrow().getStatus())
+                    .as("the binding is known").isEqualTo("True");
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events()
+                    .inNamespace(fleet.namespace()).list().getItems())
+                    .filteredOn(e -> "on-b".equals(e.getInvolvedObject().getName()))
+                    .anySatisfy(e -> {
+                        assertThat(e.getReason()).isEqualTo("NodeUnreachable");
+                        assertThat(e.getType()).isEqualTo("Warning");
+                    }));
             assertThat(marked.getStatus().getNodeName()).as("not moved").isEqualTo("hv-b");
         } finally {
             hvB.start();
@@ -162,6 +180,7 @@ class FleetEndToEndTest {
                 v -> Fleet.isTrue(v.getStatus(), "Ready"));
         assertThat(Fleet.condition(recovered.getStatus(), "NodeUnreachable").orElseThrow().getStatus())
                 .isEqualTo("False");
+        assertThat(Fleet.condition(recovered.getStatus(), "Populated").orElseThrow().getStatus()).isEqualTo("True");
         deleteAll(fleet);
     }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.agent.contract.DomainPhase;
@@ -53,6 +54,39 @@ class VirtualMachineApiTest extends ReconcilerApiTests {
                 .satisfies(d -> assertThat(d.phase()).isEqualTo(DomainPhase.Running));
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(running)).extracting(Event::getReason)
                 .contains(Reason.DOMAIN_RUNNING).allSatisfy(r -> assertThat(r).isNotEqualTo(Reason.RECONCILE_ERROR)));
+    }
+
+    /**
+     * Ready means the VM runs ({@code kubectl wait --for=condition=Ready} waits for a running guest): halted, it is
+     * settled in phase Stopped with Ready=False, reason Halted. Halting twice leaves one Event per distinct
+     * transition, counted, not one object per occurrence.
+     */
+    @Test
+    void aHaltedVmIsStoppedButNotReadyAndRepeatedTransitionsAreCountedNotMultiplied() {
+        VirtualMachine vm = create(SampleObjects.vm(ReconcilerStack.NAMESPACE, "api-halt",
+                SampleObjects.volumeSpec("64Mi"), null));
+        awaitStatus(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
+
+        VirtualMachine halted = null;
+        for (int cycle = 0; cycle < 2; cycle++) {
+            halted = awaitStatus(setRunStrategy(vm, RunStrategy.Halted),
+                    v -> v.getStatus().getPhase() == VirtualMachinePhase.Stopped
+                            && Reason.HALTED.equals(ready(v).getReason()));
+            awaitStatus(setRunStrategy(vm, RunStrategy.Always), v -> "True".equals(ready(v).getStatus()));
+        }
+
+        assertThat(ready(halted).getStatus()).isEqualTo("False");
+        assertThat(Conditions.find(halted.getStatus(), ConditionType.Running)).get()
+                .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+        VirtualMachine settled = halted;
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            List<Event> events = stack.events(settled);
+            assertThat(events).filteredOn(e -> Reason.HALTED.equals(e.getReason())).singleElement()
+                    .satisfies(e -> assertThat(e.getCount()).isEqualTo(2));
+            assertThat(events).filteredOn(e -> Reason.DOMAIN_RUNNING.equals(e.getReason()))
+                    .extracting(Event::getCount).as("first start, then two restarts with one message")
+                    .containsExactlyInAnyOrder(1, 2);
+        });
     }
 
     @Test
@@ -149,6 +183,14 @@ class VirtualMachineApiTest extends ReconcilerApiTests {
         CloudInit cloudInit = new CloudInit();
         cloudInit.setRootPasswordHash(new SecretKeySelector("hash", secret, false));
         return cloudInit;
+    }
+
+    private VirtualMachine setRunStrategy(VirtualMachine vm, RunStrategy strategy) {
+        return client.resources(VirtualMachine.class).inNamespace(ReconcilerStack.NAMESPACE)
+                .withName(vm.getMetadata().getName()).edit(v -> {
+                    v.getSpec().setRunStrategy(strategy);
+                    return v;
+                });
     }
 
     private VirtualMachine create(VirtualMachine vm) {

@@ -29,6 +29,7 @@ import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeEventSource;
 import io.virtfleet.operator.health.NodeReachability;
+import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.PolicyEventSource;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
@@ -45,6 +46,9 @@ import io.virtfleet.operator.status.StatusChange;
 import io.virtfleet.operator.status.StatusUpdates;
 import io.virtfleet.operator.status.Steps;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +63,7 @@ import java.util.Optional;
 @ControllerConfiguration(name = "rootvolume")
 public final class RootVolumeReconciler implements Reconciler<RootVolume>, Cleaner<RootVolume> {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(RootVolumeReconciler.class);
 
     private final AgentDirectory agents;
     private final AgentHealth health;
@@ -80,7 +85,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
      */
     public RootVolumeReconciler(AgentDirectory agents, AgentHealth health, TenantPolicies policies, TenantGate gate,
                                 NodeReachability reachability, NodeScheduler scheduler, SecretValues secrets,
-                                Conditions conditions, EventRecorder events, Clock clock, Duration settled) {
+                                Conditions conditions, EventRecorder events, PhaseGauges<RootVolumePhase> gauges,
+                                Clock clock, Duration settled) {
         this.agents = agents;
         this.health = health;
         this.policies = policies;
@@ -91,7 +97,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         this.mirror = new VolumeStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, RootVolumeStatus::getPhase,
                 RootVolumeStatus::setPhase, RootVolumePhase.Pending), events, RootVolumeStatus::getPhase,
-                RootVolumePhase.Failed);
+                RootVolumePhase.Failed, gauges);
         // A volume is refused while its domain is still being removed; look again soon.
         this.cleanup = new AgentCleanup(agents, events, Duration.ofSeconds(2));
         this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
@@ -169,8 +175,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         private Optional<Outcome<RootVolumePhase>> findAgent() {
             agent = agents.forNode(node).orElse(null);
-            return agent != null ? Optional.empty() : Optional.of(Outcome.notReadyKeepingPhase(
-                    Reason.NODE_UNREACHABLE, "no host agent is known for node " + node, RETRY_AFTER_FAILURE));
+            return agent != null ? Optional.empty() : Optional.of(reachability.callFailed(status, generation, node,
+                    "no host agent is known for node " + node));
         }
 
         /** States the desired volume when needed and mirrors the agent's view; watches it while work runs. */
@@ -193,8 +199,10 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         private Outcome<RootVolumePhase> agentFailed(AgentCallException e) {
             if (e.unreachable()) {
-                return reachability.callFailed(e.getMessage());
+                return reachability.callFailed(status, generation, node, e.getMessage());
             }
+            LOG.atWarn().addKeyValue("node", node).addKeyValue("reason", e.error().reason())
+                    .log("agent call failed: {}", e.error().message());
             if (AgentErrorReasons.VOLUME_IN_USE.equals(e.error().reason())) {
                 // Reprovisioning waits for the VM to stop its domain; the VM reconciler is doing that now.
                 return Outcome.notReadyKeepingPhase(Reason.WAITING_FOR_DOMAIN_STOP, e.error().message(),
@@ -257,10 +265,16 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     public DeleteControl cleanup(RootVolume volume, Context<RootVolume> context) {
         retries.forget(AgentNames.of(volume));
         placement.release(volume);
+        DeleteControl control;
         if (volume.getSpec() != null && volume.getSpec().getDeletionPolicy() == DeletionPolicy.Retain) {
-            return cleanup.retain(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName());
+            control = cleanup.retain(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName());
+        } else {
+            control = cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
+                    "the volume", AgentClient::deleteVolume);
         }
-        return cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
-                "the volume", AgentClient::deleteVolume);
+        if (control.isRemoveFinalizer()) {
+            updates.forget(volume);
+        }
+        return control;
     }
 }

@@ -5,6 +5,9 @@ import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.status.Reason;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ import java.util.Optional;
  * placed at once never both take the last room on a node.
  */
 public final class NodeScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeScheduler.class);
     private final AgentDirectory agents;
     private final NodeLabels labels;
     private final CapacitySource capacities;
@@ -52,6 +56,18 @@ public final class NodeScheduler {
      */
     public synchronized Placement place(String key, String boundNode, String pinnedNode, Map<String, String> selector,
                                         Demand demand) {
+        boolean decidedBefore = boundNode == null && reservations.containsKey(key);
+        Placement placement = decide(key, boundNode, pinnedNode, selector, demand);
+        if (!decidedBefore && !Reason.BOUND.equals(placement.reason())) {
+            // One line per scheduling decision (a bound object or a reserved placement is not decided again).
+            LOG.atInfo().addKeyValue("object", key).addKeyValue("node", placement.nodeName().orElse(null))
+                    .addKeyValue("reason", placement.reason()).log("scheduling: {}", placement.message());
+        }
+        return placement;
+    }
+
+    private Placement decide(String key, String boundNode, String pinnedNode, Map<String, String> selector,
+                             Demand demand) {
         if (boundNode != null) {
             reservations.remove(key);
             if (pinnedNode != null && !pinnedNode.equals(boundNode)) {

@@ -1,5 +1,9 @@
 package io.virtfleet.operator.status;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+
 /** The fixed vocabulary of condition types on VirtFleet resources. */
 public enum ConditionType {
     /** The object is bound to a node. */
@@ -18,6 +22,16 @@ public enum ConditionType {
     RestartRequired,
     /** The node's agent has not answered its health probe for longer than the threshold. */
     NodeUnreachable,
-    /** The object is what its spec asks for; the condition GitOps tools read. */
-    Ready
+    /**
+     * The object is usable as asked: a VM runs (a halted or stopped VM is not Ready, as in KubeVirt), a volume is
+     * populated; the condition {@code kubectl wait} and GitOps tools read.
+     */
+    Ready;
+
+    /**
+     * What only the node's agent can tell (directly, or through the RootVolume's own mirror of it): Unknown while
+     * that agent does not answer. Scheduled (a binding recorded in the API) and NodeUnreachable itself stay known.
+     */
+    public static final Set<ConditionType> OBSERVED_ON_NODE = Collections.unmodifiableSet(EnumSet.of(ImageCached,
+            Populated, VolumeReady, DomainDefined, Running, RestartRequired));
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The one place that writes conditions: keeps lastTransitionTime when a condition's status does not change, and
@@ -27,7 +28,12 @@ public final class Conditions {
 
     public void set(ConditionedStatus status, long generation, ConditionType type, boolean isTrue, String reason,
                     String message) {
-        String statusValue = isTrue ? "True" : "False";
+        set(status, generation, type, ConditionStatus.of(isTrue), reason, message);
+    }
+
+    public void set(ConditionedStatus status, long generation, ConditionType type, ConditionStatus value,
+                    String reason, String message) {
+        String statusValue = value.name();
         Optional<Condition> existing = find(status, type);
         String transitionTime = existing
                 .filter(condition -> statusValue.equals(condition.getStatus()))
@@ -51,6 +57,19 @@ public final class Conditions {
     private static int order(Condition condition) {
         return Arrays.stream(ConditionType.values()).filter(t -> t.name().equals(condition.getType()))
                 .mapToInt(ConditionType::ordinal).findFirst().orElse(ConditionType.values().length);
+    }
+
+    /**
+     * Every present condition among {@code types} becomes Unknown with this reason and message: what the node last
+     * reported is no longer known to hold. Absent conditions stay absent (there was nothing to be stale).
+     */
+    public void unknown(ConditionedStatus status, long generation, Set<ConditionType> types, String reason,
+                        String message) {
+        for (ConditionType type : types) {
+            if (find(status, type).isPresent()) {
+                set(status, generation, type, ConditionStatus.Unknown, reason, message);
+            }
+        }
     }
 
     public void remove(ConditionedStatus status, ConditionType type) {

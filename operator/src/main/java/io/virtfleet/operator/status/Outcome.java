@@ -7,20 +7,29 @@ import java.time.Duration;
  * the object is Ready, the Ready condition's reason and message, and when to look again. {@link OutcomeWriter} is the
  * one place that puts it into a status.
  */
-public record Outcome<P extends Enum<P>>(P phase, boolean ready, String reason, String message, Duration retryAfter) {
+public record Outcome<P extends Enum<P>>(P phase, ConditionStatus ready, String reason, String message,
+                                          Duration retryAfter) {
 
     public static <P extends Enum<P>> Outcome<P> ready(P phase, String reason, String message, Duration retryAfter) {
-        return new Outcome<>(phase, true, reason, message, retryAfter);
+        return new Outcome<>(phase, ConditionStatus.True, reason, message, retryAfter);
     }
 
     public static <P extends Enum<P>> Outcome<P> notReady(P phase, String reason, String message,
                                                           Duration retryAfter) {
-        return new Outcome<>(phase, false, reason, message, retryAfter);
+        return new Outcome<>(phase, ConditionStatus.False, reason, message, retryAfter);
+    }
+
+    /**
+     * Ready=Unknown, the phase as it was: the operator cannot tell (the node's agent does not answer), so it claims
+     * neither that the object is Ready nor that it is not.
+     */
+    public static <P extends Enum<P>> Outcome<P> unknown(String reason, String message, Duration retryAfter) {
+        return new Outcome<>(null, ConditionStatus.Unknown, reason, message, retryAfter);
     }
 
     /** Not Ready, the phase as it is (e.g. a node that stopped answering does not change what the object is). */
     public static <P extends Enum<P>> Outcome<P> notReadyKeepingPhase(String reason, String message,
                                                                       Duration retryAfter) {
-        return new Outcome<>(null, false, reason, message, retryAfter);
+        return new Outcome<>(null, ConditionStatus.False, reason, message, retryAfter);
     }
 }

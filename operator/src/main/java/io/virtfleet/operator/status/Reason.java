@@ -16,6 +16,8 @@ public final class Reason {
     public static final String HARDWARE_CHANGED = "HardwareChanged";
     public static final String DEFINITION_APPLIED = "DefinitionApplied";
     public static final String MANUAL = "Manual";
+    /** Ready=False of a VM stopped because its runStrategy is Halted: settled, not running. */
+    public static final String HALTED = "Halted";
     public static final String RETAINED = "Retained";
     public static final String NODE_UNREACHABLE = "NodeUnreachable";
     public static final String NODE_MISMATCH = "NodeMismatch";

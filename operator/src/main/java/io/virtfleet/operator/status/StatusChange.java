@@ -5,6 +5,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +22,7 @@ import java.util.Optional;
  * one Event per condition (which would multiply the Events a VM leaves by five).
  */
 public final class StatusChange {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusChange.class);
     private final String before;
     private final String phaseBefore;
     private final String readyReasonBefore;
@@ -49,6 +53,10 @@ public final class StatusChange {
     public void announce(EventRecorder events, HasMetadata object, ConditionedStatus status, Object phase,
                          boolean failed) {
         announcement(status, phase, failed).ifPresent(a -> {
+            // A state transition is a decision: one log line (namespace/name come from JOSDK's MDC), one Event.
+            (a.warning() ? LOG.atWarn() : LOG.atInfo()).addKeyValue("kind", object.getKind())
+                    .addKeyValue("phase", phase).addKeyValue("reason", a.reason())
+                    .log("status transition: {}", a.message());
             if (a.warning()) {
                 events.warning(object, a.reason(), a.message());
             } else {

@@ -4,13 +4,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.operator.metrics.PhaseGauges;
 
 import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Ends a reconcile of one kind: writes its {@link Outcome}, records one Event for what changed (Warning when the
- * object failed or was refused) and patches the status only when it changed. An unexpected exception ends the same
+ * object failed, was refused or its node cannot be reached) and patches the status only when it changed. An unexpected exception ends the same
  * way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
@@ -18,20 +19,38 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
     private final EventRecorder events;
     private final Function<S, P> phase;
     private final P failed;
+    private final PhaseGauges<P> gauges;
 
-    /** @param failed the kind's Failed phase: its Events are Warnings */
-    public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed) {
+    /**
+     * @param failed the kind's Failed phase: its Events are Warnings
+     * @param gauges counts objects by the phase each reconcile concludes
+     */
+    public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed,
+                         PhaseGauges<P> gauges) {
         this.writer = writer;
         this.events = events;
         this.phase = phase;
         this.failed = failed;
+        this.gauges = gauges;
+    }
+
+    /** The object is gone (its cleanup ended): it no longer counts in any phase. */
+    public void forget(R object) {
+        gauges.forget(key(object));
+    }
+
+    private static String key(HasMetadata object) {
+        return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
     /** @param change the status as it was when the reconcile began */
     public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome) {
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
-        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status));
+        // Warning: failed, refused, or the node cannot be reached (Unknown); Normal otherwise.
+        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status)
+                || outcome.ready() == ConditionStatus.Unknown);
+        gauges.record(key(object), now);
         UpdateControl<R> control = change.changed(status) ? UpdateControl.patchStatus(object)
                 : UpdateControl.noUpdate();
         return control.rescheduleAfter(next);
@@ -46,6 +65,7 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         writer.write(status, generation, Outcome.notReadyKeepingPhase(Reason.RECONCILE_ERROR, describe(e), null));
         P now = phase.apply(status);
         change.announce(events, object, status, now, true);
+        gauges.record(key(object), now);
         return change.changed(status) ? ErrorStatusUpdateControl.patchStatus(object)
                 : ErrorStatusUpdateControl.noStatusUpdate();
     }

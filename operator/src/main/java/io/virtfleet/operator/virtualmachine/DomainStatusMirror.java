@@ -59,15 +59,26 @@ final class DomainStatusMirror {
         }
         boolean manual = DomainRequestMapper.runStrategy(spec) == RunStrategy.Manual;
         if (manual || running == wantRunning) {
-            return Outcome.ready(running ? VirtualMachinePhase.Running : VirtualMachinePhase.Stopped,
-                    manual ? Reason.MANUAL : running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED,
-                    manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
-                            + "power state alone"
-                            : running ? "the VM is running" : "the VM is stopped, as runStrategy Halted asks",
-                    recheckWhenSettled);
+            return settled(running, manual, observed);
         }
         return Outcome.notReady(wantRunning ? VirtualMachinePhase.Starting : VirtualMachinePhase.Running,
                 wantRunning ? Reason.STARTING : Reason.STOPPING, "the domain is " + observed.phase()
                         + "; waiting for it to be " + (wantRunning ? "running" : "stopped"), POLL_WHILE_CHANGING);
+    }
+
+    /**
+     * The domain is as the runStrategy asks (or, for Manual, as a person left it). Ready means the VM runs, as in
+     * KubeVirt: a VM kept stopped is settled (phase Stopped, nothing to do) but not Ready, so that
+     * {@code kubectl wait --for=condition=Ready} means "the guest is up". Reason {@code Halted} tells it was asked for.
+     */
+    private Outcome<VirtualMachinePhase> settled(boolean running, boolean manual, DomainStatus observed) {
+        if (running) {
+            return Outcome.ready(VirtualMachinePhase.Running, manual ? Reason.MANUAL : Reason.DOMAIN_RUNNING,
+                    manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
+                            + "power state alone" : "the VM is running", recheckWhenSettled);
+        }
+        return Outcome.notReady(VirtualMachinePhase.Stopped, manual ? Reason.MANUAL : Reason.HALTED,
+                manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its power "
+                        + "state alone" : "the VM is stopped, as runStrategy Halted asks", recheckWhenSettled);
     }
 }

@@ -28,6 +28,7 @@ import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeEventSource;
 import io.virtfleet.operator.health.NodeReachability;
+import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.PolicyEventSource;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
@@ -46,6 +47,9 @@ import io.virtfleet.operator.status.StatusChange;
 import io.virtfleet.operator.status.StatusUpdates;
 import io.virtfleet.operator.status.Steps;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +65,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
 
     private final AgentDirectory agents;
     private final AgentHealth health;
@@ -85,7 +90,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     public VirtualMachineReconciler(KubernetesClient client, AgentDirectory agents, AgentHealth health,
                                     TenantPolicies policies, TenantGate gate, NodeReachability reachability,
                                     NodeScheduler scheduler, SeedSecretsReader seedSecrets, Conditions conditions,
-                                    EventRecorder events, Duration settled) {
+                                    EventRecorder events, PhaseGauges<VirtualMachinePhase> gauges, Duration settled) {
         this.agents = agents;
         this.health = health;
         this.policies = policies;
@@ -99,7 +104,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.mirror = new DomainStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
-                VirtualMachinePhase.Failed);
+                VirtualMachinePhase.Failed, gauges);
         this.cleanup = new AgentCleanup(agents, events, RETRY_AFTER_FAILURE);
         this.settled = settled;
     }
@@ -162,8 +167,13 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                         this::placeWithOwnedVolume, this::awaitVolume, this::runWhereTheVolumeIs, this::findAgent,
                         this::defineDomain);
             } catch (AgentCallException e) {
-                return e.unreachable() ? reachability.callFailed(e.getMessage())
-                        : Outcome.notReady(VirtualMachinePhase.Failed, e.error().reason(), e.error().message(),
+                String node = status.getNodeName();
+                if (e.unreachable()) {
+                    return reachability.callFailed(status, generation, node, e.getMessage());
+                }
+                LOG.atWarn().addKeyValue("node", node).addKeyValue("reason", e.error().reason())
+                        .log("agent call failed: {}", e.error().message());
+                return Outcome.notReady(VirtualMachinePhase.Failed, e.error().reason(), e.error().message(),
                         RETRY_AFTER_FAILURE);
             }
         }
@@ -233,8 +243,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         private Optional<Outcome<VirtualMachinePhase>> findAgent() {
             String node = rootVolume.orElseThrow().getStatus().getNodeName();
             agent = agents.forNode(node).orElse(null);
-            return agent != null ? Optional.empty() : Optional.of(Outcome.notReadyKeepingPhase(
-                    Reason.NODE_UNREACHABLE, "no host agent is known for node " + node, RETRY_AFTER_FAILURE));
+            return agent != null ? Optional.empty() : Optional.of(reachability.callFailed(status, generation, node,
+                    "no host agent is known for node " + node));
         }
 
         /** States the full desired domain (the agent converges it) and mirrors what the agent reports. */
@@ -309,6 +319,9 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         if (control.isRemoveFinalizer() && vm.getSpec() != null && vm.getSpec().getRootVolume() != null
                 && vm.getSpec().getRootVolume().getTemplate() != null) {
             owned.deleteIfControlled(vm, context.getSecondaryResource(RootVolume.class));
+        }
+        if (control.isRemoveFinalizer()) {
+            updates.forget(vm);
         }
         return control;
     }

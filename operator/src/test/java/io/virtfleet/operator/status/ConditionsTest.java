@@ -61,6 +61,27 @@ class ConditionsTest {
         assertThat(Conditions.isTrue(status, ConditionType.Ready)).isFalse();
     }
 
+    @Test
+    void unknownTurnsThePresentConditionsUnknownAndLeavesAbsentOnesAbsent() {
+        RootVolumeStatus status = new RootVolumeStatus();
+        conditions.set(status, 1, ConditionType.Scheduled, true, "Placed", "node hv-01");
+        conditions.set(status, 1, ConditionType.Populated, true, "Populated", "the volume holds the image");
+        clock.now = Instant.parse("2026-01-01T00:01:00Z");
+
+        conditions.unknown(status, 1, ConditionType.OBSERVED_ON_NODE, "NodeUnreachable", "hv-01 does not answer");
+
+        assertThat(Conditions.find(status, ConditionType.Populated)).get().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("Unknown");
+            assertThat(c.getReason()).isEqualTo("NodeUnreachable");
+            assertThat(c.getLastTransitionTime()).as("a status change is a transition")
+                    .isEqualTo("2026-01-01T00:01:00Z");
+        });
+        assertThat(Conditions.find(status, ConditionType.Scheduled)).get()
+                .satisfies(c -> assertThat(c.getStatus()).as("the binding is known").isEqualTo("True"));
+        assertThat(Conditions.find(status, ConditionType.ImageCached)).isEmpty();
+        assertThat(Conditions.isTrue(status, ConditionType.Populated)).isFalse();
+    }
+
     private static final class MutableClock extends Clock {
         Instant now;
 
