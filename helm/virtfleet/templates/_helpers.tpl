@@ -100,7 +100,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- join "," $pairs }}
 {{- end }}
 
-{{/* Log level and format of operator and agents (read by neither yet: see values.yaml). */}}
+{{/* Log level and format of operator and agents (both read them in their logback.xml). */}}
 {{- define "virtfleet.loggingEnv" -}}
 - name: VIRTFLEET_LOG_LEVEL
   value: {{ .Values.logging.level | quote }}

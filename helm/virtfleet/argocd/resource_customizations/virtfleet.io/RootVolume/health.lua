@@ -1,6 +1,7 @@
 -- Argo CD health of VirtFleet's VirtualMachine and RootVolume (virtfleet.io/v1alpha1), read from status.conditions.
 -- Degraded: the node unreachable, phase Failed for the current generation, or unscheduled for over 10 minutes;
--- Suspended: a VM halted on purpose (runStrategy Halted, phase Stopped); Healthy: Ready=True for the current
+-- Suspended: a VM stopped on purpose (runStrategy Halted or Manual, phase Stopped; Ready=False there, since Ready
+-- means running); Healthy: Ready=True for the current
 -- generation; anything else (an older generation's status included) is Progressing with the operator's words.
 -- Laid out as Argo CD's resource_customizations/<group>/<kind>/ (health.lua, health_test.yaml, testdata/).
 local hs = { status = "Progressing", message = "Waiting for the VirtFleet operator to report status" }
@@ -94,10 +95,17 @@ if scheduled ~= nil and scheduled.status == "False" and secondsSince(scheduled.l
   return hs
 end
 
-if obj.kind == "VirtualMachine" and obj.spec ~= nil and obj.spec.runStrategy == "Halted" and phase == "Stopped" then
-  hs.status = "Suspended"
-  hs.message = "Halted: the VM is stopped as spec.runStrategy asks"
-  return hs
+if obj.kind == "VirtualMachine" and obj.spec ~= nil and phase == "Stopped" then
+  if obj.spec.runStrategy == "Halted" then
+    hs.status = "Suspended"
+    hs.message = "Halted: the VM is stopped as spec.runStrategy asks"
+    return hs
+  end
+  if obj.spec.runStrategy == "Manual" then
+    hs.status = "Suspended"
+    hs.message = "Manual: the VM is stopped; with spec.runStrategy Manual a person starts it"
+    return hs
+  end
 end
 
 if ready ~= nil and ready.status == "True" then
