@@ -257,9 +257,11 @@ class RealBootEndToEndTest {
             return vm;
         }
 
-        void delete() {
+        void delete() throws Exception {
             client.resource(fleet.vm(name)).delete();
             await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm(name) == null && fleet.volume(name + "-root") == null);
+            assertThat(host.leftovers(fleet.namespace() + "."))
+                    .as("domain, NVRAM, root volume, seed and console log of %s", domain()).isEmpty();
         }
     }
 }
