@@ -20,8 +20,10 @@ select_jdk() {
   return 1
 }
 
-# ovmf: UEFI firmware (its descriptors in /usr/share/qemu/firmware); lvm2: the logical-pool test; iproute2: test bridges.
-APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf lvm2 iproute2"
+# ovmf: UEFI firmware (its descriptors in /usr/share/qemu/firmware); lvm2: the logical-pool test; iproute2: test bridges;
+# mmdebstrap fdisk dosfstools mtools e2fsprogs: the real-boot tests' Debian cloud image (TestCloudImages; its boot
+# loaders come from the image's own GRUB packages, so the host needs no GRUB).
+APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf lvm2 iproute2 mmdebstrap fdisk dosfstools mtools e2fsprogs"
 
 # Installs the libvirt/QEMU packages when missing (as root on Debian/Ubuntu), else says what to install.
 install_host_packages() {
@@ -33,6 +35,11 @@ install_host_packages() {
   [ -d /usr/share/qemu/firmware ] || missing+=(ovmf)
   command -v lvcreate >/dev/null || [ -x /sbin/lvcreate ] || missing+=(lvm2)
   command -v ip >/dev/null || [ -x /sbin/ip ] || missing+=(iproute2)
+  command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+  command -v sfdisk >/dev/null || [ -x /sbin/sfdisk ] || missing+=(fdisk)
+  command -v mkfs.vfat >/dev/null || [ -x /sbin/mkfs.vfat ] || missing+=(dosfstools)
+  command -v mcopy >/dev/null || missing+=(mtools)
+  command -v mkfs.ext4 >/dev/null || [ -x /sbin/mkfs.ext4 ] || missing+=(e2fsprogs)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"

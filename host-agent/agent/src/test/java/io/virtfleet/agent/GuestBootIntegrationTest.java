@@ -66,7 +66,7 @@ class GuestBootIntegrationTest {
                     .contains(TestGuest.seedLine("user-data", "      - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 tester@ci"))
                     .contains(TestGuest.seedLine("network-config", "      macaddress: be:ef:0a:00:00:05"))
                     .contains(TestGuest.seedLine("network-config", "      - 10.0.0.5/24"))
-                    .contains(TestGuest.seedLine("network-config", "        via: 10.0.0.1"))
+                    .contains(TestGuest.seedLine("network-config", "    gateway4: 10.0.0.1"))
                     .contains(TestGuest.rootDiskLine(TestImages.marker("test-image").strip()))
                     .doesNotContain("insmod-failed");
             // the guest powers itself off (on_poweroff destroy): the agent sees the domain stopped

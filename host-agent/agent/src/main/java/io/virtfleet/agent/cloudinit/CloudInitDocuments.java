@@ -43,6 +43,9 @@ public final class CloudInitDocuments {
         if (seed.fqdn() != null) {
             config.put("fqdn", seed.fqdn());
             config.put("prefer_fqdn_over_hostname", false);
+            // Without this the FQDN reaches no file: cloud-init writes the short name to /etc/hostname, and
+            // `hostname -f` fails on a static network (a real Debian 12 guest: "Temporary failure in name resolution").
+            config.put("manage_etc_hosts", "localhost");
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("name", "root");
@@ -120,7 +123,11 @@ public final class CloudInitDocuments {
             ethernet.put("addresses", addresses);
         }
         if (defaultRoute && network.gateway() != null) {
-            ethernet.put("routes", List.of(ordered("to", "default", "via", network.gateway())));
+            // gateway4/6, not `routes: [{to: default}]`: cloud-init 22.4 (Debian 12) rejects `to: default` and applies
+            // no network config at all ("Address default is not a valid ip network", stage init-local failed), and
+            // its ifupdown renderer turns routes into `route add` (net-tools, often absent) but a gateway into ifupdown's
+            // own `gateway`. Netplan calls gateway4 deprecated but applies it.
+            ethernet.put(network.gateway().contains(":") ? "gateway6" : "gateway4", network.gateway());
         }
         List<String> dns = nullToEmpty(network.dns());
         if (!dns.isEmpty()) {

@@ -25,6 +25,7 @@ class CloudInitDocumentsTest {
                 hostname: web01
                 fqdn: web01.example.com
                 prefer_fqdn_over_hostname: false
+                manage_etc_hosts: localhost
                 users:
                   - default
                   - name: root
@@ -46,7 +47,8 @@ class CloudInitDocumentsTest {
     void withoutAPasswordRootIsLockedAndPasswordLoginOff() {
         String userData = CloudInitDocuments.userData(new CloudInitSeed("i", "h", null, List.of(), null, null, null));
 
-        assertThat(userData).contains("lock_passwd: true", "ssh_pwauth: false").doesNotContain("chpasswd", "fqdn");
+        assertThat(userData).contains("lock_passwd: true", "ssh_pwauth: false")
+                .doesNotContain("chpasswd", "fqdn", "manage_etc_hosts");
     }
 
     @Test
@@ -111,9 +113,7 @@ class CloudInitDocumentsTest {
                     set-name: eth0
                     addresses:
                       - 10.0.0.5/24
-                    routes:
-                      - to: default
-                        via: 10.0.0.1
+                    gateway4: 10.0.0.1
                     nameservers:
                       addresses:
                         - 10.0.0.53
@@ -134,7 +134,8 @@ class CloudInitDocumentsTest {
 
         String config = CloudInitDocuments.networkConfig(List.of(PUBLIC, storageDefault));
 
-        assertThat(config).containsOnlyOnce("to: default").contains("via: 192.168.10.1").doesNotContain("via: 10.0.0.1");
+        assertThat(config).containsOnlyOnce("gateway4:").contains("gateway4: 192.168.10.1")
+                .doesNotContain("10.0.0.1");
     }
 
     @Test
