@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.AgentEndpoint;
+import io.virtfleet.operator.agent.AgentTransport;
 import io.virtfleet.operator.agent.PodAgentDirectory;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
@@ -22,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the operator in a cluster (or against any kubeconfig). Agents are the DaemonSet's pods selected by
  * {@code VIRTFLEET_AGENT_SELECTOR} (labels {@code k=v,...}) in {@code VIRTFLEET_AGENT_NAMESPACE} on
  * {@code VIRTFLEET_AGENT_PORT} (9440), or a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
- * for hypervisors outside the cluster; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
+ * for hypervisors outside the cluster; called over mutual TLS ({@link AgentTransport#fromEnvironment}), with an optional
+ * extra token {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
  * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
  * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
  * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081).
@@ -32,16 +34,15 @@ public final class OperatorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String token = required("VIRTFLEET_AGENT_TOKEN");
+        String token = env("VIRTFLEET_AGENT_TOKEN").orElse(null);
         KubernetesClient client = new KubernetesClientBuilder().build();
         PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
-        AgentClients clients = new AgentClients(metrics);
+        AgentClients clients = new AgentClients(metrics, AgentTransport.fromEnvironment(System::getenv));
         AgentDirectory agents = env("VIRTFLEET_AGENTS")
                 .<AgentDirectory>map(list -> new StaticAgentDirectory(parseAgents(list, token), clients))
                 .orElseGet(() -> new PodAgentDirectory(client,
                         env("VIRTFLEET_AGENT_NAMESPACE").orElse(client.getNamespace()),
                         parseLabels(required("VIRTFLEET_AGENT_SELECTOR")),
-                        env("VIRTFLEET_AGENT_SCHEME").orElse("http"),
                         Integer.parseInt(env("VIRTFLEET_AGENT_PORT").orElse("9440")), token, clients));
         OperatorSettings settings = OperatorSettings.defaults()
                 .withEndpoints(Integer.parseInt(env("VIRTFLEET_METRICS_PORT").orElse("8080")),
