@@ -67,28 +67,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* Name of the Secret holding the agent token (given, or created by this chart). */}}
-{{- define "virtfleet.agentTokenSecret" -}}
-{{- default (printf "%s-agent-token" (include "virtfleet.fullname" .)) .Values.agent.token.existingSecret }}
+{{/* Secrets of the operator <-> agent mutual TLS (tls.crt, tls.key, ca.crt each). */}}
+{{- define "virtfleet.agentTlsSecret" -}}
+{{- printf "%s-agent-tls" (include "virtfleet.fullname" .) }}
+{{- end }}
+{{- define "virtfleet.operatorTlsSecret" -}}
+{{- printf "%s-operator-tls" (include "virtfleet.fullname" .) }}
 {{- end }}
 
 {{/* image reference; call with (dict "root" $ "image" .Values.operator.image). */}}
 {{- define "virtfleet.image" -}}
 {{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) }}
-{{- end }}
-
-{{/* The env var carrying the agent token, identical for operator and agent. */}}
-{{- define "virtfleet.agentTokenEnv" -}}
-- name: VIRTFLEET_AGENT_TOKEN
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "virtfleet.agentTokenSecret" . }}
-      key: {{ .Values.agent.token.key }}
-{{- end }}
-
-{{/* Scheme of the agent API. */}}
-{{- define "virtfleet.agentScheme" -}}
-{{- if .Values.agent.tls.enabled }}https{{ else }}http{{ end }}
 {{- end }}
 
 {{/* staticAgents as the operator's VIRTFLEET_AGENTS value: node=url,node=url. */}}

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.AgentEndpoint;
+import io.virtfleet.operator.agent.AgentTransport;
 import io.virtfleet.operator.agent.PodAgentDirectory;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
 import io.virtfleet.operator.discovery.CombinedAgentDirectory;
@@ -24,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  * Runs the operator in a cluster (or against any kubeconfig). Agents are the DaemonSet's pods selected by
  * {@code VIRTFLEET_AGENT_SELECTOR} (labels {@code k=v,...}) in {@code VIRTFLEET_AGENT_NAMESPACE} on
  * {@code VIRTFLEET_AGENT_PORT} (9440), and a static list in {@code VIRTFLEET_AGENTS} ({@code node=https://host:port,...})
- * for hypervisors outside the cluster, combined when both are set; the shared token is {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
+ * for hypervisors outside the cluster, combined when both are set; called over mutual TLS
+ * ({@link AgentTransport#fromEnvironment}), with an optional extra token {@code VIRTFLEET_AGENT_TOKEN}. Leader election on a Lease
  * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
  * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
  * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081); a settled object is compared with its node every
@@ -35,16 +37,15 @@ public final class OperatorMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        String token = required("VIRTFLEET_AGENT_TOKEN");
+        String token = env("VIRTFLEET_AGENT_TOKEN").orElse(null);
         KubernetesClient client = new KubernetesClientBuilder().build();
         PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
-        AgentClients clients = new AgentClients(metrics);
+        AgentClients clients = new AgentClients(metrics, AgentTransport.fromEnvironment(System::getenv));
         Optional<AgentDirectory> statics = env("VIRTFLEET_AGENTS")
                 .map(list -> new StaticAgentDirectory(parseAgents(list, token), clients));
         Optional<AgentDirectory> pods = env("VIRTFLEET_AGENT_SELECTOR")
                 .map(selector -> new PodAgentDirectory(client,
                         env("VIRTFLEET_AGENT_NAMESPACE").orElse(client.getNamespace()), parseLabels(selector),
-                        env("VIRTFLEET_AGENT_SCHEME").orElse("http"),
                         Integer.parseInt(env("VIRTFLEET_AGENT_PORT").orElse("9440")), token, clients));
         AgentDirectory agents = combine(statics, pods);
         OperatorSettings settings = OperatorSettings.defaults()

@@ -30,8 +30,8 @@ class OperatorMainTest {
 
     @Test
     void staticAgentsAndDaemonSetPodsCombineAndOneOfThemIsRequired() {
-        var clients = new AgentClients(new SimpleMeterRegistry());
-        AgentDirectory statics = new StaticAgentDirectory(OperatorMain.parseAgents("hv-07=https://10.0.0.7:9440",
+        var clients = new AgentClients(new SimpleMeterRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp());
+        AgentDirectory statics = new StaticAgentDirectory(OperatorMain.parseAgents("hv-07=http://10.0.0.7:9440",
                 "t"), clients);
         AgentDirectory pods = new StaticAgentDirectory(OperatorMain.parseAgents("hv-01=http://10.244.0.5:9440",
                 "t"), clients);

@@ -67,6 +67,8 @@ final class OperatorProcess implements AutoCloseable {
                 "KUBECONFIG", kubeconfig.toString(),
                 "VIRTFLEET_AGENTS", agentList,
                 "VIRTFLEET_AGENT_TOKEN", token,
+                // benchmark agents run in-process over plain HTTP: measured without TLS, said so in the README
+                "VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP", "true",
                 "VIRTFLEET_LEADER_ELECTION", "false",
                 "VIRTFLEET_METRICS_PORT", Integer.toString(port),
                 "VIRTFLEET_HEALTH_PORT", Integer.toString(port)));

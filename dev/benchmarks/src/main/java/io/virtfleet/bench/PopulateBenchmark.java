@@ -58,7 +58,7 @@ public final class PopulateBenchmark {
             // population downloads it once from here and records source and tenant.
             s3.createBucket("bench");
             s3.putObject("bench", "image.qcow2", image);
-            AgentConfig config = AgentConfig.builder(TOKEN).defaultPool(pool).poolPath(work.resolve("pool"))
+            AgentConfig config = AgentConfig.builder(TOKEN).insecurePlainHttp().defaultPool(pool).poolPath(work.resolve("pool"))
                     .cacheDir(cacheDir).stateDir(work.resolve("state")).domainType(DomainTypeSetting.QEMU)
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
                     .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(java.util.List.of("bench/"))).build();

@@ -72,7 +72,7 @@ final class ScaleFleet implements AutoCloseable {
             parts.push(() -> LibvirtPools.remove(pool)); // before the agent creates it: removed even if start fails
             kubernetes.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata()
                     .build()).create();
-            HostAgent agent = started(HostAgent.start(AgentConfig.builder(token)
+            HostAgent agent = started(HostAgent.start(AgentConfig.builder(token).insecurePlainHttp()
                     .nodeName(node)
                     .bindAddress("127.0.0.1")
                     .libvirtUri("qemu:///system")

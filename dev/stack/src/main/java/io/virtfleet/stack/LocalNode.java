@@ -20,7 +20,7 @@ public final class LocalNode implements AutoCloseable {
         // Restarts must come back on the same port: pin the one the first start was given.
         this.config = config.withPort(started.port());
         this.agent = started;
-        this.baseUri = URI.create("http://127.0.0.1:" + started.port());
+        this.baseUri = URI.create(config.scheme() + "://127.0.0.1:" + started.port());
     }
 
     public String nodeName() {

@@ -8,7 +8,9 @@ import io.virtfleet.agent.AgentConfig;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.S3Settings;
 import io.virtfleet.agent.cache.CacheSettings;
+import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.fixtures.InProcessS3;
+import io.virtfleet.fixtures.TestCertificates;
 import io.virtfleet.fixtures.TestBridge;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
@@ -16,6 +18,7 @@ import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.operator.VirtFleetOperator;
 import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
+import io.virtfleet.operator.agent.AgentTransport;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
@@ -25,8 +28,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,11 @@ public final class LocalStack implements AutoCloseable {
     /** Under the work directory: where tests put kernels and initrds for direct kernel boot (the agents allow it). */
     public static final String KERNEL_BOOT_DIR = "guest";
 
+    /** The name in the operator's certificate, which the agents accept. */
+    public static final String OPERATOR_NAME = "virtfleet-operator";
+
     private final Options options;
+    private final AgentTransport agentTransport;
     private final MockKubernetesApi kubernetes;
     private final InProcessS3 s3;
     private final TestImage sampleImage;
@@ -91,14 +96,19 @@ public final class LocalStack implements AutoCloseable {
         sampleImage = TestImages.create(work.resolve("images"), "quickstart");
         s3.createBucket(IMAGE_BUCKET);
         putImage(SAMPLE_IMAGE_KEY, sampleImage);
-        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        // Mutual TLS as in a cluster, with a CA made for this run only: one certificate per agent, one for the operator.
+        TestCertificates.Ca ca = TestCertificates.newCa("virtfleet-local-stack-ca");
+        agentTransport = AgentTransport.mutualTls(TlsFiles.inDirectory(
+                ca.issue(OPERATOR_NAME).writeTo(work.resolve("tls").resolve("operator")), AgentTransport.DEFAULT_AGENT_NAME));
         boolean several = options.nodeLabels().size() > 1;
         for (var node : options.nodeLabels().entrySet()) {
             String name = node.getKey();
             Path dir = several ? work.resolve("nodes").resolve(name) : work;
             kubernetes.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
                     .withLabels(node.getValue()).endMetadata().build()).create();
-            nodes.put(name, new LocalNode(AgentConfig.builder(token)
+            nodes.put(name, new LocalNode(AgentConfig.builder(null)
+                    .tls(TlsFiles.inDirectory(ca.issue(AgentTransport.DEFAULT_AGENT_NAME)
+                            .writeTo(dir.resolve("tls").resolve("agent-" + name)), OPERATOR_NAME))
                     .nodeName(name)
                     .bindAddress("127.0.0.1")
                     .libvirtUri(options.libvirtUri())
@@ -140,7 +150,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts the operator (again): a restart is a new process with nothing but the cluster's state. */
     public synchronized void startOperator() {
         if (operator == null) {
-            AgentClients clients = new AgentClients(metrics);
+            AgentClients clients = new AgentClients(metrics, agentTransport);
             List<AgentEndpoint> endpoints = nodes.values().stream()
                     .map(n -> new AgentEndpoint(n.nodeName(), n.baseUri(), n.config().token())).toList();
             operator = new VirtFleetOperator(kubernetes.client(), new StaticAgentDirectory(endpoints, clients),
@@ -153,6 +163,11 @@ public final class LocalStack implements AutoCloseable {
             operator.close();
             operator = null;
         }
+    }
+
+    /** How the stack's operator reaches its agents: mutual TLS with this run's throwaway CA. */
+    public AgentTransport agentTransport() {
+        return agentTransport;
     }
 
     public MockKubernetesApi kubernetes() {

@@ -62,7 +62,7 @@ class K3sEndToEndTest {
 
             try (var labels = new KubernetesNodeLabels(client);
                  var operator = new VirtFleetOperator(client, new StaticAgentDirectory(List.of(),
-                         new AgentClients(VirtFleetOperator.newRegistry())), labels,
+                         new AgentClients(VirtFleetOperator.newRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp())), labels,
                          OperatorSettings.defaults().withLeaderElection("default", OperatorSettings.DEFAULT_LEASE_NAME), VirtFleetOperator.newRegistry())
                          .start()) {
                 new Fleet(client, "default").createVolume("no-agent", Fleet.volumeSpec("64Mi"));

@@ -36,7 +36,7 @@ final class ReconcilerStack implements AutoCloseable {
     private ReconcilerStack(LocalStack stack) {
         this.stack = stack;
         LocalNode node = stack.agent();
-        this.agent = new AgentClients(stack.metrics())
+        this.agent = new AgentClients(stack.metrics(), stack.agentTransport())
                 .client(new AgentEndpoint(node.nodeName(), node.baseUri(), node.config().token()));
     }
 

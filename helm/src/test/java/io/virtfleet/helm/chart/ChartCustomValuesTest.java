@@ -19,6 +19,7 @@ import static io.virtfleet.helm.chart.PodSpecs.hasEnv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The chart rendered with src/test/resources/values/production.yaml: every optional part switched on. */
+@SuppressWarnings("unchecked")
 class ChartCustomValuesTest {
     private static final RenderedManifests RENDERED = ChartRender.withValuesFile(Path.of("src/test/resources/values/production.yaml"));
     private static final PodSpec OPERATOR = RENDERED.one(Deployment.class, "virtfleet-operator").getSpec().getTemplate().getSpec();
@@ -36,24 +37,39 @@ class ChartCustomValuesTest {
     }
 
     @Test
-    void existingTokenSecretReplacesTheGeneratedOne() {
-        assertThat(RENDERED.all(Secret.class)).isEmpty();
-        assertThat(env(container(AGENT, "agent"), "VIRTFLEET_AGENT_TOKEN").getValueFrom().getSecretKeyRef())
-                .satisfies(ref -> assertThat(ref.getName() + "/" + ref.getKey()).isEqualTo("virtfleet-agent-token/bearer"));
+    void certManagerIssuesBothCertificatesFromTheGivenIssuerAndNoSecretIsGenerated() {
+        assertThat(RENDERED.all(Secret.class)).as("cert-manager writes the Secrets").isEmpty();
+        assertThat(RENDERED.generic("Issuer")).as("an issuer was given").isEmpty();
+        assertThat(RENDERED.generic("Certificate")).hasSize(2).allSatisfy(certificate -> {
+            assertThat(certificate.get("spec", "issuerRef", "name").toString()).isEqualTo("platform-ca");
+            assertThat(certificate.get("spec", "issuerRef", "kind").toString()).isEqualTo("ClusterIssuer");
+            assertThat((java.util.List<Object>) certificate.get("spec", "usages")).contains("server auth", "client auth");
+            assertThat(certificate.get("spec", "privateKey", "encoding").toString()).isEqualTo("PKCS8");
+        }).extracting(c -> c.get("spec", "secretName") + "=" + c.get("spec", "commonName"))
+                .containsExactlyInAnyOrder("virtfleet-agent-tls=virtfleet-agent", "virtfleet-operator-tls=virtfleet-operator");
+        assertThat(AGENT.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-agent-tls");
+        assertThat(OPERATOR.getVolumes()).filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-operator-tls");
     }
 
     @Test
-    void tlsMaterialReachesBothSides() {
-        Container operator = container(OPERATOR, "operator");
-        Container agent = container(AGENT, "agent");
-
-        assertThat(env(operator, "VIRTFLEET_AGENT_SCHEME").getValue()).isEqualTo("https");
-        assertThat(env(operator, "VIRTFLEET_AGENT_CA_FILE").getValue()).isEqualTo("/etc/virtfleet/agent-tls/ca.crt");
-        assertThat(env(agent, "VIRTFLEET_AGENT_TLS_CERT_FILE").getValue()).isEqualTo("/etc/virtfleet/tls/tls.crt");
-        assertThat(AGENT.getVolumes()).filteredOn(v -> v.getSecret() != null)
-                .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-agent-tls");
+    void agentMetricsAreScrapedFromTheReadOnlyProbesPortWithoutCredentials() {
         GenericKubernetesResource podMonitor = RENDERED.generic("PodMonitor").getFirst();
-        assertThat(podMonitor.get("spec", "podMetricsEndpoints", 0, "scheme").toString()).isEqualTo("https");
+        assertThat(podMonitor.get("spec", "podMetricsEndpoints", 0, "port").toString()).isEqualTo("probes");
+        assertThat(podMonitor.get("spec", "podMetricsEndpoints", 0, "scheme").toString()).isEqualTo("http");
+        assertThat((Map<Object, Object>) podMonitor.get("spec", "podMetricsEndpoints", 0)).doesNotContainKeys("authorization",
+                "bearerTokenSecret", "tlsConfig");
+        NetworkPolicy agents = RENDERED.one(NetworkPolicy.class, "virtfleet-agent");
+        assertThat(agents.getSpec().getIngress()).hasSize(2);
+        assertThat(agents.getSpec().getIngress().get(0).getPorts()).extracting(p -> p.getPort().getStrVal())
+                .containsExactly("api");
+        assertThat(agents.getSpec().getIngress().get(0).getFrom()).singleElement()
+                .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+                        .containsEntry("app.kubernetes.io/component", "operator"));
+        assertThat(agents.getSpec().getIngress().get(1).getPorts()).extracting(p -> p.getPort().getStrVal())
+                .containsExactly("probes");
+        assertThat(agents.getSpec().getIngress().get(1).getFrom()).as("the monitoring namespace").isNotEmpty();
     }
 
     @Test
@@ -79,19 +95,6 @@ class ChartCustomValuesTest {
         assertThat(env(agent, "VIRTFLEET_AGENT_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("virtfleet-s3");
         assertThat(PodSpecs.mounts(agent)).containsEntry("kernels", "/srv/kernels").containsEntry("data", "/srv/virtfleet");
-    }
-
-    @Test
-    void agentNetworkPolicyAdmitsTheOperatorAndTheMonitoringNamespace() {
-        NetworkPolicy policy = RENDERED.one(NetworkPolicy.class, "virtfleet-agent");
-
-        assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
-            assertThat(rule.getFrom()).hasSize(2);
-            assertThat(rule.getFrom().getFirst().getPodSelector().getMatchLabels())
-                    .containsEntry("app.kubernetes.io/component", "operator");
-            assertThat(rule.getPorts()).singleElement()
-                    .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("api"));
-        });
     }
 
     @Test

@@ -33,6 +33,8 @@ class ChartDefaultsTest {
         assertThat(RENDERED.kinds()).containsExactlyInAnyOrder(
                 "ServiceAccount", "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
                 "RoleBinding", "Service", "Deployment", "DaemonSet",
+                // mutual TLS: the agents' and the operator's certificates (Helm-generated)
+                "Secret", "Secret",
                 // aggregated into view, edit and admin for namespace users
                 "ClusterRole", "ClusterRole", "ClusterRole");
     }
@@ -78,7 +80,7 @@ class ChartDefaultsTest {
         assertThat(OPERATOR.getSpec().getTemplate().getMetadata().getLabels()).doesNotContainEntry(
                 "app.kubernetes.io/component", "agent");
         assertThat(env(operator, "VIRTFLEET_AGENT_PORT").getValue()).isEqualTo("9440");
-        assertThat(env(operator, "VIRTFLEET_AGENT_SCHEME").getValue()).isEqualTo("http");
+        assertThat(hasEnv(operator, "VIRTFLEET_AGENT_SCHEME")).as("the scheme is always https").isFalse();
         assertThat(hasEnv(operator, "VIRTFLEET_AGENTS")).as("no static agents by default").isFalse();
     }
 
@@ -96,24 +98,71 @@ class ChartDefaultsTest {
         assertThat(env(agent, "VIRTFLEET_AGENT_CACHE_DIR").getValue()).isEqualTo("/var/lib/virtfleet/cache");
         assertThat(env(agent, "VIRTFLEET_AGENT_NODE_NAME").getValueFrom().getFieldRef().getFieldPath())
                 .isEqualTo("spec.nodeName");
-        assertThat(agent.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(9440);
+        assertThat(agent.getPorts()).extracting(p -> p.getName() + "=" + p.getContainerPort())
+                .containsExactly("api=9440", "probes=9441");
         assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
+        // Kubelet probes present no client certificate: they use the plain, read-only probes port.
+        assertThat(agent.getLivenessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("probes");
+        assertThat(agent.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("probes");
         assertThat(RENDERED.one(ServiceAccount.class, "vf-virtfleet-agent").getAutomountServiceAccountToken()).isFalse();
     }
 
     @Test
-    void operatorAndAgentShareOneTokenSecretThatTheChartCreatesOnlyAtInstall() throws IOException {
+    void mutualTlsIsOnWithHelmGeneratedCertificatesMountedOnBothSides() {
         Container operator = container(OPERATOR.getSpec().getTemplate().getSpec(), "operator");
         Container agent = container(AGENT.getSpec().getTemplate().getSpec(), "agent");
-        // helm-java's template leaves hooks out of its output, so the hook is checked in its template file.
-        String secretTemplate = Files.readString(RepoFiles.CHART.resolve("templates/agent-token-secret.yaml"));
 
-        assertThat(env(operator, "VIRTFLEET_AGENT_TOKEN").getValueFrom().getSecretKeyRef())
-                .isEqualTo(env(agent, "VIRTFLEET_AGENT_TOKEN").getValueFrom().getSecretKeyRef())
-                .satisfies(ref -> assertThat(ref.getName() + "/" + ref.getKey()).isEqualTo("vf-virtfleet-agent-token/token"));
-        assertThat(secretTemplate).contains("name: {{ include \"virtfleet.agentTokenSecret\" . }}",
-                "helm.sh/hook: pre-install", "helm.sh/resource-policy: keep", "randAlphaNum 48");
-        assertThat(RENDERED.all(Secret.class)).as("hooks are not part of the release manifest").isEmpty();
+        assertThat(env(agent, "VIRTFLEET_AGENT_TLS_DIR").getValue()).isEqualTo("/etc/virtfleet/tls");
+        assertThat(env(agent, "VIRTFLEET_AGENT_TLS_CLIENT_NAME").getValue()).isEqualTo("virtfleet-operator");
+        assertThat(env(agent, "VIRTFLEET_AGENT_PROBE_PORT").getValue()).isEqualTo("9441");
+        assertThat(env(operator, "VIRTFLEET_AGENT_TLS_DIR").getValue()).isEqualTo("/etc/virtfleet/agent-tls");
+        assertThat(env(operator, "VIRTFLEET_AGENT_TLS_SERVER_NAME").getValue()).isEqualTo("virtfleet-agent");
+        assertThat(PodSpecs.mounts(agent)).containsEntry("tls", "/etc/virtfleet/tls");
+        assertThat(PodSpecs.mounts(operator)).containsEntry("agent-tls", "/etc/virtfleet/agent-tls");
+        assertThat(secretVolume(AGENT.getSpec().getTemplate().getSpec(), "tls")).isEqualTo("vf-virtfleet-agent-tls");
+        assertThat(secretVolume(OPERATOR.getSpec().getTemplate().getSpec(), "agent-tls"))
+                .isEqualTo("vf-virtfleet-operator-tls");
+        for (String name : new String[] {"vf-virtfleet-agent-tls", "vf-virtfleet-operator-tls"}) {
+            Secret secret = RENDERED.one(Secret.class, name);
+            assertThat(secret.getType()).isEqualTo("kubernetes.io/tls");
+            assertThat(secret.getData()).containsOnlyKeys("tls.crt", "tls.key", "ca.crt");
+            assertThat(secret.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        }
+        assertThat(RENDERED.one(Secret.class, "vf-virtfleet-agent-tls").getData().get("ca.crt"))
+                .as("one CA signs both sides").isEqualTo(RENDERED.one(Secret.class, "vf-virtfleet-operator-tls")
+                        .getData().get("ca.crt"));
+        assertThat(hasEnv(operator, "VIRTFLEET_AGENT_TOKEN") || hasEnv(agent, "VIRTFLEET_AGENT_TOKEN"))
+                .as("no shared bearer token").isFalse();
+        assertThat(RENDERED.generic("Certificate")).as("cert-manager is optional").isEmpty();
+    }
+
+    @Test
+    void generatedSecretsAreLookedUpAndKeptAcrossUpgrades() throws IOException {
+        String template = Files.readString(RepoFiles.CHART.resolve("templates/tls-secrets.yaml"));
+        // helm-java cannot run lookup without a cluster (ChartRender turns it off), so its use is read from the text.
+        assertThat(template).contains("lookup \"v1\" \"Secret\" .Release.Namespace $agentSecret",
+                "lookup \"v1\" \"Secret\" .Release.Namespace $operatorSecret", "$agentData = $existingAgent.data",
+                "{{- if .Values.tls.reuseGeneratedSecrets }}");
+        String first = RENDERED.one(Secret.class, "vf-virtfleet-agent-tls").getData().get("ca.crt");
+        String second = ChartRender.defaults().one(Secret.class, "vf-virtfleet-agent-tls").getData().get("ca.crt");
+        assertThat(second).as("without a lookup every render makes a new CA").isNotEqualTo(first);
+    }
+
+    @Test
+    void theChartNeverRendersTheInsecurePlainHttpSetting() throws IOException {
+        for (RenderedManifests rendered : new RenderedManifests[] {RENDERED,
+                ChartRender.withValuesFile(java.nio.file.Path.of("src/test/resources/values/production.yaml"))}) {
+            assertThat(rendered.yaml()).doesNotContain("INSECURE_PLAIN_HTTP").doesNotContain("http://");
+        }
+        try (var templates = Files.list(RepoFiles.CHART.resolve("templates"))) {
+            assertThat(templates.toList()).allSatisfy(template -> assertThat(Files.readString(template))
+                    .as("%s", template).doesNotContainIgnoringCase("insecure"));
+        }
+    }
+
+    private static String secretVolume(PodSpec pod, String volume) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst().orElseThrow()
+                .getSecret().getSecretName();
     }
 }

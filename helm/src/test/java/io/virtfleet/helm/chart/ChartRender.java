@@ -33,6 +33,9 @@ public final class ChartRender {
 
     private static TemplateCommand command() {
         // The bundled Helm assumes Kubernetes 1.20 unless told; the chart needs 1.25+.
-        return new Helm(RepoFiles.CHART).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION);
+        // helm-java's template resolves `lookup` against a cluster (there is none here), so the generated TLS Secrets
+        // are rendered without looking up existing ones; the lookup itself is checked in the template's text.
+        return new Helm(RepoFiles.CHART).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion(KUBE_VERSION)
+                .set("tls.reuseGeneratedSecrets", false);
     }
 }

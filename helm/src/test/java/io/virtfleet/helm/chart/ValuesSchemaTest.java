@@ -24,6 +24,8 @@ class ValuesSchemaTest {
             s3.endpoint                     | minio.local:9000
             operator.replicaCount           | 2
             agent.tls.enabled               | true
+            agent.insecurePlainHttp         | true
+            tls.enabled                     | true
             """)
     void schemaRejectsWrongValue(String key, String value) {
         Object typed = value.matches("-?\\d+") ? Integer.valueOf(value)

@@ -1,6 +1,7 @@
 package io.virtfleet.agent;
 
 import io.virtfleet.agent.cache.CacheSettings;
+import io.virtfleet.agent.contract.tls.TlsFiles;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,8 @@ import java.util.Optional;
  * @param nodeName        name of this host as the operator knows it (logged, reported)
  * @param bindAddress     address the HTTP server listens on
  * @param port            TCP port; 0 picks a free one
- * @param token           bearer token every API call but the health check must present
+ * @param token           optional bearer token every API call but the probes must present besides the client
+ *                        certificate (null: none; the chart sets none — the operator's certificate is the credential)
  * @param libvirtUri      libvirt connection URI (storage pools and volumes; also domains unless the next is set)
  * @param domainLibvirtUri libvirt connection for domains and the host's CPUs and memory; null: {@code libvirtUri}.
  *                        Benchmarks point it at libvirt's test driver to simulate many hypervisors on one machine
@@ -29,21 +31,40 @@ import java.util.Optional;
  * @param workerThreads   how many volume populations run at once
  * @param cache           image cache tunables: budget, concurrency, verification, allowed sources
  * @param allowed         kernel boot directories, bridges and extra pools requests may name (empty: none)
+ * @param tls             the API listener's certificate, key, client CA and the operator's certificate name; null
+ *                        only with {@code insecurePlainHttp}
+ * @param insecurePlainHttp development only: serve the API over plain HTTP without client certificates
+ * @param probePort       plain-HTTP listener serving only {@code /healthz}, {@code /readyz} and {@code /metrics}
+ *                        (kubelet probes and Prometheus); 0 picks a free port, -1 none
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
                           DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
-                          String domainLibvirtUri, CacheSettings cache, HostAllowLists allowed) {
+                          String domainLibvirtUri, CacheSettings cache, HostAllowLists allowed,
+                          TlsFiles tls, boolean insecurePlainHttp, int probePort) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
+    public static final int DEFAULT_PROBE_PORT = 9441;
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     public static final String DEFAULT_POOL = "virtfleet";
 
     public AgentConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(bindAddress, "bindAddress");
-        if (token == null || token.isBlank()) {
-            throw new IllegalArgumentException("a non-empty API token is required (" + ENV_PREFIX + "TOKEN)");
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("the API token, when set, must not be blank (" + ENV_PREFIX + "TOKEN)");
+        }
+        if (tls == null && !insecurePlainHttp) {
+            throw new IllegalArgumentException("the API serves only mutual TLS: set " + ENV_PREFIX + "TLS_DIR (tls.crt,"
+                    + " tls.key, ca.crt) and " + ENV_PREFIX + "TLS_CLIENT_NAME, or, for development only, "
+                    + ENV_PREFIX + "INSECURE_PLAIN_HTTP=true");
+        }
+        if (tls != null && insecurePlainHttp) {
+            throw new IllegalArgumentException(ENV_PREFIX + "INSECURE_PLAIN_HTTP and " + ENV_PREFIX
+                    + "TLS_DIR exclude each other");
+        }
+        if (probePort < -1 || probePort > 65535) {
+            throw new IllegalArgumentException("probe port out of range: " + probePort);
         }
         Objects.requireNonNull(libvirtUri, "libvirtUri");
         Objects.requireNonNull(defaultPool, "defaultPool");
@@ -69,7 +90,13 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     /** The same configuration on another port (a restarted agent keeps the port it was first given). */
     public AgentConfig withPort(int newPort) {
         return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed);
+                stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
+                insecurePlainHttp, probePort);
+    }
+
+    /** {@code https} for the mutual-TLS API, {@code http} only with {@link #insecurePlainHttp}. */
+    public String scheme() {
+        return tls != null ? "https" : "http";
     }
 
     public static Builder builder(String token) {
@@ -83,7 +110,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     /** Reads {@code VIRTFLEET_AGENT_*} variables from {@code env}; see the README for the full list. */
     public static AgentConfig fromEnvironment(Map<String, String> env) {
         EnvReader vars = new EnvReader(env);
-        Builder builder = builder(vars.required("TOKEN"))
+        Builder builder = builder(vars.get("TOKEN").orElse(null))
                 .nodeName(vars.get("NODE_NAME").orElseGet(AgentConfig::localHostname))
                 .bindAddress(vars.get("BIND").orElse("0.0.0.0"))
                 .port(vars.get("PORT").map(Integer::parseInt).orElse(DEFAULT_PORT))
@@ -97,7 +124,14 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .shutdownTimeout(Duration.ofSeconds(vars.get("SHUTDOWN_TIMEOUT_SECONDS").map(Long::parseLong).orElse(60L)))
                 .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4))
                 .cache(CacheSettings.fromEnvironment(vars::get))
-                .allowed(HostAllowLists.fromEnvironment(vars::get));
+                .allowed(HostAllowLists.fromEnvironment(vars::get))
+                .probePort(vars.get("PROBE_PORT").map(Integer::parseInt).orElse(DEFAULT_PROBE_PORT));
+        vars.get("TLS_DIR").ifPresent(dir -> builder.tls(TlsFiles.inDirectory(Path.of(dir),
+                vars.get("TLS_CLIENT_NAME").orElseThrow(() -> new IllegalArgumentException(
+                        ENV_PREFIX + "TLS_CLIENT_NAME (the operator's certificate name) must be set with TLS_DIR")))));
+        if (vars.get("INSECURE_PLAIN_HTTP").map(Boolean::parseBoolean).orElse(false)) {
+            builder.insecurePlainHttp();
+        }
         vars.get("S3_ENDPOINT").ifPresent(endpoint -> builder.s3(new S3Settings(URI.create(endpoint),
                 vars.get("S3_REGION").orElse("us-east-1"), vars.get("S3_ACCESS_KEY").orElse(null),
                 vars.get("S3_SECRET_KEY").orElse(null))));
@@ -111,7 +145,9 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 + ", libvirtUri=" + libvirtUri + ", domainLibvirtUri=" + domainLibvirtUri
                 + ", defaultPool=" + defaultPool + ", poolPath=" + poolPath
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
-                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + ", allowed=" + allowed + "]";
+                + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + ", allowed=" + allowed
+                + ", tls=" + (tls != null ? tls : insecurePlainHttp ? "INSECURE-PLAIN-HTTP" : "none")
+                + ", probePort=" + probePort + "]";
     }
 
     private static String localHostname() {
@@ -154,6 +190,9 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private String domainLibvirtUri;
         private CacheSettings cache = CacheSettings.DEFAULTS;
         private HostAllowLists allowed = HostAllowLists.NONE;
+        private TlsFiles tls;
+        private boolean insecurePlainHttp;
+        private int probePort = -1;
 
         private Builder(String token) {
             this.token = token;
@@ -174,6 +213,10 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public Builder domainLibvirtUri(String value) { domainLibvirtUri = value; return this; }
         public Builder cache(CacheSettings value) { cache = value; return this; }
         public Builder allowed(HostAllowLists value) { allowed = value; return this; }
+        public Builder tls(TlsFiles value) { tls = value; return this; }
+        /** Development and in-process stacks only: the API over plain HTTP, no client certificates. */
+        public Builder insecurePlainHttp() { insecurePlainHttp = true; return this; }
+        public Builder probePort(int value) { probePort = value; return this; }
 
         /** Adds directories whose files {@code kernelBoot} may name. */
         public Builder kernelBootDirs(Path... dirs) {
@@ -202,7 +245,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
-                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed);
+                    stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
+                    insecurePlainHttp, probePort);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.api.AgentHttpServer;
 import io.virtfleet.agent.api.HostRoutes;
+import io.virtfleet.agent.api.ProbeServer;
 import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.domain.DomainHostPolicy;
@@ -29,12 +30,14 @@ public final class HostAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final AgentHttpServer server;
+    private final ProbeServer probes;
     /** Everything started, to be closed last-started-first. */
     private final Deque<AutoCloseable> parts;
 
-    private HostAgent(AgentConfig config, AgentHttpServer server, Deque<AutoCloseable> parts) {
+    private HostAgent(AgentConfig config, AgentHttpServer server, ProbeServer probes, Deque<AutoCloseable> parts) {
         this.config = config;
         this.server = server;
+        this.probes = probes;
         this.parts = parts;
     }
 
@@ -60,13 +63,20 @@ public final class HostAgent implements AutoCloseable {
                     java.util.Arrays.asList(config.cacheDir(), config.stateDir(), config.poolPath()), pools);
             DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
                     domainType, config.shutdownTimeout(), policy));
+            Readiness readiness = new Readiness(pools, config.defaultPool());
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
-                    config.token(), volumes, domains, cache, metrics,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache),
-                    new Readiness(pools, config.defaultPool())));
-            LOG.info("host agent started node={} port={} domainType={} pool={}", config.nodeName(), server.port(),
+                    config.tls(), config.token(), volumes, domains, cache, metrics,
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), readiness));
+            ProbeServer probes = config.probePort() < 0 ? null
+                    : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), readiness, metrics));
+            if (config.insecurePlainHttp()) {
+                LOG.warn("INSECURE: the agent API is served over plain HTTP without client certificates"
+                        + " (VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP); development only");
+            }
+            LOG.info("host agent started node={} port={} scheme={} probePort={} domainType={} pool={}",
+                    config.nodeName(), server.port(), config.scheme(), probes == null ? "none" : probes.port(),
                     domainType, config.defaultPool());
-            return new HostAgent(config, server, parts);
+            return new HostAgent(config, server, probes, parts);
         } catch (RuntimeException e) {
             closeAll(parts);
             throw e;
@@ -75,7 +85,13 @@ public final class HostAgent implements AutoCloseable {
 
     public URI baseUri() {
         String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
-        return URI.create("http://" + host + ":" + port());
+        return URI.create(config.scheme() + "://" + host + ":" + port());
+    }
+
+    /** The plain-HTTP probes and metrics listener ({@code /healthz}, {@code /readyz}, {@code /metrics}), if any. */
+    public Optional<URI> probeUri() {
+        String host = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        return Optional.ofNullable(probes).map(p -> URI.create("http://" + host + ":" + p.port()));
     }
 
     public int port() {

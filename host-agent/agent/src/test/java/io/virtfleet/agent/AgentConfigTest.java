@@ -12,7 +12,8 @@ class AgentConfigTest {
     @Test
     void readsTheEnvironmentWithDefaults() {
         AgentConfig config = AgentConfig.fromEnvironment(Map.of(
-                "VIRTFLEET_AGENT_TOKEN", "t0ken-value",
+                "VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls",
+                "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_NODE_NAME", "hv1",
                 "VIRTFLEET_AGENT_DOMAIN_TYPE", "qemu",
                 "VIRTFLEET_AGENT_S3_ENDPOINT", "http://minio:9000",
@@ -28,17 +29,36 @@ class AgentConfigTest {
         assertThat(config.domainType()).isEqualTo(DomainTypeSetting.QEMU);
         assertThat(config.s3().endpoint().toString()).isEqualTo("http://minio:9000");
         assertThat(config.s3().region()).isEqualTo("us-east-1");
+        assertThat(config.token()).as("no shared token: the client certificate is the credential").isNull();
+        assertThat(config.tls()).isEqualTo(io.virtfleet.agent.contract.tls.TlsFiles.inDirectory(
+                Path.of("/etc/virtfleet/tls"), "virtfleet-operator"));
+        assertThat(config.scheme()).isEqualTo("https");
+        assertThat(config.insecurePlainHttp()).isFalse();
+        assertThat(config.probePort()).isEqualTo(AgentConfig.DEFAULT_PROBE_PORT);
+    }
+
+    @Test
+    void servesOnlyMutualTlsUnlessTheInsecureSettingIsExplicit() {
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of()))
+                .hasMessageContaining("VIRTFLEET_AGENT_TLS_DIR").hasMessageContaining("INSECURE_PLAIN_HTTP");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/tls")))
+                .hasMessageContaining("VIRTFLEET_AGENT_TLS_CLIENT_NAME");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP", "false")))
+                .hasMessageContaining("VIRTFLEET_AGENT_TLS_DIR");
+        AgentConfig insecure = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP", "true"));
+        assertThat(insecure.scheme()).isEqualTo("http");
+        assertThat(insecure.tls()).isNull();
     }
 
     @Test
     void readsTheAllowListsEmptyByDefault() {
-        AgentConfig none = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t"));
+        AgentConfig none = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator"));
         assertThat(none.allowed()).isEqualTo(HostAllowLists.NONE);
         assertThat(none.allowed().bridgeAllowed("br0")).isFalse();
         assertThat(none.allowed().poolAllowed("virtfleet", "virtfleet")).as("the default pool").isTrue();
         assertThat(none.allowed().poolAllowed("other", "virtfleet")).isFalse();
 
-        AgentConfig config = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+        AgentConfig config = AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_KERNEL_BOOT_DIRS", "/srv/kernels, /srv/initrds",
                 "VIRTFLEET_AGENT_ALLOWED_BRIDGES", "br0,br-tenant-*",
                 "VIRTFLEET_AGENT_ALLOWED_POOLS", "vg-fast"));
@@ -54,15 +74,15 @@ class AgentConfigTest {
 
     @Test
     void refusesRelativeKernelBootDirsAndEveryBridge() {
-        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_KERNEL_BOOT_DIRS", "kernels"))).hasMessageContaining("absolute");
-        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_ALLOWED_BRIDGES", "*"))).hasMessageContaining("'*'");
     }
 
     @Test
     void neverShowsSecretsInToString() {
-        AgentConfig config = AgentConfig.builder("t0ken-value").cacheDir(Path.of("/c")).stateDir(Path.of("/s"))
+        AgentConfig config = AgentConfig.builder("t0ken-value").insecurePlainHttp().cacheDir(Path.of("/c")).stateDir(Path.of("/s"))
                 .s3(new S3Settings(java.net.URI.create("http://s3"), "r", "access", "s3-secret-value")).build();
 
         assertThat(config.toString()).doesNotContain("t0ken-value").doesNotContain("s3-secret-value")
@@ -70,10 +90,8 @@ class AgentConfigTest {
     }
 
     @Test
-    void requiresATokenAndAKnownDomainType() {
-        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of()))
-                .hasMessageContaining("VIRTFLEET_AGENT_TOKEN");
-        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TOKEN", "t",
+    void requiresAKnownDomainType() {
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_DOMAIN_TYPE", "xen"))).hasMessageContaining("auto, kvm or qemu");
     }
 }

@@ -137,6 +137,9 @@ class ImageCacheKillIntegrationTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("agent.log").toFile()));
         Map<String, String> env = builder.environment();
         env.put("VIRTFLEET_AGENT_TOKEN", TOKEN);
+        // This test's client speaks plain HTTP: the agent process is told so explicitly (mutual TLS is AgentMutualTlsTest's).
+        env.put("VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP", "true");
+        env.put("VIRTFLEET_AGENT_PROBE_PORT", "-1");
         env.put("VIRTFLEET_AGENT_BIND", "127.0.0.1");
         env.put("VIRTFLEET_AGENT_PORT", String.valueOf(port));
         env.put("VIRTFLEET_AGENT_LIBVIRT_URI", "test:///default");

@@ -51,7 +51,7 @@ public final class LibvirtSandbox implements AutoCloseable {
 
     /** An agent configuration on this sandbox's pool, with domain type qemu (KVM guests do not run everywhere). */
     public AgentConfig.Builder agentConfig(String token, Path workDir) {
-        return AgentConfig.builder(token)
+        return AgentConfig.builder(token).insecurePlainHttp()
                 .nodeName("test-node")
                 .defaultPool(poolName)
                 .poolPath(workDir.resolve("pool"))

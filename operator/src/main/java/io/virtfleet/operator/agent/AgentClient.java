@@ -187,12 +187,15 @@ public final class AgentClient {
         }
     }
 
-    /** A request to the agent carrying its token, answered in JSON. */
+    /** A request to the agent (with its token when one is configured), answered in JSON. */
     private HttpRequest.Builder authorized(String path, Duration timeout) {
-        return HttpRequest.newBuilder(resolve(path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(path))
                 .timeout(timeout)
-                .header("Authorization", "Bearer " + endpoint.token())
                 .header("Accept", "application/json");
+        if (endpoint.token() != null) {
+            builder.header("Authorization", "Bearer " + endpoint.token());
+        }
+        return builder;
     }
 
     private URI resolve(String path) {

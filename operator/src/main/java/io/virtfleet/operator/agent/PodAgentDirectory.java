@@ -24,13 +24,13 @@ public final class PodAgentDirectory implements AgentDirectory, AutoCloseable {
     private final Map<String, AgentClient> clients = new ConcurrentHashMap<>();
 
     /**
-     * @param labels the DaemonSet's pod labels, e.g. {@code app.kubernetes.io/name=virtfleet-agent}
-     * @param scheme {@code http} or {@code https}
+     * @param labels the DaemonSet's pod labels, e.g. {@code app.kubernetes.io/name=virtfleet-agent}; agents are
+     *               called with the scheme of the factory's transport ({@code https} unless insecure)
      */
-    public PodAgentDirectory(KubernetesClient client, String namespace, Map<String, String> labels, String scheme,
+    public PodAgentDirectory(KubernetesClient client, String namespace, Map<String, String> labels,
                              int port, String token, AgentClients factory) {
         this.port = port;
-        this.scheme = scheme;
+        this.scheme = factory.transport().scheme();
         this.token = token;
         this.factory = factory;
         this.pods = client.pods().inNamespace(namespace).withLabels(labels).inform();

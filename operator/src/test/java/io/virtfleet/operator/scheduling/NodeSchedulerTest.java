@@ -33,7 +33,7 @@ class NodeSchedulerTest {
     private NodeScheduler scheduler(String... nodes) {
         StaticAgentDirectory agents = new StaticAgentDirectory(List.of(nodes).stream()
                 .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList(),
-                new AgentClients(new SimpleMeterRegistry()));
+                new AgentClients(new SimpleMeterRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp()));
         for (String node : nodes) {
             hosts.putIfAbsent(node, host(node, 100 * GIB, 64 * GIB, List.of()));
         }

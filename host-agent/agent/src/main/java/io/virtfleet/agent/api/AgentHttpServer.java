@@ -6,13 +6,31 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentJson;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.contract.AgentError;
+import io.virtfleet.agent.contract.tls.ReloadingTls;
+import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.storage.VolumeService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.GeneralSecurityException;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The agent's HTTP API (Javalin): assembles one routes class per resource ({@link ProbeRoutes}, {@link CacheRoutes},
- * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}), the bearer token in front of every route but the
- * probes, and {@link ErrorResponses}.
+ * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}), an optional bearer token in front of every route but
+ * the probes, and {@link ErrorResponses}.
+ *
+ * <p>Transport: mutual TLS only ({@link ReloadingTls}: a client certificate is required, must chain to the configured
+ * CA and carry the operator's name; renewed files are picked up on the next handshake). Plain HTTP only when
+ * {@code tls} is null, which {@code AgentConfig} allows only with its explicit insecure development setting.
  *
  * <p>Status codes: PUT answers 202 Accepted with the current status while work continues in the background (a
  * volume being downloaded or populated, a domain still shutting down) and 200 once the status matches the request
@@ -29,27 +47,73 @@ public final class AgentHttpServer implements AutoCloseable {
         this.app = app;
     }
 
-    public static AgentHttpServer start(String bindAddress, int port, String token, VolumeService volumes,
+    public static AgentHttpServer start(String bindAddress, int port, TlsFiles tls, String token, VolumeService volumes,
                                         DomainService domains, ImageCache cache, PrometheusMeterRegistry metrics,
                                         HostRoutes host, Readiness readiness) {
-        BearerAuth auth = new BearerAuth(token);
+        return start(bindAddress, port, tls, token, app -> {
+            ProbeRoutes.register(app, readiness, metrics);
+            CacheRoutes.register(app, cache);
+            host.register(app);
+            VolumeRoutes.register(app, volumes);
+            DomainRoutes.register(app, domains);
+        });
+    }
+
+    /** The server with the given routes behind the transport and token checks, and {@link ErrorResponses}. */
+    static AgentHttpServer start(String bindAddress, int port, TlsFiles tls, String token, Consumer<Javalin> routes) {
+        SSLContext ssl = tls == null ? null : sslContext(tls);
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(AgentJson.MAPPER, false));
+            config.http.maxRequestSize = Requests.MAX_BODY_BYTES;
+            config.jetty.addConnector((server, http) -> {
+                ServerConnector connector = ssl == null ? new ServerConnector(server, new HttpConnectionFactory(http))
+                        : new ServerConnector(server, new SslConnectionFactory(mutualTls(ssl), HttpVersion.HTTP_1_1.asString()),
+                        new HttpConnectionFactory(secure(http)));
+                connector.setHost(bindAddress);
+                connector.setPort(port);
+                return connector;
+            });
         });
-        app.before(ctx -> {
-            if (!ProbeRoutes.open(ctx.path())) {
-                auth.check(ctx.header("Authorization"));
-            }
-        });
-        ProbeRoutes.register(app, readiness, metrics);
-        CacheRoutes.register(app, cache);
-        host.register(app);
-        VolumeRoutes.register(app, volumes);
-        DomainRoutes.register(app, domains);
+        if (token != null) {
+            BearerAuth auth = new BearerAuth(token);
+            app.before(ctx -> {
+                if (!ProbeRoutes.open(ctx.path())) {
+                    auth.check(ctx.header("Authorization"));
+                }
+            });
+        }
+        routes.accept(app);
         ErrorResponses.register(app);
-        app.start(bindAddress, port);
+        app.start();
         return new AgentHttpServer(app);
+    }
+
+    private static SSLContext sslContext(TlsFiles tls) {
+        try {
+            return ReloadingTls.context(tls);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the agent's TLS files " + tls, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("unusable TLS files " + tls + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A client certificate is required; who may present one is the trust manager's call (CA and name). */
+    private static SslContextFactory.Server mutualTls(SSLContext ssl) {
+        SslContextFactory.Server factory = new SslContextFactory.Server();
+        factory.setSslContext(ssl);
+        factory.setNeedClientAuth(true);
+        factory.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        return factory;
+    }
+
+    private static HttpConfiguration secure(HttpConfiguration http) {
+        HttpConfiguration secure = new HttpConfiguration(http);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        customizer.setSniHostCheck(false); // agents are reached by pod IP; the certificate names the agent role
+        secure.addCustomizer(customizer);
+        return secure;
     }
 
     public int port() {

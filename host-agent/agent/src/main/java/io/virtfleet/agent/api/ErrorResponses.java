@@ -27,9 +27,12 @@ final class ErrorResponses {
             }
             ctx.status(status).json(e.toError());
         });
+        app.exception(Requests.TooLarge.class, (e, ctx) -> ctx.status(413)
+                .json(new AgentError(AgentErrorReasons.INVALID_REQUEST, e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("request failed method={} path={}", ctx.method(), ctx.path(), e);
-            ctx.status(500).json(new AgentError(AgentErrorReasons.LIBVIRT_ERROR, "internal error: " + e));
+            ctx.status(500).json(new AgentError(AgentErrorReasons.LIBVIRT_ERROR, "internal error: " + e.getClass().getSimpleName()
+                    + " (see the agent's log)"));
         });
     }
 

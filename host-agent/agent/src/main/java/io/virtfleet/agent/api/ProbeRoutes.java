@@ -5,8 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.contract.AgentPaths;
 
 /**
- * What watches the agent reads: {@code GET /healthz} (liveness, no token), {@code GET /readyz} (503 with the reason
- * while not ready, no token) and {@code GET /metrics} (Prometheus text).
+ * What watches the agent reads: {@code GET /healthz} (liveness, no token), {@code GET /readyz} (503 "not ready" while
+ * not ready, no token; the reason goes to the agent's log only: these answers are unauthenticated) and {@code GET /metrics} (Prometheus text).
  */
 final class ProbeRoutes {
     private ProbeRoutes() {
@@ -20,7 +20,7 @@ final class ProbeRoutes {
     static void register(Javalin app, Readiness readiness, PrometheusMeterRegistry metrics) {
         app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
         app.get(AgentPaths.READY, ctx -> readiness.problem().ifPresentOrElse(
-                problem -> ctx.status(503).result("not ready: " + problem), () -> ctx.result("ready")));
+                problem -> ctx.status(503).result("not ready"), () -> ctx.result("ready")));
         app.get(AgentPaths.METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .result(metrics.scrape()));
     }

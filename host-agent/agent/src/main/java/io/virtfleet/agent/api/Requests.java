@@ -1,12 +1,16 @@
 package io.virtfleet.agent.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentJson;
 import io.virtfleet.agent.contract.AgentPaths;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -17,6 +21,11 @@ import java.util.function.Consumer;
  * declarative PUT or a DELETE.
  */
 final class Requests {
+    /** The largest request body read: requests are small JSON documents (a seed's user-data included). */
+    static final long MAX_BODY_BYTES = 1L << 20;
+    private static final ObjectReader STRICT = AgentJson.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
     /** The path parameter of a volume's or domain's name. */
     static final String NAME = "name";
 
@@ -61,17 +70,48 @@ final class Requests {
         };
     }
 
+    /**
+     * The body as {@code type}: at most {@link #MAX_BODY_BYTES} read from the stream whatever the headers say (a
+     * chunked body has no length to check up front; 413 beyond it), and fields the contract does not have refused
+     * (400) rather than silently dropped: a request the agent does not fully understand is not carried out.
+     */
     static <T> T body(Context ctx, Class<T> type) {
-        byte[] bytes = ctx.bodyAsBytes();
+        byte[] bytes = boundedBody(ctx);
         if (bytes.length == 0) {
             throw AgentException.invalid("a JSON " + type.getSimpleName() + " body is required");
         }
         try {
-            return AgentJson.MAPPER.readValue(bytes, type);
+            return STRICT.readValue(bytes, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw AgentException.invalid("the body is not a valid " + type.getSimpleName() + ": unknown field '"
+                    + e.getPropertyName() + "'");
         } catch (JsonProcessingException e) {
             throw AgentException.invalid("the body is not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw AgentException.invalid("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static byte[] boundedBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BODY_BYTES) {
+            throw new TooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                throw new TooLarge();
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw AgentException.invalid("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    /** A body over {@link #MAX_BODY_BYTES}: answered 413 by {@link ErrorResponses}. */
+    static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("the request body exceeds " + MAX_BODY_BYTES + " bytes", null, false, false);
         }
     }
 }

@@ -108,7 +108,7 @@ final class VolumeJob implements Runnable {
         long virtualSize = format.virtualSizeBytes();
         if (request.sizeBytes() < virtualSize) {
             throw AgentException.conflict(AgentErrorReasons.VOLUME_TOO_SMALL, "volume " + name + " of "
-                    + request.sizeBytes() + " bytes cannot hold image " + request.imageUrl() + " of virtual size "
+                    + request.sizeBytes() + " bytes cannot hold image " + wanted.url() + " of virtual size "
                     + virtualSize + " bytes");
         }
         PreparedVolume volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());

@@ -162,7 +162,7 @@ public final class VolumeService implements AutoCloseable {
             started.run();
             forgetIfReady(name, started);
         });
-        LOG.info("volume={} pool={} population queued image={} sizeBytes={}", name, pool, request.imageUrl(),
+        LOG.info("volume={} pool={} population queued image={} sizeBytes={}", name, pool, image.url(),
                 request.sizeBytes());
         return started.status();
     }
