@@ -80,19 +80,7 @@ class PolicyIsolationEndToEndTest {
 
     @AfterAll
     void stopAndSweep() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-                for (String namespace : namespaces) {
-                    host.removeDomains(namespace + ".");
-                }
-                LibvirtPools.remove(stack.node(NODE).poolName());
-            }
-        } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
-        }
+        StackSweep.stopAndSweep(stack, host, namespaces, NODE, bridge);
     }
 
     private Fleet fleet() {

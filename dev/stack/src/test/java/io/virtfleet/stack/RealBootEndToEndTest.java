@@ -87,19 +87,7 @@ class RealBootEndToEndTest {
 
     @AfterAll
     void stopAndSweep() throws Exception {
-        try {
-            if (stack != null) {
-                stack.close();
-                for (String namespace : namespaces) {
-                    host.removeDomains(namespace + ".");
-                }
-                LibvirtPools.remove(stack.node(NODE).poolName());
-            }
-        } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
-        }
+        StackSweep.stopAndSweep(stack, host, namespaces, NODE, bridge);
     }
 
     /** BIOS: SeaBIOS → GRUB from the BIOS boot partition → the kernel → cloud-init; then a reprovision. */

@@ -68,17 +68,8 @@ class VirtualMachineLifecycleEndToEndTest {
     @AfterAll
     void stopAndSweep() throws Exception {
         try {
-            if (stack != null) {
-                stack.close();
-                for (String namespace : namespaces) {
-                    host.removeDomains(namespace + ".");
-                }
-                LibvirtPools.remove(stack.node(NODE).poolName());
-            }
+            StackSweep.stopAndSweep(stack, host, namespaces, NODE, bridge);
         } finally {
-            if (bridge != null) {
-                bridge.close();
-            }
             if (logs != null) {
                 logs.close();
             }
