@@ -8,6 +8,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
+import io.virtfleet.fixtures.Sentinels;
 import io.virtfleet.fixtures.HostPrerequisites;
 import io.virtfleet.operator.OperatorSettings;
 import org.junit.jupiter.api.AfterEach;
@@ -17,12 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -94,7 +91,7 @@ class NameCollisionEndToEndTest {
         assertThat(dataDisk).isNotEqualTo(lookalikeDevice).isRegularFile().hasSize(DATA_DISK_BYTES);
         assertThat(host.domain(domain).orElseThrow().xml().values("/domain/devices/disk/source/@volume"))
                 .contains(domain + "_vdb").doesNotContain(fleet.namespace() + ".web-vdb");
-        assertThat(sentinels(dataDisk)).as("the data disk reads zeros").isZero();
+        assertThat(Sentinels.countAligned(dataDisk, SENTINEL)).as("the data disk reads zeros").isZero();
 
         fleet.setRunStrategy("web", RunStrategy.Halted);
         fleet.awaitPhase("web", VirtualMachinePhase.Stopped);
@@ -123,19 +120,4 @@ class NameCollisionEndToEndTest {
         assertThat(stack.sampleImage().compareWith(device)).as("qemu-img compare: differs from the image (the sentinel)").isEqualTo(1);
     }
 
-    /** Occurrences of the sentinel at 4 KiB-aligned offsets. */
-    private static int sentinels(Path file) throws IOException {
-        int found = 0;
-        ByteBuffer block = ByteBuffer.allocate(4096);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (long position = 0; position < channel.size(); position += 4096) {
-                block.clear();
-                channel.read(block, position);
-                if (Arrays.equals(block.array(), 0, SENTINEL.length, SENTINEL, 0, SENTINEL.length)) {
-                    found++;
-                }
-            }
-        }
-        return found;
-    }
 }

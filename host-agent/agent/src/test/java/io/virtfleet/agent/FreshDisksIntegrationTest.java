@@ -1,5 +1,6 @@
 package io.virtfleet.agent;
 
+import io.virtfleet.fixtures.Sentinels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.virtfleet.agent.contract.DomainRequest;
@@ -52,13 +53,13 @@ class FreshDisksIntegrationTest {
         // head (inside the image), middle, and the tail past the image's virtual size
         long[] offsets = {0, AgentHarness.VOLUME_SIZE / 2, AgentHarness.VOLUME_SIZE - 4096};
         writeSentinel(device, offsets);
-        assertThat(count(device)).isEqualTo(offsets.length);
+        assertThat(Sentinels.countAligned(device, SENTINEL)).isEqualTo(offsets.length);
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
 
         VolumeStatus again = harness.provision(volume, "t");
 
         assertThat(Path.of(again.devicePath())).isEqualTo(device);
-        assertThat(count(device)).isZero();
+        assertThat(Sentinels.countAligned(device, SENTINEL)).isZero();
         assertThat(harness.compareWithImage(device)).as("image, then zeros to the end").isZero();
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
     }
@@ -99,7 +100,7 @@ class FreshDisksIntegrationTest {
 
         assertThat(dataDisk).doesNotExist();
         assertThat(client.volumes().status(lookalike, VolumeStatus.class).phase()).isEqualTo(VolumePhase.Ready);
-        assertThat(count(lookalikeDevice)).isEqualTo(1);
+        assertThat(Sentinels.countAligned(lookalikeDevice, SENTINEL)).isEqualTo(1);
         assertThat(client.volumes().delete(lookalike).status()).isEqualTo(204);
         assertThat(client.volumes().delete(root).status()).isEqualTo(204);
     }
@@ -128,7 +129,7 @@ class FreshDisksIntegrationTest {
                 .getXMLDesc(0)).values("/domain/devices/disk/source/@volume")).containsExactly(root, domain + "-vdb");
         assertThat(harness.config().poolPath().resolve(domain + "_vdb")).doesNotExist();
         assertThat(client.domains().delete(domain).status()).isEqualTo(204);
-        assertThat(count(legacy)).as("left as it was").isEqualTo(1);
+        assertThat(Sentinels.countAligned(legacy, SENTINEL)).as("left as it was").isEqualTo(1);
         libvirtPool.storageVolLookupByName(domain + "-vdb").delete(0);
         assertThat(client.volumes().delete(root).status()).isEqualTo(204);
     }
@@ -148,21 +149,6 @@ class FreshDisksIntegrationTest {
         }
     }
 
-    /** Occurrences of the sentinel at 4 KiB-aligned offsets (where the tests write it). */
-    private static int count(Path file) throws IOException {
-        int found = 0;
-        ByteBuffer block = ByteBuffer.allocate(4096);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (long position = 0; position < channel.size(); position += 4096) {
-                block.clear();
-                channel.read(block, position);
-                if (Arrays.equals(block.array(), 0, SENTINEL.length, SENTINEL, 0, SENTINEL.length)) {
-                    found++;
-                }
-            }
-        }
-        return found;
-    }
 
     private static boolean allZeros(Path file) throws IOException {
         ByteBuffer block = ByteBuffer.allocate(1 << 20);
