@@ -75,6 +75,11 @@ class LibvirtFaultTest {
         harness.provision(volume, "t1");
         assertThat(putDomain(domain, volume).phase()).isEqualTo(DomainPhase.Running);
         assertProbes(200, 200);
+        // A domain this host could never hold is refused before libvirt is asked (and leaves nothing behind).
+        AgentClient.Response tooBig = harness.client().domains().put(harness.sandbox().name("huge"),
+                new DomainRequest(4096, 64L << 20, volume, true));
+        assertThat(tooBig.status()).as(tooBig.body()).isEqualTo(409);
+        assertThat(tooBig.error().reason()).isEqualTo(AgentErrorReasons.EXCEEDS_HOST_CAPACITY);
 
         libvirtd.terminate();
 
