@@ -61,7 +61,10 @@ class DomainEventsFaultTest {
         assertThat(events.observed(name)).contains(DomainPhase.Running);
         assertThat(stopped).isEmpty();
 
-        withConnection(connect -> connect.domainLookupByName(name).destroy());
+        withConnection(connect -> {
+            connect.domainLookupByName(name).destroy();
+            return null;
+        });
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !stopped.isEmpty());
         assertThat(stopped).containsExactly(name);
