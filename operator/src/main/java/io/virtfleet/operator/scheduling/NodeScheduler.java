@@ -159,7 +159,8 @@ public final class NodeScheduler {
         long freeStorage = pool.get().capacityBytes() - committed.storageBytes();
         boolean fits = freeStorage >= demand.storageBytes()
                 && host.memoryBytes() - committed.memoryBytes() >= demand.memoryBytes()
-                && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus();
+                && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus()
+                && demand.vcpus() <= host.cpus(); // overcommit spreads VMs over CPUs; one VM gets at most all of them
         if (!fits) {
             return Optional.empty();
         }
@@ -172,6 +173,9 @@ public final class NodeScheduler {
     private String whyNot(HostCapacity host, Demand demand, Committed committed) {
         if (pool(host, demand.pool()).isEmpty()) {
             return "no active pool " + (demand.pool() != null ? demand.pool() : host.defaultPool());
+        }
+        if (demand.vcpus() > host.cpus()) {
+            return "needs " + demand.vcpus() + " vCPUs in one VM; the host has " + host.cpus() + " CPUs";
         }
         return String.format("needs %d MiB pool, %d MiB memory, %d vCPUs; free %d MiB pool, %d MiB memory, %.0f vCPUs",
                 demand.storageBytes() >> 20, demand.memoryBytes() >> 20, demand.vcpus(),

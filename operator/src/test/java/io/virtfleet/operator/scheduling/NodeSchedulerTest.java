@@ -99,6 +99,15 @@ class NodeSchedulerTest {
     }
 
     @Test
+    void oneVmNeverGetsMoreVcpusThanItsHostHasCpusWhateverTheOvercommit() {
+        NodeScheduler scheduler = scheduler("hv1"); // 8 CPUs, overcommit 2: room for 16 vCPUs, but not in one VM
+        var refused = scheduler.place("a", null, null, null, vm(1, 1, 9));
+        assertThat(refused.reason()).isEqualTo("InsufficientCapacity");
+        assertThat(refused.message()).contains("needs 9 vCPUs in one VM; the host has 8 CPUs");
+        assertThat(scheduler.place("b", null, null, null, vm(1, 1, 8)).nodeName()).contains("hv1");
+    }
+
+    @Test
     void aNodeThatCannotReportItsCapacityIsNotFull_theObjectWaitsForItAsAgentNotReady() {
         hosts.put("hv1", host("hv1", 20 * GIB, 64 * GIB, List.of()));
         silent.add("hv2");
