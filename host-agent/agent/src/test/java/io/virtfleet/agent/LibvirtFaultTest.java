@@ -12,6 +12,8 @@ import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.agent.storage.VolumeMarker;
 import io.virtfleet.fixtures.FaultyProxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.LibvirtException;
 
 /**
  * Faults injected into libvirtd under a real agent: the daemon stopped as a package upgrade stops it (SIGTERM) while
@@ -143,13 +147,13 @@ class LibvirtFaultTest {
 
     /** One domain, one volume in the pool, one marker naming the image's digest: nothing doubled by the retries. */
     private void assertNothingDuplicated(String volume, String domain) throws Exception {
-        var connect = harness.sandbox().reconnect();
+        Connect connect = harness.sandbox().reconnect();
         List<String> domains = Stream.of(connect.listAllDomains(0)).map(this::name).toList();
         assertThat(domains).containsExactly(domain);
         assertThat(connect.storagePoolLookupByName(harness.sandbox().poolName()).listVolumes()).containsExactly(volume);
         Path markers = harness.config().stateDir().resolve("volumes");
         try (Stream<Path> files = Files.list(markers)) {
-            List<VolumeMarker> all = files.map(file -> read(file)).toList();
+            List<VolumeMarker> all = files.map(LibvirtFaultTest::read).toList();
             assertThat(all).singleElement().satisfies(marker -> {
                 assertThat(marker.name()).isEqualTo(volume);
                 assertThat(marker.imageSha256()).isEqualTo(harness.image().sha256());
@@ -160,7 +164,7 @@ class LibvirtFaultTest {
     private String name(Domain domain) {
         try {
             return domain.getName();
-        } catch (org.libvirt.LibvirtException e) {
+        } catch (LibvirtException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -168,8 +172,8 @@ class LibvirtFaultTest {
     private static VolumeMarker read(Path file) {
         try {
             return AgentJson.MAPPER.readValue(file.toFile(), VolumeMarker.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
