@@ -36,17 +36,21 @@ import java.util.Optional;
  * @param insecurePlainHttp development only: serve the API over plain HTTP without client certificates
  * @param probePort       plain-HTTP listener serving only {@code /healthz}, {@code /readyz} and {@code /metrics}
  *                        (kubelet probes and Prometheus); 0 picks a free port, -1 none
+ * @param libvirtLivenessGrace how long libvirtd may stay unreachable (the agent reconnecting) before
+ *                        {@code /healthz} fails so that Kubernetes restarts the agent
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
                           DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
                           String domainLibvirtUri, CacheSettings cache, HostAllowLists allowed,
-                          TlsFiles tls, boolean insecurePlainHttp, int probePort) {
+                          TlsFiles tls, boolean insecurePlainHttp, int probePort, Duration libvirtLivenessGrace) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
     public static final int DEFAULT_PROBE_PORT = 9441;
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
     public static final String DEFAULT_POOL = "virtfleet";
+    /** Long enough for a libvirtd restart (seconds), short enough that a stuck agent is restarted. */
+    public static final Duration DEFAULT_LIBVIRT_LIVENESS_GRACE = Duration.ofSeconds(60);
 
     public AgentConfig {
         Objects.requireNonNull(nodeName, "nodeName");
@@ -74,6 +78,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(allowed, "allowed");
+        Objects.requireNonNull(libvirtLivenessGrace, "libvirtLivenessGrace");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -91,7 +96,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     public AgentConfig withPort(int newPort) {
         return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
                 stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
-                insecurePlainHttp, probePort);
+                insecurePlainHttp, probePort, libvirtLivenessGrace);
     }
 
     /** {@code https} for the mutual-TLS API, {@code http} only with {@link #insecurePlainHttp}. */
@@ -125,7 +130,9 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4))
                 .cache(CacheSettings.fromEnvironment(vars::get))
                 .allowed(HostAllowLists.fromEnvironment(vars::get))
-                .probePort(vars.get("PROBE_PORT").map(Integer::parseInt).orElse(DEFAULT_PROBE_PORT));
+                .probePort(vars.get("PROBE_PORT").map(Integer::parseInt).orElse(DEFAULT_PROBE_PORT))
+                .libvirtLivenessGrace(Duration.ofSeconds(vars.get("LIBVIRT_LIVENESS_GRACE_SECONDS")
+                        .map(Long::parseLong).orElse(DEFAULT_LIBVIRT_LIVENESS_GRACE.toSeconds())));
         vars.get("TLS_DIR").ifPresent(dir -> builder.tls(TlsFiles.inDirectory(Path.of(dir),
                 vars.get("TLS_CLIENT_NAME").orElseThrow(() -> new IllegalArgumentException(
                         ENV_PREFIX + "TLS_CLIENT_NAME (the operator's certificate name) must be set with TLS_DIR")))));
@@ -147,7 +154,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
                 + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + ", allowed=" + allowed
                 + ", tls=" + (tls != null ? tls : insecurePlainHttp ? "INSECURE-PLAIN-HTTP" : "none")
-                + ", probePort=" + probePort + "]";
+                + ", probePort=" + probePort + ", libvirtLivenessGrace=" + libvirtLivenessGrace + "]";
     }
 
     private static String localHostname() {
@@ -193,6 +200,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private TlsFiles tls;
         private boolean insecurePlainHttp;
         private int probePort = -1;
+        private Duration libvirtLivenessGrace = DEFAULT_LIBVIRT_LIVENESS_GRACE;
 
         private Builder(String token) {
             this.token = token;
@@ -217,6 +225,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         /** Development and in-process stacks only: the API over plain HTTP, no client certificates. */
         public Builder insecurePlainHttp() { insecurePlainHttp = true; return this; }
         public Builder probePort(int value) { probePort = value; return this; }
+        public Builder libvirtLivenessGrace(Duration value) { libvirtLivenessGrace = value; return this; }
 
         /** Adds directories whose files {@code kernelBoot} may name. */
         public Builder kernelBootDirs(Path... dirs) {
@@ -246,7 +255,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
                     stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
-                    insecurePlainHttp, probePort);
+                    insecurePlainHttp, probePort, libvirtLivenessGrace);
         }
     }
 }

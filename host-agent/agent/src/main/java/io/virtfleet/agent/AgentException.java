@@ -11,7 +11,9 @@ public final class AgentException extends RuntimeException {
 
     /** What kind of failure this is; the HTTP layer maps each kind to one status code. */
     public enum Kind {
-        INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, CONFLICT, INTERNAL
+        INVALID_REQUEST, UNAUTHORIZED, NOT_FOUND, CONFLICT, INTERNAL,
+        /** A dependency of the agent (libvirtd) is unreachable for now; the same request later may succeed. */
+        UNAVAILABLE
     }
 
     private final Kind kind;

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.api.AgentHttpServer;
 import io.virtfleet.agent.api.HostRoutes;
+import io.virtfleet.agent.api.Liveness;
 import io.virtfleet.agent.api.ProbeServer;
 import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
@@ -16,6 +17,7 @@ import io.virtfleet.agent.storage.VolumeService;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ public final class HostAgent implements AutoCloseable {
             StoragePools pools = new StoragePools(storage);
             if (config.poolPath() != null) {
                 pools.ensureDirectoryPool(config.defaultPool(), config.poolPath());
+                // A restarted libvirtd may come back with the pool inactive (not autostarted, or transient).
+                storage.onReconnect(() -> pools.ensureDirectoryPool(config.defaultPool(), config.poolPath()));
             }
             String domainType = HostCapabilities.domainType(hypervisor, config.domainType());
             PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -64,11 +68,13 @@ public final class HostAgent implements AutoCloseable {
             DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
                     domainType, config.shutdownTimeout(), policy));
             Readiness readiness = new Readiness(pools, config.defaultPool());
+            Liveness liveness = new Liveness(List.of(storage, hypervisor), config.libvirtLivenessGrace());
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.tls(), config.token(), volumes, domains, cache, metrics,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), readiness));
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), liveness, readiness));
             ProbeServer probes = config.probePort() < 0 ? null
-                    : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), readiness, metrics));
+                    : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), liveness, readiness,
+                    metrics));
             if (config.insecurePlainHttp()) {
                 LOG.warn("INSECURE: the agent API is served over plain HTTP without client certificates"
                         + " (VIRTFLEET_AGENT_INSECURE_PLAIN_HTTP); development only");

@@ -10,6 +10,7 @@ import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,16 @@ public final class AgentHarness implements AutoCloseable {
 
     /** @param configure adjusts the agent configuration (e.g. a short shutdown timeout) */
     public static AgentHarness start(Path dir, UnaryOperator<AgentConfig.Builder> configure) throws LibvirtException {
-        LibvirtSandbox sandbox = LibvirtSandbox.create();
+        return start(LibvirtSandbox.create(), dir, configure, UnaryOperator.identity());
+    }
+
+    /**
+     * An agent on {@code sandbox}'s libvirtd (e.g. a {@link PrivateLibvirtd}); closing the harness closes the sandbox.
+     *
+     * @param s3Front the S3 endpoint the agent is given, from the server's (e.g. a {@code FaultyProxy} in front of it)
+     */
+    public static AgentHarness start(LibvirtSandbox sandbox, Path dir, UnaryOperator<AgentConfig.Builder> configure,
+                                     UnaryOperator<URI> s3Front) throws LibvirtException {
         InProcessS3 s3 = null;
         try {
             s3 = InProcessS3.start(dir.resolve("s3"));
@@ -55,7 +65,7 @@ public final class AgentHarness implements AutoCloseable {
             s3.putObject("images", "test-image.qcow2", image.path());
             s3.putObject("images", "test-image.qcow2.sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
             AgentConfig config = configure.apply(sandbox.agentConfig(TOKEN, dir.resolve("agent"))
-                    .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
+                    .s3(new S3Settings(s3Front.apply(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey()))
                     .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of("images/")))).build();
             return new AgentHarness(sandbox, s3, image, config, HostAgent.start(config));
         } catch (RuntimeException e) {

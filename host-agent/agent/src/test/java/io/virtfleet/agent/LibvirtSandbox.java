@@ -17,11 +17,13 @@ import org.libvirt.StoragePool;
 public final class LibvirtSandbox implements AutoCloseable {
     private static final ErrorCallback SILENT = new ErrorCallback();
 
-    private final Connect connect;
+    private final String uri;
+    private Connect connect;
     private final String prefix;
     private final String poolName;
 
-    private LibvirtSandbox(Connect connect, String prefix, String poolName) {
+    private LibvirtSandbox(String uri, Connect connect, String prefix, String poolName) {
+        this.uri = uri;
         this.connect = connect;
         this.prefix = prefix;
         this.poolName = poolName;
@@ -30,10 +32,15 @@ public final class LibvirtSandbox implements AutoCloseable {
     /** Skips (or fails under CI=true) when libvirtd or qemu-img are missing; the pool is created by the agent. */
     public static LibvirtSandbox create() throws LibvirtException {
         HostPrerequisites.requireLibvirt();
+        return create(HostPrerequisites.LIBVIRT_URI);
+    }
+
+    /** A sandbox in the libvirtd at {@code uri} (e.g. a {@link PrivateLibvirtd}); agents get that URI too. */
+    public static LibvirtSandbox create(String uri) throws LibvirtException {
         HostPrerequisites.requireQemuImg();
         Connect.setErrorCallback(SILENT);
         String prefix = "vftest-" + UUID.randomUUID().toString().substring(0, 8);
-        return new LibvirtSandbox(new Connect(HostPrerequisites.LIBVIRT_URI), prefix, prefix + "-pool");
+        return new LibvirtSandbox(uri, new Connect(uri), prefix, prefix + "-pool");
     }
 
     /** A name unique to this sandbox, e.g. {@code name("vm")}. */
@@ -49,9 +56,21 @@ public final class LibvirtSandbox implements AutoCloseable {
         return connect;
     }
 
+    /** Opens the sandbox's own connection again, after its libvirtd was restarted. */
+    public Connect reconnect() throws LibvirtException {
+        try {
+            connect.close();
+        } catch (LibvirtException e) {
+            // the old connection died with its daemon
+        }
+        connect = new Connect(uri);
+        return connect;
+    }
+
     /** An agent configuration on this sandbox's pool, with domain type qemu (KVM guests do not run everywhere). */
     public AgentConfig.Builder agentConfig(String token, Path workDir) {
         return AgentConfig.builder(token).insecurePlainHttp()
+                .libvirtUri(uri)
                 .nodeName("test-node")
                 .defaultPool(poolName)
                 .poolPath(workDir.resolve("pool"))
@@ -62,6 +81,9 @@ public final class LibvirtSandbox implements AutoCloseable {
 
     @Override
     public void close() throws LibvirtException {
+        if (!connect.isAlive()) {
+            reconnect(); // its libvirtd was restarted since
+        }
         try {
             for (Domain domain : connect.listAllDomains(0)) {
                 if (domain.getName().startsWith(prefix)) {

@@ -19,7 +19,9 @@ import java.util.Optional;
  * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
  * selector, keeping those with room for the demand (pool bytes, memory, vCPUs against what bound objects already
  * hold), preferring a node whose cache already holds the image, then the one with the most free pool space (the
- * reason given is {@code Placed} either way, never which images a node holds). A
+ * reason given is {@code Placed} either way, never which images a node holds). When no node has room and some
+ * node's capacity is unknown (agent unreachable, not ready, libvirtd down), the refusal is {@code AgentNotReady}, not
+ * {@code InsufficientCapacity}: an unknown node is not a full one, and the object is placed once it reports. A
  * binding, once recorded in status, is kept: volumes are local to their node, so moving silently would lose data.
  * Placement is serialized and every placement is reserved until the object's status shows it, so two objects
  * placed at once never both take the last room on a node.
@@ -93,16 +95,27 @@ public final class NodeScheduler {
         }
         Map<String, Committed> committed = committedByNode();
         List<Fit> fits = new ArrayList<>();
-        List<String> refusals = new ArrayList<>();
+        List<String> full = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
         for (String node : candidates) {
-            evaluate(node, demand, committed.getOrDefault(node, Committed.nothing()))
-                    .ifPresentOrElse(fits::add, () -> refusals.add(node + ": " + whyNot(node, demand,
-                            committed.getOrDefault(node, Committed.nothing()))));
+            Committed held = committed.getOrDefault(node, Committed.nothing());
+            Optional<HostCapacity> capacity = health.isUnreachable(node) ? Optional.empty() : capacities.of(node);
+            if (capacity.isEmpty()) {
+                unknown.add(node + ": " + (health.isUnreachable(node) ? "agent unreachable"
+                        : "agent cannot report its capacity (not ready, or libvirtd unreachable)"));
+                continue;
+            }
+            evaluate(node, capacity.get(), demand, held)
+                    .ifPresentOrElse(fits::add, () -> full.add(node + ": " + whyNot(capacity.get(), demand, held)));
         }
         Optional<Fit> best = fits.stream().min(Comparator.comparing((Fit f) -> !f.cached())
                 .thenComparing(Fit::freeStorageBytes, Comparator.reverseOrder()).thenComparing(Fit::node));
         if (best.isEmpty()) {
-            return Placement.refused(Reason.INSUFFICIENT_CAPACITY, "no node has room: " + String.join("; ", refusals));
+            // A node whose capacity is unknown is not full: the object waits for it, and says so.
+            return unknown.isEmpty()
+                    ? Placement.refused(Reason.INSUFFICIENT_CAPACITY, "no node has room: " + String.join("; ", full))
+                    : Placement.refused(Reason.AGENT_NOT_READY, "waiting for node capacity: " + String.join("; ", unknown)
+                    + (full.isEmpty() ? "" : "; no room on the others: " + String.join("; ", full)));
         }
         Fit fit = best.get();
         // One neutral reason whatever decided: a message saying a node holds the image would tell a tenant what
@@ -138,15 +151,7 @@ public final class NodeScheduler {
     private record Fit(String node, boolean cached, long freeStorageBytes) {
     }
 
-    private Optional<Fit> evaluate(String node, Demand demand, Committed committed) {
-        if (health.isUnreachable(node)) {
-            return Optional.empty();
-        }
-        Optional<HostCapacity> capacity = capacities.of(node);
-        if (capacity.isEmpty()) {
-            return Optional.empty();
-        }
-        HostCapacity host = capacity.get();
+    private Optional<Fit> evaluate(String node, HostCapacity host, Demand demand, Committed committed) {
         Optional<HostCapacity.Pool> pool = pool(host, demand.pool());
         if (pool.isEmpty()) {
             return Optional.empty();
@@ -154,7 +159,8 @@ public final class NodeScheduler {
         long freeStorage = pool.get().capacityBytes() - committed.storageBytes();
         boolean fits = freeStorage >= demand.storageBytes()
                 && host.memoryBytes() - committed.memoryBytes() >= demand.memoryBytes()
-                && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus();
+                && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus()
+                && demand.vcpus() <= host.cpus(); // overcommit spreads VMs over CPUs; one VM gets at most all of them
         if (!fits) {
             return Optional.empty();
         }
@@ -164,17 +170,12 @@ public final class NodeScheduler {
         return Optional.of(new Fit(node, cached, freeStorage));
     }
 
-    private String whyNot(String node, Demand demand, Committed committed) {
-        if (health.isUnreachable(node)) {
-            return "agent unreachable";
-        }
-        Optional<HostCapacity> capacity = capacities.of(node);
-        if (capacity.isEmpty()) {
-            return "agent did not report its capacity";
-        }
-        HostCapacity host = capacity.get();
+    private String whyNot(HostCapacity host, Demand demand, Committed committed) {
         if (pool(host, demand.pool()).isEmpty()) {
             return "no active pool " + (demand.pool() != null ? demand.pool() : host.defaultPool());
+        }
+        if (demand.vcpus() > host.cpus()) {
+            return "needs " + demand.vcpus() + " vCPUs in one VM; the host has " + host.cpus() + " CPUs";
         }
         return String.format("needs %d MiB pool, %d MiB memory, %d vCPUs; free %d MiB pool, %d MiB memory, %.0f vCPUs",
                 demand.storageBytes() >> 20, demand.memoryBytes() >> 20, demand.vcpus(),

@@ -9,6 +9,11 @@ public final class Reason {
     public static final String NODE_PINNED = "NodePinned";
     public static final String BOUND = "Bound";
     public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
+    /**
+     * No node with known capacity has room and at least one candidate node's agent cannot report its capacity
+     * (unreachable, not ready, libvirtd down): the object waits for it rather than reading "no room".
+     */
+    public static final String AGENT_NOT_READY = "AgentNotReady";
     public static final String NODE_REACHABLE = "NodeReachable";
     public static final String SECRET_NOT_FOUND = "SecretNotFound";
     public static final String REPROVISIONING = "Reprovisioning";
@@ -53,7 +58,7 @@ public final class Reason {
     public static final java.util.Set<String> REFUSALS = java.util.Set.of(HOST_PATH_NOT_ALLOWED, BRIDGE_NOT_ALLOWED,
             STORAGE_POOL_NOT_ALLOWED, IMAGE_SOURCE_NOT_ALLOWED, QUOTA_EXCEEDED, ROOT_VOLUME_NAME_TAKEN,
             SECRET_NOT_OPTED_IN, AgentErrorReasons.UNSAFE_IMAGE, AgentErrorReasons.IMAGE_NOT_AUTHORIZED,
-            AgentErrorReasons.OWNED_BY_ANOTHER);
+            AgentErrorReasons.OWNED_BY_ANOTHER, AgentErrorReasons.EXCEEDS_HOST_CAPACITY);
 
     /** True when the status's Ready condition carries one of the {@link #REFUSALS}. */
     public static boolean isRefusal(io.virtfleet.crds.v1alpha1.ConditionedStatus status) {

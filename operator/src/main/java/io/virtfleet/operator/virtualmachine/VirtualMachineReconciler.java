@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.crds.v1alpha1.RootVolume;
@@ -65,6 +66,8 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
     static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(30);
+    /** The agent reconnects to libvirtd within seconds of its return (backoff capped at 10 s). */
+    static final Duration RETRY_WHILE_LIBVIRT_DOWN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
 
     private final AgentDirectory agents;
@@ -170,6 +173,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 String node = status.getNodeName();
                 if (e.unreachable()) {
                     return reachability.callFailed(status, generation, node, e.getMessage());
+                }
+                if (AgentErrorReasons.LIBVIRT_UNAVAILABLE.equals(e.error().reason())) {
+                    // libvirtd restarting under the agent: passing, the agent reconnects; the VM is not Failed.
+                    return Outcome.unknown(e.error().reason(), e.error().message(), RETRY_WHILE_LIBVIRT_DOWN);
                 }
                 LOG.atWarn().addKeyValue("node", node).addKeyValue("reason", e.error().reason())
                         .log("agent call failed: {}", e.error().message());

@@ -29,6 +29,8 @@ class NodeSchedulerTest {
     private final Map<String, HostCapacity> hosts = new HashMap<>();
     private final Map<String, Map<String, String>> labels = new HashMap<>();
     private final Map<String, Committed> committed = new ConcurrentHashMap<>();
+    /** Nodes whose agent cannot report its capacity (not ready, libvirtd down). */
+    private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     private NodeScheduler scheduler(String... nodes) {
         StaticAgentDirectory agents = new StaticAgentDirectory(List.of(nodes).stream()
@@ -39,7 +41,8 @@ class NodeSchedulerTest {
         }
         AgentHealth health = new AgentHealth(agents, Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC());
         return new NodeScheduler(agents, node -> labels.getOrDefault(node, Map.of()),
-                node -> Optional.ofNullable(hosts.get(node)), excluding -> committed, health, 2.0);
+                node -> silent.contains(node) ? Optional.empty() : Optional.ofNullable(hosts.get(node)),
+                excluding -> committed, health, 2.0);
     }
 
     private static HostCapacity host(String node, long poolBytes, long memoryBytes, List<String> cached) {
@@ -93,6 +96,32 @@ class NodeSchedulerTest {
         assertThat(refused.reason()).isEqualTo("InsufficientCapacity");
         assertThat(refused.message()).contains("hv1: needs 30720 MiB pool").contains("hv2:");
         assertThat(scheduler.place("b", null, null, null, vm(30, 1, 1)).nodeName()).contains("hv2");
+    }
+
+    @Test
+    void oneVmNeverGetsMoreVcpusThanItsHostHasCpusWhateverTheOvercommit() {
+        NodeScheduler scheduler = scheduler("hv1"); // 8 CPUs, overcommit 2: room for 16 vCPUs, but not in one VM
+        var refused = scheduler.place("a", null, null, null, vm(1, 1, 9));
+        assertThat(refused.reason()).isEqualTo("InsufficientCapacity");
+        assertThat(refused.message()).contains("needs 9 vCPUs in one VM; the host has 8 CPUs");
+        assertThat(scheduler.place("b", null, null, null, vm(1, 1, 8)).nodeName()).contains("hv1");
+    }
+
+    @Test
+    void aNodeThatCannotReportItsCapacityIsNotFull_theObjectWaitsForItAsAgentNotReady() {
+        hosts.put("hv1", host("hv1", 20 * GIB, 64 * GIB, List.of()));
+        silent.add("hv2");
+        NodeScheduler scheduler = scheduler("hv1", "hv2");
+
+        var waiting = scheduler.place("a", null, null, null, vm(30, 1, 1));
+        assertThat(waiting.nodeName()).isEmpty();
+        assertThat(waiting.reason()).isEqualTo("AgentNotReady");
+        assertThat(waiting.message()).contains("hv2: agent cannot report its capacity")
+                .contains("hv1: needs 30720 MiB pool").doesNotContain("InsufficientCapacity");
+        assertThat(scheduler.place("p", null, "hv2", null, vm(1, 1, 1)).reason()).isEqualTo("AgentNotReady");
+
+        silent.clear(); // the agent reports again: the object is placed there
+        assertThat(scheduler.place("a", null, null, null, vm(30, 1, 1)).nodeName()).contains("hv2");
     }
 
     @Test

@@ -49,9 +49,9 @@ public final class AgentHttpServer implements AutoCloseable {
 
     public static AgentHttpServer start(String bindAddress, int port, TlsFiles tls, String token, VolumeService volumes,
                                         DomainService domains, ImageCache cache, PrometheusMeterRegistry metrics,
-                                        HostRoutes host, Readiness readiness) {
+                                        HostRoutes host, Liveness liveness, Readiness readiness) {
         return start(bindAddress, port, tls, token, app -> {
-            ProbeRoutes.register(app, readiness, metrics);
+            ProbeRoutes.register(app, liveness, readiness, metrics);
             CacheRoutes.register(app, cache);
             host.register(app);
             VolumeRoutes.register(app, volumes);

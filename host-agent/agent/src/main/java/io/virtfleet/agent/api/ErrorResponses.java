@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a failed call answers, for every route alike: an {@link AgentError} body with 400 invalid request, 401 missing
- * or wrong token, 404 not found, 409 conflict with the host's state or the platform's allow-lists and owners, 500
- * libvirt or host failures (logged; the others are the caller's to read).
+ * or wrong token, 404 not found, 409 conflict with the host's state (including more vCPUs or memory than the host
+ * has) or the platform's allow-lists and owners, 500 libvirt or host failures (logged; the others are the caller's to
+ * read), 503 libvirtd unreachable while the agent reconnects (retry later).
  */
 final class ErrorResponses {
     private static final Logger LOG = LoggerFactory.getLogger(AgentHttpServer.class); // the server's log, as before
@@ -21,7 +22,10 @@ final class ErrorResponses {
     static void register(Javalin app) {
         app.exception(AgentException.class, (e, ctx) -> {
             int status = statusOf(e.kind());
-            if (status >= 500) {
+            if (status == 503) {
+                LOG.warn("request refused method={} path={} reason={} message={}", ctx.method(), ctx.path(),
+                        e.reason(), e.getMessage());
+            } else if (status >= 500) {
                 LOG.error("request failed method={} path={} reason={} message={}", ctx.method(), ctx.path(),
                         e.reason(), e.getMessage(), e.getCause());
             }
@@ -43,6 +47,7 @@ final class ErrorResponses {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case INTERNAL -> 500;
+            case UNAVAILABLE -> 503;
         };
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The second listener: plain HTTP serving exactly {@code GET /healthz}, {@code GET /readyz} ("ready" / 503 "not
+ * The second listener: plain HTTP serving exactly {@code GET /healthz} ("ok" / 503 "not live"), {@code GET /readyz} ("ready" / 503 "not
  * ready", no detail) and {@code GET /metrics}, and nothing else (404). Kubelet probes and Prometheus cannot present
  * the operator's client certificate, so they get this read-only port instead of a credential for the API: nothing
  * here changes state or answers with more than counters and a yes/no.
@@ -26,7 +26,8 @@ public final class ProbeServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    public static ProbeServer start(String bindAddress, int port, Readiness readiness, PrometheusMeterRegistry metrics) {
+    public static ProbeServer start(String bindAddress, int port, Liveness liveness, Readiness readiness,
+                                    PrometheusMeterRegistry metrics) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
@@ -40,7 +41,10 @@ public final class ProbeServer implements AutoCloseable {
                     return;
                 }
                 switch (exchange.getRequestURI().getPath()) {
-                    case AgentPaths.HEALTH -> answer(exchange, 200, "text/plain", "ok");
+                    case AgentPaths.HEALTH -> {
+                        boolean live = liveness.problem().isEmpty();
+                        answer(exchange, live ? 200 : 503, "text/plain", live ? "ok" : "not live");
+                    }
                     case AgentPaths.READY -> {
                         boolean ready = readiness.problem().isEmpty();
                         answer(exchange, ready ? 200 : 503, "text/plain", ready ? "ready" : "not ready");

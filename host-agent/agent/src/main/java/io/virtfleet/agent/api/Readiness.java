@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code GET /readyz} checks: libvirtd answers and the default pool is active. A node failing it should get no
- * new work, but the agent process itself is fine ({@code /healthz} stays 200), so Kubernetes does not restart it.
+ * new work. While libvirtd is away the agent reconnects by itself and readiness returns with it; {@link Liveness}
+ * fails only when the outage outlasts its grace period.
  */
 public final class Readiness {
     private final StoragePools pools;

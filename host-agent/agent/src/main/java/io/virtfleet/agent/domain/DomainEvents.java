@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The observed run state of every domain on the host: libvirt lifecycle events as they happen (a guest powering
  * itself off, a crash, another tool starting a domain), plus a periodic full check that catches what events cannot
- * (a lost connection, changes while the agent was down). Every change is logged; a stop is passed on so that a
- * graceful stop in progress finishes at once.
+ * (a lost connection, changes while the agent was down). After libvirtd comes back the listener is registered on the
+ * new connection and every domain re-read at once (listeners die with their connection). Every change is logged; a
+ * stop is passed on so that a graceful stop in progress finishes at once.
  */
 final class DomainEvents implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DomainEvents.class);
@@ -38,9 +39,10 @@ final class DomainEvents implements AutoCloseable {
     DomainEvents(LibvirtConnection libvirt, Duration checkInterval, Consumer<String> onStopped) {
         this.libvirt = libvirt;
         this.onStopped = onStopped;
-        libvirt.call("subscribe to domain events", connect -> {
-            connect.addLifecycleListener(listener);
-            return null;
+        subscribe();
+        libvirt.onReconnect(() -> {
+            subscribe();
+            checkAll();
         });
         checks.scheduleWithFixedDelay(this::checkAll, 0, checkInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -48,6 +50,13 @@ final class DomainEvents implements AutoCloseable {
     /** The last observed phase of a domain; empty when it is not defined (as far as the agent has seen). */
     Optional<DomainPhase> observed(String name) {
         return Optional.ofNullable(observed.get(name));
+    }
+
+    private void subscribe() {
+        libvirt.call("subscribe to domain events", connect -> {
+            connect.addLifecycleListener(listener);
+            return null;
+        });
     }
 
     @Override
@@ -84,7 +93,7 @@ final class DomainEvents implements AutoCloseable {
         return 0;
     }
 
-    private void checkAll() {
+    private synchronized void checkAll() { // the periodic check and a reconnect may overlap
         try {
             Map<String, DomainPhase> now = libvirt.call("list domains", connect -> {
                 Map<String, DomainPhase> phases = new HashMap<>();

@@ -62,11 +62,13 @@ public final class DomainService implements AutoCloseable {
     }
 
     /**
-     * Refuses what the platform does not allow and another owner's domain before anything happens; then applies the
-     * request while the root volume is Ready and cannot start repopulating (one lock per volume, see VolumeService).
+     * Refuses what the platform does not allow, more vCPUs or memory than the host has, and another owner's domain
+     * before anything happens; then applies the request while the root volume is Ready and cannot start repopulating
+     * (one lock per volume, see VolumeService).
      */
     public synchronized DomainStatus put(String name, DomainRequest request) {
         DomainRequests.validate(request);
+        HostCapabilities.requireFits(libvirt, request);
         DomainRequest allowed = policy.apply(request);
         if (request.ownerUid() != null) {
             boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());

@@ -40,6 +40,13 @@ public final class LibvirtErrors {
         T find() throws LibvirtException;
     }
 
+    /** The answer while libvirtd cannot be reached: 503, retry later; the agent is reconnecting. */
+    public static AgentException unavailable(String operation, String uri, java.time.Instant downSince) {
+        return new AgentException(Kind.UNAVAILABLE, AgentErrorReasons.LIBVIRT_UNAVAILABLE, operation
+                + ": libvirtd at " + uri + " is unreachable" + (downSince == null ? "" : " since " + downSince)
+                + "; the agent is reconnecting", null);
+    }
+
     public static AgentException translate(String operation, LibvirtException e) {
         String detail = e.getError() != null && e.getError().getMessage() != null
                 ? e.getError().getMessage() : String.valueOf(e.getMessage());

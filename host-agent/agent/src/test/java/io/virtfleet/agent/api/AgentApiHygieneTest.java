@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,7 @@ class AgentApiHygieneTest {
     private final HttpClient http = HttpClient.newHttpClient();
     /** Readiness over no pools at all: fails with an internal NullPointerException, which must not be shown. */
     private final Readiness broken = new Readiness(null, "virtfleet");
+    private final Liveness live = new Liveness(List.of(), Duration.ofSeconds(60));
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private AgentHttpServer server;
     private ProbeServer probes;
@@ -32,10 +35,10 @@ class AgentApiHygieneTest {
     void start() {
         // The cache is never reached: every request here is refused while its body is read.
         server = AgentHttpServer.start("127.0.0.1", 0, null, null, app -> {
-            ProbeRoutes.register(app, broken, metrics);
+            ProbeRoutes.register(app, live, broken, metrics);
             CacheRoutes.register(app, null);
         });
-        probes = ProbeServer.start("127.0.0.1", 0, broken, metrics);
+        probes = ProbeServer.start("127.0.0.1", 0, live, broken, metrics);
     }
 
     @AfterEach

@@ -19,6 +19,16 @@ public final class AgentErrorReasons {
     public static final String INVALID_REQUEST = "InvalidRequest";
     public static final String UNAUTHORIZED = "Unauthorized";
     public static final String LIBVIRT_ERROR = "LibvirtError";
+    /**
+     * libvirtd is unreachable (restarting, killed); the agent reconnects by itself and the same request later
+     * succeeds. Answered with 503.
+     */
+    public static final String LIBVIRT_UNAVAILABLE = "LibvirtUnavailable";
+    /**
+     * A domain asks for more vCPUs or memory than the host has in total: it could never run there. Answered with
+     * 409 (the request is well-formed; it conflicts with this host), before libvirt is asked.
+     */
+    public static final String EXCEEDS_HOST_CAPACITY = "ExceedsHostCapacity";
     /** A volume (root or data disk) was asked to become smaller than it is; volumes only grow. */
     public static final String SHRINK_REFUSED = "ShrinkRefused";
     /** A NIC names a host bridge that does not exist. */
