@@ -282,7 +282,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         String name = AgentNames.of(volume);
         String pool = volume.getSpec() == null || volume.getSpec().getStorage() == null ? "the agent's default pool"
                 : "pool " + volume.getSpec().getStorage();
-        String path = volume.getStatus().getDevicePath() == null ? "" : " (" + volume.getStatus().getDevicePath() + ")";
+        String devicePath = volume.getStatus() == null ? null : volume.getStatus().getDevicePath();
+        String path = devicePath == null ? "" : " (" + devicePath + ")";
         return new AgentCleanup.Counterpart("the volume", (agent, agentName, uid) -> {
             agent.deleteVolume(agentName, uid);
             return true;
