@@ -328,7 +328,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         DeleteControl control = cleanup.remove(vm, node, counterpart(vm));
         if (control.isRemoveFinalizer() && vm.getSpec() != null && vm.getSpec().getRootVolume() != null
                 && vm.getSpec().getRootVolume().getTemplate() != null) {
-            boolean released = FinalizerRelease.requested(vm) && health.unreachableSince(node).isPresent();
+            boolean released = node != null && FinalizerRelease.requested(vm)
+                    && health.unreachableSince(node).isPresent();
             owned.deleteIfControlled(vm, context.getSecondaryResource(RootVolume.class),
                     released ? Optional.of(node) : Optional.empty());
         }
