@@ -1,5 +1,6 @@
 -- Argo CD health of VirtFleet's VirtualMachine and RootVolume (virtfleet.io/v1alpha1), read from status.conditions.
--- Degraded: the node unreachable, phase Failed for the current generation, or unscheduled for over 10 minutes;
+-- Degraded: a deletion that cannot finish (DeletionBlocked=True: the node gone, the volume in use), the node
+-- unreachable, phase Failed for the current generation, or unscheduled for over 10 minutes;
 -- Suspended: a VM stopped on purpose (runStrategy Halted or Manual, phase Stopped; Ready=False there, since Ready
 -- means running); Healthy: Ready=True for the current
 -- generation; anything else (an older generation's status included) is Progressing with the operator's words.
@@ -59,6 +60,14 @@ end
 local generation = obj.metadata.generation
 local ready = findCondition(status.conditions, "Ready")
 local phase = status.phase or "Pending"
+
+-- A deletion that waits for a person (the node is gone, or something still uses the volume) says so first.
+local blocked = findCondition(status.conditions, "DeletionBlocked")
+if blocked ~= nil and blocked.status == "True" then
+  hs.status = "Degraded"
+  hs.message = "Deletion blocked: " .. describe(blocked, "the node cannot remove what the object holds")
+  return hs
+end
 
 local unreachable = findCondition(status.conditions, "NodeUnreachable")
 if unreachable ~= nil and unreachable.status == "True" then

@@ -30,7 +30,8 @@ import java.util.concurrent.CountDownLatch;
  * ({@code VIRTFLEET_LEADER_ELECTION_LEASE}, default virtfleet-operator) in {@code POD_NAMESPACE} is on unless
  * {@code VIRTFLEET_LEADER_ELECTION=false}; metrics on {@code VIRTFLEET_METRICS_PORT} (8080), {@code /healthz} and
  * {@code /readyz} on {@code VIRTFLEET_HEALTH_PORT} (8081); a settled object is compared with its node every
- * {@code VIRTFLEET_RECHECK_SETTLED_SECONDS} (1800).
+ * {@code VIRTFLEET_RECHECK_SETTLED_SECONDS} (1800); the annotation {@code virtfleet.io/release-finalizer} releases a
+ * deleted object once its node has been unreachable for {@code VIRTFLEET_RELEASE_GRACE_SECONDS} (600).
  */
 public final class OperatorMain {
     private OperatorMain() {
@@ -54,6 +55,9 @@ public final class OperatorMain {
         settings = settings.withRecheckWhenSettled(env("VIRTFLEET_RECHECK_SETTLED_SECONDS")
                 .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
                 .orElse(settings.recheckWhenSettled()));
+        settings = settings.withReleaseGrace(env("VIRTFLEET_RELEASE_GRACE_SECONDS")
+                .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
+                .orElse(settings.releaseGrace()));
         if (!"false".equalsIgnoreCase(env("VIRTFLEET_LEADER_ELECTION").orElse("true"))) {
             settings = settings.withLeaderElection(env("POD_NAMESPACE").orElse(client.getNamespace()),
                     env("VIRTFLEET_LEADER_ELECTION_LEASE").orElse(OperatorSettings.DEFAULT_LEASE_NAME));

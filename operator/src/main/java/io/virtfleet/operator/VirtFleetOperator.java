@@ -9,6 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.operator.agent.AgentDirectory;
+import io.virtfleet.operator.finalizer.AgentCleanup;
+import io.virtfleet.operator.finalizer.DeletionBlock;
+import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.http.OperatorEndpoints;
@@ -66,6 +69,8 @@ public final class VirtFleetOperator implements AutoCloseable {
         SecretValues secrets = new SecretValues(client);
         TenantGate gate = new TenantGate(policies, commitments);
         NodeReachability reachability = new NodeReachability(conditions, health, settings.probeInterval());
+        AgentCleanup cleanup = new AgentCleanup(agents, health, events, new DeletionBlock(client, conditions, events),
+                new FinalizerRelease(events, settings.releaseGrace(), clock), settings.probeInterval());
         operator = new Operator(overrider -> {
             overrider.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -79,11 +84,11 @@ public final class VirtFleetOperator implements AutoCloseable {
         });
         operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
                 conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
-                "RootVolumes by status.phase", RootVolumePhase.class), clock, settings.recheckWhenSettled()));
+                "RootVolumes by status.phase", RootVolumePhase.class), cleanup, clock, settings.recheckWhenSettled()));
         operator.register(new VirtualMachineReconciler(client, agents, health, policies, gate, reachability,
                 scheduler, new SeedSecretsReader(secrets), conditions, events, new PhaseGauges<>(metrics,
                 "virtfleet.virtualmachines", "VirtualMachines by status.phase", VirtualMachinePhase.class),
-                settings.recheckWhenSettled()));
+                cleanup, settings.recheckWhenSettled()));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

@@ -27,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class LocalStackMain {
     private static final Duration ONCE_DEADLINE = Duration.ofMinutes(5);
+    /** Enough for the operator to shut the quickstart guest down (the agent destroys it after 5 s) and remove it. */
+    private static final Duration CLEANUP_DEADLINE = Duration.ofSeconds(30);
+    private static final Duration CLOSE_DEADLINE = Duration.ofSeconds(15);
 
     private LocalStackMain() {
     }
@@ -56,13 +59,12 @@ public final class LocalStackMain {
             showWithKubectl(kubeconfig);
             if (!once) {
                 say("serving; press Ctrl-C to stop (the quickstart VM is removed on the way out)");
-                CountDownLatch interrupted = new CountDownLatch(1);
+                // The hook does all the stopping, each part bounded, so Ctrl-C always ends; the JVM halts after it.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     cleanUp(stack, applied);
-                    interrupted.countDown();
+                    closeWithin(stack, CLOSE_DEADLINE);
                 }));
-                interrupted.await();
-                return;
+                new CountDownLatch(1).await();
             }
             cleanUp(stack, applied);
         }
@@ -135,11 +137,14 @@ public final class LocalStackMain {
         }
     }
 
-    /** Deletes what was applied and waits (bounded) for the operator's finalizers to clean the host. */
+    /**
+     * Deletes what was applied and waits, at most {@link #CLEANUP_DEADLINE}, for the operator's finalizers to clean
+     * the host; what is still there then is named with the reason its deletion waits, and stays on the host.
+     */
     private static void cleanUp(LocalStack stack, List<HasMetadata> applied) {
         KubernetesClient client = stack.kubernetes().client();
         applied.reversed().forEach(object -> client.resource(object).delete());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        Instant deadline = Instant.now().plus(CLEANUP_DEADLINE);
         while (Instant.now().isBefore(deadline)
                 && applied.stream().anyMatch(object -> client.resource(object).get() != null)) {
             try {
@@ -149,9 +154,43 @@ public final class LocalStackMain {
                 return;
             }
         }
-        boolean gone = applied.stream().allMatch(object -> client.resource(object).get() == null);
-        say(gone ? "quickstart objects deleted; domain and volume removed from the host"
-                : "quickstart objects still present after 60 s; the host may keep the domain or volume");
+        List<String> left = applied.stream().filter(object -> client.resource(object).get() != null)
+                .map(object -> whyStillThere(client, object)).toList();
+        if (left.isEmpty()) {
+            say("quickstart objects deleted; domain and volume removed from the host");
+            return;
+        }
+        say("stopping without a finished cleanup after " + CLEANUP_DEADLINE.toSeconds() + " s; the host keeps what "
+                + "these objects own (libvirt domain default.quickstart, volume default.quickstart-root in pool "
+                + stack.agent().poolName() + "; docs/troubleshooting.md says how to remove them by hand):");
+        left.forEach(line -> say("  " + line));
+    }
+
+    /** The object's DeletionBlocked condition, read through its own type (the manifest's copy may be generic). */
+    private static String whyStillThere(KubernetesClient client, HasMetadata object) {
+        String name = object.getMetadata().getName();
+        ConditionedStatus status = switch (object.getKind()) {
+            case "VirtualMachine" -> Optional.ofNullable(client.resources(VirtualMachine.class)
+                    .inNamespace(LocalStack.NAMESPACE).withName(name).get()).map(VirtualMachine::getStatus).orElse(null);
+            case "RootVolume" -> Optional.ofNullable(client.resources(RootVolume.class)
+                    .inNamespace(LocalStack.NAMESPACE).withName(name).get()).map(RootVolume::getStatus).orElse(null);
+            default -> null;
+        };
+        return object.getKind() + "/" + name + ": " + Conditions.find(status, ConditionType.DeletionBlocked)
+                .map(LocalStackMain::describe).orElse("its cleanup had not finished");
+    }
+
+    /** Closes the stack on another thread and stops waiting after {@code deadline}, so that exiting never hangs. */
+    private static void closeWithin(LocalStack stack, Duration deadline) {
+        Thread closing = Thread.ofPlatform().daemon().name("local-stack-close").start(stack::close);
+        try {
+            closing.join(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closing.isAlive()) {
+            say("the stack did not stop within " + deadline.toSeconds() + " s; exiting anyway");
+        }
     }
 
     private static void say(String line) {

@@ -1,6 +1,7 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
 import io.virtfleet.crds.v1alpha1.ImageSource;
@@ -95,6 +96,41 @@ class RootVolumeApiTest extends ReconcilerApiTests {
         assertThat(waiting.getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
         assertThat(Conditions.find(waiting.getStatus(), ConditionType.Scheduled)).get()
                 .satisfies(c -> assertThat(c.getStatus()).isEqualTo("False"));
+    }
+
+    /**
+     * Forward compatibility: a condition type this version does not know, as a newer operator writes before a
+     * rollback, neither fails the reconcile nor is dropped; it is kept as it was, after the known ones.
+     */
+    @Test
+    void aConditionTypeFromANewerOperatorIsKeptAndReconciliationGoesOn() {
+        RootVolume ready = awaitStatus(create("api-newer", SampleObjects.volumeSpec("64Mi")),
+                v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+        Condition fromNewer = new ConditionBuilder().withType("SnapshotReady").withStatus("True")
+                .withReason("SnapshotTaken").withMessage("written by a newer operator").withObservedGeneration(1L)
+                .withLastTransitionTime("2026-01-01T00:00:00Z").build();
+        client.resource(ready).editStatus(v -> {
+            v.getStatus().getConditions().add(fromNewer);
+            return v;
+        });
+
+        // A new generation the older operator must reconcile (a change with no work on the node, so the test does
+        // not wait on a population).
+        RootVolume edited = client.resources(RootVolume.class).inNamespace(ReconcilerStack.NAMESPACE)
+                .withName("api-newer").edit(v -> {
+                    v.getSpec().setDeletionPolicy(DeletionPolicy.Retain);
+                    return v;
+                });
+        RootVolume reconciled = awaitStatus(edited, v -> v.getStatus().getPhase() == RootVolumePhase.Ready
+                && edited.getMetadata().getGeneration().equals(v.getStatus().getObservedGeneration()));
+
+        assertThat(reconciled.getStatus().getConditions()).extracting(Condition::getType)
+                .containsExactly("Scheduled", "ImageCached", "Populated", "Ready", "SnapshotReady");
+        assertThat(Conditions.find(reconciled.getStatus(), ConditionType.Ready)).get()
+                .satisfies(c -> assertThat(c.getObservedGeneration()).isEqualTo(edited.getMetadata().getGeneration()));
+        assertThat(reconciled.getStatus().getConditions().getLast()).as("kept as the newer operator wrote it")
+                .isEqualTo(fromNewer);
+        assertThat(stack.events(reconciled)).extracting(Event::getReason).doesNotContain(Reason.RECONCILE_ERROR);
     }
 
     private RootVolume create(String name, RootVolumeSpec spec) {

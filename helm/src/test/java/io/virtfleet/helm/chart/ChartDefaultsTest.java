@@ -47,6 +47,7 @@ class ChartDefaultsTest {
         assertThat(OPERATOR.getSpec().getReplicas()).isEqualTo(1);
         assertThat(env(operator, "VIRTFLEET_LEADER_ELECTION").getValue()).isEqualTo("true");
         assertThat(env(operator, "VIRTFLEET_LEADER_ELECTION_LEASE").getValue()).isEqualTo("virtfleet-operator");
+        assertThat(env(operator, "VIRTFLEET_RELEASE_GRACE_SECONDS").getValue()).as("release grace").isEqualTo("600");
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(operator.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())

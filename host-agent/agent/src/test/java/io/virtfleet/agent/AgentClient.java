@@ -9,7 +9,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
 
 /** A plain HTTP client for the agent's API, as the operator would call it. */
 public final class AgentClient {
@@ -69,6 +72,15 @@ public final class AgentClient {
 
         public Response delete(String name) {
             return send("DELETE", path.apply(name), null);
+        }
+
+        /**
+         * DELETE repeated, as the operator does, while the agent answers 202 (a guest shutting down first); the last
+         * answer. The test guests never obey ACPI, so this takes the agent's shutdown timeout.
+         */
+        public Response deleteUntilGone(String name) {
+            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> delete(name), response -> response.status() != 202);
         }
     }
 

@@ -72,14 +72,14 @@ class FreshDisksIntegrationTest {
         assertThat(client.domains().put(domain, withDataDisk(root)).status()).isEqualTo(200);
         Path disk = harness.config().poolPath().resolve(domain + "_vdb");
         writeSentinel(disk, 0, DATA_DISK_BYTES - 4096);
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(disk).doesNotExist();
 
         assertThat(client.domains().put(domain, withDataDisk(root)).status()).isEqualTo(200);
 
         assertThat(disk).isRegularFile().hasSize(DATA_DISK_BYTES);
         assertThat(allZeros(disk)).isTrue();
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(client.volumes().delete(root).status()).isEqualTo(204);
     }
 
@@ -96,7 +96,7 @@ class FreshDisksIntegrationTest {
         Path dataDisk = harness.config().poolPath().resolve(domain + "_vdb");
         assertThat(dataDisk).isNotEqualTo(lookalikeDevice).isRegularFile();
         assertThat(allZeros(dataDisk)).isTrue();
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
 
         assertThat(dataDisk).doesNotExist();
         assertThat(client.volumes().status(lookalike, VolumeStatus.class).phase()).isEqualTo(VolumePhase.Ready);
@@ -128,7 +128,7 @@ class FreshDisksIntegrationTest {
         assertThat(io.virtfleet.agent.libvirt.LibvirtXml.parse(harness.sandbox().connect().domainLookupByName(domain)
                 .getXMLDesc(0)).values("/domain/devices/disk/source/@volume")).containsExactly(root, domain + "-vdb");
         assertThat(harness.config().poolPath().resolve(domain + "_vdb")).doesNotExist();
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(Sentinels.countAligned(legacy, SENTINEL)).as("left as it was").isEqualTo(1);
         libvirtPool.storageVolLookupByName(domain + "-vdb").delete(0);
         assertThat(client.volumes().delete(root).status()).isEqualTo(204);

@@ -73,7 +73,7 @@ class GuestBootIntegrationTest {
             await().atMost(Duration.ofSeconds(30)).until(
                     () -> harness.client().domains().status(domain, DomainStatus.class).phase(), p -> p == DomainPhase.Stopped);
 
-            assertThat(harness.client().domains().delete(domain).status()).isEqualTo(204);
+            assertThat(harness.client().domains().deleteUntilGone(domain).status()).isEqualTo(204);
             assertThat(console).doesNotExist();
             assertThat(harness.client().volumes().delete(volume).status()).isEqualTo(204);
         }

@@ -86,10 +86,10 @@ class HostAgentIntegrationTest {
         assertThat(inUse.error().reason()).isEqualTo(AgentErrorReasons.VOLUME_IN_USE);
         assertThat(inUse.error().message()).contains(domain);
 
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(client.domains().get(domain).status()).isEqualTo(404);
         assertThatThrownBy(() -> sandbox.connect().domainLookupByName(domain)).isInstanceOf(LibvirtException.class);
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
 
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
         AgentClient.Response gone = client.volumes().get(volume);
@@ -115,7 +115,7 @@ class HostAgentIntegrationTest {
         DomainInfo redefined = sandbox.connect().domainLookupByName(domain).getInfo();
         assertThat(redefined.nrVirtCpu).isEqualTo(2);
         assertThat(redefined.maxMem).as("KiB").isEqualTo(96L << 10);
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(client.volumes().delete(volume).status()).isEqualTo(204);
     }
 

@@ -112,7 +112,7 @@ class HostAllowListsIntegrationTest {
         assertThat(defined.status()).as(defined.body()).isEqualTo(200);
         LibvirtXml.Parsed xml = LibvirtXml.parse(harness.sandbox().connect().domainLookupByName(domain).getXMLDesc(0));
         assertThat(xml.value("/domain/os/kernel")).contains(kernel.toRealPath().toString());
-        assertThat(client.domains().delete(domain).status()).isEqualTo(204);
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
     }
 
     @Test

@@ -76,7 +76,9 @@ public final class LibvirtSandbox implements AutoCloseable {
                 .poolPath(workDir.resolve("pool"))
                 .cacheDir(workDir.resolve("cache"))
                 .stateDir(workDir.resolve("state"))
-                .domainType(DomainTypeSetting.QEMU);
+                .domainType(DomainTypeSetting.QEMU)
+                // Test guests never obey ACPI: a stop or a deletion of a running one ends in destroy; keep it short.
+                .shutdownTimeout(java.time.Duration.ofSeconds(2));
     }
 
     @Override

@@ -67,9 +67,15 @@ public final class AgentClient {
         return call("GET", AgentPaths.domain(name), null, DomainStatus.class);
     }
 
-    /** Deletes the domain only if the agent recorded it for {@code ownerUid}; another owner's is refused. */
-    public void deleteDomain(String name, String ownerUid) throws AgentCallException {
-        call("DELETE", AgentPaths.domain(name) + ownerQuery(ownerUid), null, Void.class);
+    /**
+     * Deletes the domain only if the agent recorded it for {@code ownerUid}; another owner's is refused. A running
+     * guest is shut down first (202 with the domain's status; the agent finishes the removal by itself), so the
+     * caller repeats the call until it answers empty (204).
+     *
+     * @return the domain's status while its guest shuts down; empty once it is gone
+     */
+    public Optional<DomainStatus> deleteDomain(String name, String ownerUid) throws AgentCallException {
+        return call("DELETE", AgentPaths.domain(name) + ownerQuery(ownerUid), null, DomainStatus.class);
     }
 
     private static String ownerQuery(String ownerUid) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,8 @@ public final class AgentHealth implements AutoCloseable {
     private final Clock clock;
     private final Map<String, Instant> failingSince = new ConcurrentHashMap<>();
     private final Map<String, Boolean> unreachable = new ConcurrentHashMap<>();
+    /** Nodes asked about that have no agent in the directory, since when this operator knows it. */
+    private final Map<String, Instant> withoutAgentSince = new ConcurrentHashMap<>();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("agent-health").factory());
@@ -60,6 +63,19 @@ public final class AgentHealth implements AutoCloseable {
     /** Since when the node's agent has been failing, for messages. */
     public Instant failingSince(String node) {
         return failingSince.get(node);
+    }
+
+    /**
+     * Since when the node counts as unreachable: its agent failing probes past the threshold (since the first failed
+     * probe), or no agent known for it at all (since this operator first found none, so a restart starts that clock
+     * again). Empty while the node's agent answers or has not failed for long enough.
+     */
+    public Optional<Instant> unreachableSince(String node) {
+        if (agents.forNode(node).isEmpty()) {
+            return Optional.of(withoutAgentSince.computeIfAbsent(node, n -> clock.instant()));
+        }
+        withoutAgentSince.remove(node);
+        return isUnreachable(node) ? Optional.ofNullable(failingSince.get(node)) : Optional.empty();
     }
 
     private void probeAll() {

@@ -86,7 +86,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     public RootVolumeReconciler(AgentDirectory agents, AgentHealth health, TenantPolicies policies, TenantGate gate,
                                 NodeReachability reachability, NodeScheduler scheduler, SecretValues secrets,
                                 Conditions conditions, EventRecorder events, PhaseGauges<RootVolumePhase> gauges,
-                                Clock clock, Duration settled) {
+                                AgentCleanup cleanup, Clock clock, Duration settled) {
         this.agents = agents;
         this.health = health;
         this.policies = policies;
@@ -98,8 +98,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, RootVolumeStatus::getPhase,
                 RootVolumeStatus::setPhase, RootVolumePhase.Pending), events, RootVolumeStatus::getPhase,
                 RootVolumePhase.Failed, gauges);
-        // A volume is refused while its domain is still being removed; look again soon.
-        this.cleanup = new AgentCleanup(agents, events, Duration.ofSeconds(2));
+        this.cleanup = cleanup;
         this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
         this.settled = settled;
     }
@@ -270,11 +269,24 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             control = cleanup.retain(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName());
         } else {
             control = cleanup.remove(volume, volume.getStatus() == null ? null : volume.getStatus().getNodeName(),
-                    "the volume", AgentClient::deleteVolume);
+                    counterpart(volume));
         }
         if (control.isRemoveFinalizer()) {
             updates.forget(volume);
         }
         return control;
+    }
+
+    /** The volume on its node; a volume is refused while its domain is still being removed, so look again soon. */
+    private static AgentCleanup.Counterpart counterpart(RootVolume volume) {
+        String name = AgentNames.of(volume);
+        String pool = volume.getSpec() == null || volume.getSpec().getStorage() == null ? "the agent's default pool"
+                : "pool " + volume.getSpec().getStorage();
+        String devicePath = volume.getStatus() == null ? null : volume.getStatus().getDevicePath();
+        String path = devicePath == null ? "" : " (" + devicePath + ")";
+        return new AgentCleanup.Counterpart("the volume", (agent, agentName, uid) -> {
+            agent.deleteVolume(agentName, uid);
+            return true;
+        }, "storage volume " + name + " in " + pool + path, Duration.ofSeconds(2));
     }
 }

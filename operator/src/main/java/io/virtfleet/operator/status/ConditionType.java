@@ -23,6 +23,12 @@ public enum ConditionType {
     /** The node's agent has not answered its health probe for longer than the threshold. */
     NodeUnreachable,
     /**
+     * The object is being deleted and what it has on its node cannot be removed yet (reason NodeUnreachable,
+     * VolumeInUse or the agent's refusal): the finalizer stays until it can, or until an admin releases it with the
+     * annotation {@code virtfleet.io/release-finalizer}. Never set on an object that is not being deleted.
+     */
+    DeletionBlocked,
+    /**
      * The object is usable as asked: a VM runs (a halted or stopped VM is not Ready, as in KubeVirt), a volume is
      * populated; the condition {@code kubectl wait} and GitOps tools read.
      */

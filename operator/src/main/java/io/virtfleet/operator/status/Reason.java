@@ -25,6 +25,14 @@ public final class Reason {
     public static final String HALTED = "Halted";
     public static final String RETAINED = "Retained";
     public static final String NODE_UNREACHABLE = "NodeUnreachable";
+    /** A deleted VM's guest was asked to shut down (ACPI); the agent removes the domain once it is off. */
+    public static final String DOMAIN_SHUTTING_DOWN = "DomainShuttingDown";
+    /** The release annotation is set, the node's grace period has not run out yet. */
+    public static final String RELEASE_PENDING = "ReleasePending";
+    /** The release annotation cannot apply (it names another node, or the node answers). */
+    public static final String RELEASE_REFUSED = "ReleaseRefused";
+    /** The finalizer went without the node's cleanup; the Event names what stays on the node. */
+    public static final String FINALIZER_RELEASED = "FinalizerReleased";
     public static final String NODE_MISMATCH = "NodeMismatch";
     public static final String ROOT_VOLUME_NOT_FOUND = "RootVolumeNotFound";
     public static final String ROOT_VOLUME_NOT_READY = "RootVolumeNotReady";

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.policy.NamespaceClaims;
 import io.virtfleet.operator.spec.Problem;
 import io.virtfleet.operator.status.Reason;
@@ -99,12 +100,21 @@ final class OwnedRootVolumes {
     /**
      * Deletes {@code <vm>-root} only when this VM controls it. The informer's copy may be missing (not seen yet), so
      * the API's current one decides.
+     *
+     * @param releaseFrom the node an admin released the VM from: the volume carries the same release
      */
-    void deleteIfControlled(VirtualMachine vm, Optional<RootVolume> cached) {
+    void deleteIfControlled(VirtualMachine vm, Optional<RootVolume> cached, Optional<String> releaseFrom) {
         var resource = client.resources(RootVolume.class).inNamespace(vm.getMetadata().getNamespace())
                 .withName(nameFor(vm));
         RootVolume current = cached.filter(v -> isOwned(v, vm)).isPresent() ? cached.get() : resource.get();
         if (current != null && isOwned(current, vm)) {
+            releaseFrom.ifPresent(node -> resource.edit(v -> {
+                Map<String, String> annotations = new java.util.HashMap<>(
+                        v.getMetadata().getAnnotations() == null ? Map.of() : v.getMetadata().getAnnotations());
+                annotations.put(FinalizerRelease.ANNOTATION, node);
+                v.getMetadata().setAnnotations(annotations);
+                return v;
+            }));
             resource.delete();
         }
     }

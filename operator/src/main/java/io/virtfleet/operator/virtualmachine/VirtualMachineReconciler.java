@@ -26,6 +26,7 @@ import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.finalizer.AgentCleanup;
+import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeEventSource;
 import io.virtfleet.operator.health.NodeReachability;
@@ -93,7 +94,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     public VirtualMachineReconciler(KubernetesClient client, AgentDirectory agents, AgentHealth health,
                                     TenantPolicies policies, TenantGate gate, NodeReachability reachability,
                                     NodeScheduler scheduler, SeedSecretsReader seedSecrets, Conditions conditions,
-                                    EventRecorder events, PhaseGauges<VirtualMachinePhase> gauges, Duration settled) {
+                                    EventRecorder events, PhaseGauges<VirtualMachinePhase> gauges,
+                                    AgentCleanup cleanup, Duration settled) {
         this.agents = agents;
         this.health = health;
         this.policies = policies;
@@ -108,7 +110,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
                 VirtualMachinePhase.Failed, gauges);
-        this.cleanup = new AgentCleanup(agents, events, RETRY_AFTER_FAILURE);
+        this.cleanup = cleanup;
         this.settled = settled;
     }
 
@@ -315,21 +317,32 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     }
 
     /**
-     * Removes the domain (and its data disks and seed, which the agent owns), then the root volume this VM controls.
-     * A same-named RootVolume of someone else is never deleted.
+     * Removes the domain (shut down gracefully first; its data disks and seed go with it), then the root volume this
+     * VM controls. A same-named RootVolume of someone else is never deleted. When an admin released the VM from a node
+     * that is gone, its owned root volume (on that node too) is released with it and reports its own leftovers.
      */
     @Override
     public DeleteControl cleanup(VirtualMachine vm, Context<VirtualMachine> context) {
         placement.release(vm);
-        DeleteControl control = cleanup.remove(vm, vm.getStatus() == null ? null : vm.getStatus().getNodeName(),
-                "the domain", AgentClient::deleteDomain);
+        String node = vm.getStatus() == null ? null : vm.getStatus().getNodeName();
+        DeleteControl control = cleanup.remove(vm, node, counterpart(vm));
         if (control.isRemoveFinalizer() && vm.getSpec() != null && vm.getSpec().getRootVolume() != null
                 && vm.getSpec().getRootVolume().getTemplate() != null) {
-            owned.deleteIfControlled(vm, context.getSecondaryResource(RootVolume.class));
+            boolean released = node != null && FinalizerRelease.requested(vm)
+                    && health.unreachableSince(node).isPresent();
+            owned.deleteIfControlled(vm, context.getSecondaryResource(RootVolume.class),
+                    released ? Optional.of(node) : Optional.empty());
         }
         if (control.isRemoveFinalizer()) {
             updates.forget(vm);
         }
         return control;
+    }
+
+    private static AgentCleanup.Counterpart counterpart(VirtualMachine vm) {
+        String domain = AgentNames.of(vm);
+        return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> agent.deleteDomain(name, uid).isEmpty(),
+                "libvirt domain " + domain + " (possibly still running) with its NVRAM, data disks " + domain + "_vd*, "
+                        + "cloud-init seed and console log", RETRY_AFTER_FAILURE);
     }
 }

@@ -69,8 +69,8 @@ class OwnedRootVolumesTest {
                 .satisfies(p -> assertThat(p.reason()).isEqualTo("RootVolumeNameTaken"));
         assertThat(owned.ensure(vm, Optional.empty(), "hv1").refused()).as("informer had not seen it: 409")
                 .get().satisfies(p -> assertThat(p.reason()).isEqualTo("RootVolumeNameTaken"));
-        owned.deleteIfControlled(vm, Optional.of(foreign));
-        owned.deleteIfControlled(vm, Optional.empty());
+        owned.deleteIfControlled(vm, Optional.of(foreign), Optional.empty());
+        owned.deleteIfControlled(vm, Optional.empty(), Optional.empty());
         assertThat(current()).isNotNull();
     }
 
@@ -79,7 +79,7 @@ class OwnedRootVolumesTest {
         RootVolume shared = createRoot("uid-vm", false);
         VirtualMachine vm = vm("uid-vm");
         assertThat(OwnedRootVolumes.foreign(vm, Optional.of(shared))).isPresent();
-        new OwnedRootVolumes(client).deleteIfControlled(vm, Optional.of(shared));
+        new OwnedRootVolumes(client).deleteIfControlled(vm, Optional.of(shared), Optional.empty());
         assertThat(current()).isNotNull();
     }
 
@@ -91,7 +91,7 @@ class OwnedRootVolumesTest {
         assertThat(created.getSpec().getNodeName()).isEqualTo("hv1");
         assertThat(OwnedRootVolumes.foreign(vm, Optional.of(created))).isEmpty();
         assertThat(OwnedRootVolumes.foreign(vm("uid-other"), Optional.of(created))).isPresent();
-        owned.deleteIfControlled(vm, Optional.empty());
+        owned.deleteIfControlled(vm, Optional.empty(), Optional.empty());
         assertThat(current()).isNull();
     }
 }

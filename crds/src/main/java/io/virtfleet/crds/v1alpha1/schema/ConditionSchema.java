@@ -20,7 +20,7 @@ public class ConditionSchema {
     @Size(max = 316)
     @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
     @JsonPropertyDescription("Kind of condition: Scheduled, ImageCached, Populated, VolumeReady, DomainDefined, "
-            + "Running, RestartRequired, NodeUnreachable or Ready.")
+            + "Running, RestartRequired, NodeUnreachable, DeletionBlocked or Ready.")
     public String type;
 
     @Required

@@ -8,8 +8,9 @@ import io.virtfleet.agent.domain.DomainService;
 
 /**
  * The domains' routes: {@code PUT /api/v1/domains/{name}} (200 once the domain's state matches {@code running}, 202
- * while a stop is under way), {@code GET}, {@code POST .../suspend} and {@code .../resume}, and {@code DELETE} (204, also
- * when absent; {@code ?ownerUid=} deletes only the owner's).
+ * while a stop is under way), {@code GET}, {@code POST .../suspend} and {@code .../resume}, and {@code DELETE} (202 with
+ * the domain's status while its guest shuts down before the removal, 204 once it is gone, also when absent;
+ * {@code ?ownerUid=} deletes only the owner's).
  */
 final class DomainRoutes {
     private DomainRoutes() {
@@ -24,6 +25,6 @@ final class DomainRoutes {
         app.get(path, ctx -> ctx.json(domains.get(Requests.name(ctx))));
         app.post(path + "/suspend", ctx -> ctx.json(domains.suspend(Requests.name(ctx))));
         app.post(path + "/resume", ctx -> ctx.json(domains.resume(Requests.name(ctx))));
-        app.delete(path, Requests.delete(domains::delete));
+        app.delete(path, Requests.deleteInBackground(domains::delete));
     }
 }

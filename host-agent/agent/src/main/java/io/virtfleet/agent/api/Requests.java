@@ -11,6 +11,7 @@ import io.virtfleet.agent.AgentJson;
 import io.virtfleet.agent.contract.AgentPaths;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -67,6 +68,21 @@ final class Requests {
         return ctx -> {
             delete.accept(name(ctx), ownerUid(ctx));
             ctx.status(204);
+        };
+    }
+
+    /**
+     * A DELETE that may have to wait for the host (a guest shutting down): 202 with the resource's status while the
+     * removal continues in the background, 204 once nothing is left (also when there was nothing to delete).
+     */
+    static Handler deleteInBackground(BiFunction<String, String, Optional<?>> delete) {
+        return ctx -> {
+            Optional<?> underway = delete.apply(name(ctx), ownerUid(ctx));
+            if (underway.isPresent()) {
+                ctx.status(202).json(underway.get());
+            } else {
+                ctx.status(204);
+            }
         };
     }
 

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The declarative domain API: PUT prepares what the domain owns (data disks, seed), defines the domain when its
- * definition changed and starts or stops it to match {@code running}; GET reports libvirt's view; DELETE destroys,
- * undefines (with NVRAM) and removes what the domain owned. Suspend and resume are the two imperative calls.
+ * definition changed and starts or stops it to match {@code running}; GET reports libvirt's view; DELETE shuts a
+ * running guest down gracefully (ACPI, destroy after the timeout, as a stop does), then undefines the domain (with
+ * NVRAM) and removes what it owned. Suspend and resume are the two imperative calls.
  */
 public final class DomainService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DomainService.class);
@@ -58,7 +59,7 @@ public final class DomainService implements AutoCloseable {
         this.stopper = new GracefulStop(libvirt, shutdownTimeout);
         this.resources = new DomainResources(pools, new SeedStore(stateDir),
                 new FirmwareCatalog(FirmwareCatalog.DEFAULT_DIRS), stateDir);
-        this.events = new DomainEvents(libvirt, STATE_CHECK_INTERVAL, stopper::cancel);
+        this.events = new DomainEvents(libvirt, STATE_CHECK_INTERVAL, stopper::stopped);
     }
 
     /**
@@ -122,32 +123,57 @@ public final class DomainService implements AutoCloseable {
     }
 
     /** {@link #delete(String, String)} without an owner check. */
-    public void delete(String name) {
-        delete(name, null);
+    public Optional<DomainStatus> delete(String name) {
+        return delete(name, null);
     }
 
     /**
-     * Destroys the domain if it runs, undefines it with its NVRAM and removes its data disks and seed; absent is fine.
-     * With {@code ownerUid}, another owner's domain is refused (409 OwnedByAnotherObject) and nothing is removed.
+     * Removes the domain: a running guest is first asked to shut down (ACPI) and destroyed only when it has not
+     * powered off within the shutdown timeout, as a stop does; the removal then finishes in the background and this
+     * call answers the domain's status (the caller repeats the call until it answers empty). A domain that does not
+     * run (paused guests cannot act on ACPI, so they are destroyed at once) is undefined with its NVRAM, and its data
+     * disks, seed and console log are removed; absent is fine. With {@code ownerUid}, another owner's domain is
+     * refused (409 OwnedByAnotherObject) and nothing is removed.
+     *
+     * @return the domain's status while its guest shuts down; empty once nothing of it is left
      */
-    public synchronized void delete(String name, String ownerUid) {
-        libvirt.call("delete domain " + name, connect -> {
+    public synchronized Optional<DomainStatus> delete(String name, String ownerUid) {
+        Optional<DomainStatus> shuttingDown = libvirt.call("delete domain " + name, connect -> {
             Optional<Domain> domain = lookup(connect, name);
-            if (domain.isPresent()) {
-                owners.checkDelete(name, ownerUid);
+            if (domain.isEmpty()) {
+                stopper.cancel(name);
+                return Optional.<DomainStatus>empty();
+            }
+            owners.checkDelete(name, ownerUid);
+            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running) {
+                stopper.begin(name, () -> finishDeletion(name, ownerUid));
+                return Optional.of(status(name, domain.get()));
             }
             stopper.cancel(name);
-            if (domain.isPresent()) {
-                if (domain.get().isActive() == 1) {
-                    domain.get().destroy();
-                }
-                undefine(domain.get());
+            if (domain.get().isActive() == 1) {
+                domain.get().destroy();
             }
-            return null;
+            undefine(domain.get());
+            return Optional.<DomainStatus>empty();
         });
+        if (shuttingDown.isPresent()) {
+            LOG.info("domain={} deletion waits for the guest to shut down", name);
+            return shuttingDown;
+        }
         resources.deleteAll(name);
         owners.forget(name);
         LOG.info("domain={} deleted", name);
+        return Optional.empty();
+    }
+
+    /** The second half of a deletion whose guest had to shut down first; the caller's next DELETE finds nothing. */
+    private void finishDeletion(String name, String ownerUid) {
+        try {
+            delete(name, ownerUid);
+        } catch (RuntimeException e) {
+            // The caller repeats its DELETE until the domain is gone; that call reports what fails.
+            LOG.warn("domain={} deletion after shutdown failed error={}", name, e.getMessage());
+        }
     }
 
     /** Where the domain's serial console is logged (a fresh log from each start). */
