@@ -121,6 +121,31 @@ class DownloaderTest {
         assertThat(source.opens).as("a permanent failure is not retried").doesNotHaveDuplicates();
     }
 
+    @Test
+    void onAFileSystemWithoutODirectTheSameBytesArriveThroughThePageCache() throws Exception {
+        byte[] data = ImageCacheIntegrationTest.random((10 << 20) + 300_000, 7);
+        FakeSource source = new FakeSource(data, true, true);
+        try (MountedFileSystem ramfs = MountedFileSystem.mount("ramfs", "size=64m", dir)) {
+            Path out = ramfs.dir().resolve("out");
+
+            Downloader.Result result = downloader(4).download(source, source.stat(), out, n -> { });
+
+            assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+            assertThat(out).hasBinaryContent(data);
+        }
+    }
+
+    @Test
+    void aFullDiskEndsTheDownloadAndEveryStream() throws Exception {
+        byte[] data = ImageCacheIntegrationTest.random(24 << 20, 8);
+        FakeSource source = new FakeSource(data, true, true);
+        try (MountedFileSystem tmpfs = MountedFileSystem.mount("tmpfs", "size=4m", dir)) {
+            assertThatThrownBy(() -> downloader(2).download(source, source.stat(), tmpfs.dir().resolve("out"), n -> { }))
+                    .isInstanceOf(IOException.class).hasMessageContaining("No space left on device");
+            assertThat(source.opens).as("no stream goes on once the disk failed").hasSizeLessThan(24);
+        }
+    }
+
     private Downloader downloader(int streams) {
         return new Downloader(threads, RETRY, streams, 1 << 20);
     }
