@@ -77,6 +77,17 @@ final class BlockRing {
         }
     }
 
+    /** Whether {@code block} is complete now (without waiting): a reader deciding whether to wait or to do other work. */
+    boolean isComplete(long block) {
+        lock.lock();
+        try {
+            int slot = slotOf(block);
+            return complete[slot] && blockIn[slot] == block;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A reader's side: it is done with the slot's block; once both are, the buffer is free for the block one ring further. */
     void release(int slot, Reader reader) {
         changeAndSignal(() -> {

@@ -6,9 +6,11 @@ import java.nio.ByteBuffer;
 
 /**
  * The disk side of one download, on a thread of its own so that the network, the hash and the disk overlap: takes
- * the complete blocks from the {@link BlockRing} in order, copies them into one aligned direct buffer (freeing their
- * slot at once) and writes {@value #STAGING_BYTES} bytes per call: O_DIRECT needs aligned memory, and large direct
- * writes reach the disk's rate where 1 MiB ones do not (docs/data-path.md).
+ * the complete blocks from the {@link BlockRing} in order and copies them into one aligned direct buffer (freeing
+ * their slot at once): O_DIRECT needs aligned memory. What is staged is written when the buffer is full
+ * ({@value #STAGING_BYTES} bytes) or when the next block is not there yet, rather than letting the disk idle: so
+ * writes grow by themselves while the disk lags behind the network (large direct writes reach the disk's rate where
+ * 1 MiB ones do not, host-agent/README.md, "Disk facts"), and a stalled download holds nothing unwritten.
  */
 final class DiskWriter {
     static final int STAGING_BYTES = 8 << 20;
@@ -27,6 +29,9 @@ final class DiskWriter {
                 .limit(STAGING_BYTES);
         long stagedAt = 0;
         for (long block = 0; ; block++) {
+            if (staging.position() > 0 && !ring.isComplete(block)) {
+                stagedAt += writeOut(staging, stagedAt);
+            }
             int slot = ring.awaitComplete(block);
             if (slot < 0) {
                 break;
