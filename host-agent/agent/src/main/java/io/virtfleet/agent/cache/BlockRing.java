@@ -77,7 +77,7 @@ final class BlockRing {
         }
     }
 
-    /** Whether {@code block} is complete now (without waiting): a reader deciding whether to wait or to do other work. */
+    /** Whether {@code block} is complete now, without waiting: a reader deciding whether to wait or do other work. */
     boolean isComplete(long block) {
         lock.lock();
         try {
@@ -88,7 +88,7 @@ final class BlockRing {
         }
     }
 
-    /** A reader's side: it is done with the slot's block; once both are, the buffer is free for the block one ring further. */
+    /** A reader is done with the slot's block; once both are, the buffer is free for the block one ring further. */
     void release(int slot, Reader reader) {
         changeAndSignal(() -> {
             consumed[reader.ordinal()]++;

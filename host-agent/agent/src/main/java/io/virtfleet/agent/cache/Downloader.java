@@ -10,9 +10,9 @@ import java.util.function.LongConsumer;
  *
  * <p>The object is cut into blocks of {@value #BLOCK_BYTES} bytes held in a ring of buffers. Streams (threads, each
  * with one HTTP connection) fill blocks; a writer thread writes them to the file in order, with O_DIRECT where the
- * file system allows, while the calling thread hashes them strictly in order; a buffer is recycled once both are done. With one stream, one GET reads
- * the whole object; with more (and a server that serves ranges), each stream takes the next part of {@code partBytes}
- * with its own ranged GET, so a slow connection does not bound the download. The ring holds {@code streams} parts
+ * file system allows, while the calling thread hashes them strictly in order; a buffer is recycled once both are
+ * done. With one stream, one GET reads the whole object; with more (and a server that serves ranges), each stream
+ * takes the next part of {@code partBytes} with its own ranged GET, so a slow connection does not bound the download. The ring holds {@code streams} parts
  * plus one, so every stream has room to work while the hash catches up; that bounds the memory of a download.
  *
  * <p>A stream that fails transiently (reset, timeout, premature end, 5xx) continues where it stopped with a ranged
@@ -20,7 +20,8 @@ import java.util.function.LongConsumer;
  * bytes already held. The file is forced to disk before the result is returned.
  *
  * <p>The parts: {@link Transfer} runs one download and hashes, {@link RangeReader} moves byte ranges and resumes them,
- * {@link BlockRing} holds the buffers and the waiting between them, {@link DiskWriter} moves blocks to the {@link TargetFile}.
+ * {@link BlockRing} holds the buffers and the waiting between them, {@link DiskWriter} moves blocks to the
+ * {@link TargetFile}.
  */
 final class Downloader {
     static final int BLOCK_BYTES = 1 << 20;

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams of one download: each reads a byte range of the object into its blocks in the {@link BlockRing} and
- * hands every complete block to the ring's readers (the hash and the {@link DiskWriter}). A stream that fails transiently (reset, timeout, premature
- * end, 5xx) continues where it stopped with a ranged GET pinned to the same version ({@code If-Match}) after a
- * backoff; a server without ranges is read past the bytes already held.
+ * hands every complete block to the ring's readers (the hash and the {@link DiskWriter}). A stream that fails
+ * transiently (reset, timeout, premature end, 5xx) continues where it stopped with a ranged GET pinned to the same
+ * version ({@code If-Match}) after a backoff; a server without ranges is read past the bytes already held.
  */
 final class RangeReader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class); // one logger for the whole download

@@ -16,9 +16,9 @@ import java.util.concurrent.Future;
  * The file a download writes, made durable by {@link #finish}. Where the file system accepts O_DIRECT, aligned
  * writes bypass the page cache: on these disks a buffered write followed by {@code fsync} is several times slower
  * than writing directly (host-agent/README.md, "Disk facts"). The unaligned tail of a write, and every write on a
- * file system that refuses O_DIRECT (ramfs, tmpfs before Linux 6.6, some network file systems), go through the page cache; there,
- * after every {@value #FLUSH_EVERY_BYTES} bytes a {@code fdatasync} starts in the background (one at a time), so
- * that the final {@code fsync} finds little left.
+ * file system that refuses O_DIRECT (ramfs, tmpfs before Linux 6.6, some network file systems), go through the page
+ * cache; there, after every {@value #FLUSH_EVERY_BYTES} bytes a {@code fdatasync} starts in the background (one at a
+ * time), so that the final {@code fsync} finds little left.
  */
 final class TargetFile implements Closeable {
     private static final long FLUSH_EVERY_BYTES = 64L << 20;

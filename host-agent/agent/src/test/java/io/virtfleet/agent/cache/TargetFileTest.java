@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The download's file on real file systems: O_DIRECT where accepted, the page cache where not, the same bytes on disk. */
+/** The download's file on real file systems: O_DIRECT where accepted, else the page cache; the same bytes on disk. */
 class TargetFileTest {
     private static final int TAIL = 777;
 
@@ -65,7 +65,8 @@ class TargetFileTest {
     }
 
     private static ByteBuffer aligned(byte[] bytes, int alignment) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length + 2 * alignment).alignedSlice(alignment); // the slice ends aligned too
+        // alignedSlice also rounds the end down: room for both roundings
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length + 2 * alignment).alignedSlice(alignment);
         return buffer.put(bytes).flip();
     }
 }
