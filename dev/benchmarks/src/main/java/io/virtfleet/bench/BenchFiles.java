@@ -21,6 +21,11 @@ final class BenchFiles {
         return Files.createTempDirectory(Files.createDirectories(repo.resolve("dev/benchmarks/target")), prefix);
     }
 
+    /** The type of the file system holding {@code dir} (e.g. ext4), as {@code findmnt} reports it. */
+    static String fileSystemOf(Path dir) throws IOException, InterruptedException {
+        return bash("findmnt -n -o FSTYPE --target \"$1\"", dir.toString()).strip();
+    }
+
     /** Runs {@code bash -c script args...}; returns its standard output, fails on a non-zero exit. */
     static String bash(String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", script, "bash"));

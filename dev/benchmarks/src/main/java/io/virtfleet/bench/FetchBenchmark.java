@@ -17,17 +17,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * P2: the agent's fetch + verify of a 1 GiB image from an S3 server on loopback (in another process), against the
- * pipeline a careful peer uses, {@code curl -s <presigned URL> | tee <file> | openssl dgst -sha256} followed by the
- * rename, measured in the same run; plain {@code curl} to a file (no hash) is printed as the ceiling. The agent's time
- * includes what the peer pipeline skips: the stat, the {@code fsync} before the rename, the metadata.
+ * P2: the agent's fetch + verify of a 1 GiB image from an S3 server on loopback (in another process), durable when it
+ * returns, against plain {@code curl} of the presigned URL to a file (no hash, no {@code fsync}: the ceiling; the
+ * ratio on the last line, target ≤ 1.15) and against the pipeline a careful peer uses, {@code curl -s <presigned URL>
+ * | tee <file> | openssl dgst -sha256} followed by the rename (printed ratio, target ≤ 1.00), measured in the same
+ * run. The agent's time includes what both skip: the stat, the {@code fsync} before the rename, the metadata.
  *
  * <p>The agent is a long-running process: its first downloads after a start run while the JIT is still compiling
  * the SHA-256 intrinsics and the copy loops (measured here: the first GiB takes about three times as long, the second
  * and third half again). So the agent downloads the image {@value #AGENT_WARMUPS} times before the measured rounds;
  * the first, cold download is printed as a figure. Each round then runs the three in a rotating order, after the
- * object's file in the server's store has been read into memory and earlier rounds' dirty pages were synced. The
- * ratio is the median of the per-round ratios (agent ÷ pipeline), which pairs runs that saw the same machine weather.
+ * object's file in the server's store has been read into memory and earlier rounds' dirty pages were synced (the page
+ * cache is not dropped: the source must come from memory, or the disk's reads would be measured too). The ratios are
+ * the medians of the per-round ratios, which pair runs that saw the same machine weather.
  * The client side's CPU time per run (the agent's JVM; curl, tee and openssl for the others) is printed as well: on a
  * shared machine it is steadier than the wall clock.
  *
@@ -48,7 +50,8 @@ public final class FetchBenchmark {
         CacheSettings settings = CacheSettings.DEFAULTS.withS3PlatformPrefixes(java.util.List.of(S3ServerProcess.BUCKET + "/"));
         int streams = Integer.getInteger("bench.streams", settings.streams());
         settings = settings.withStreams(streams, settings.partBytes());
-        Path work = Files.createTempDirectory("vf-bench-fetch");
+        Path work = BenchFiles.workDir("fetch-");
+        BenchResult result;
         try (S3ServerProcess s3 = S3ServerProcess.start(work.resolve("s3"))) {
             Path source = work.resolve("source.bin");
             S3ServerProcess.writeRandomFile(source, bytes);
@@ -56,8 +59,9 @@ public final class FetchBenchmark {
             s3.upload(KEY, source);
             Files.delete(source);
             String url = s3.presignedGet(KEY);
-            BenchResult.figure(NAME, "object=%d bytes streams=%d rounds=%d server=S3Proxy in another JVM", bytes, streams,
-                    rounds);
+            BenchResult.figure(NAME, "object=%d bytes streams=%d rounds=%d server=S3Proxy in another JVM; targets on %s;"
+                    + " page cache not dropped (source read into memory, dirty pages synced before each run)", bytes,
+                    streams, rounds, BenchFiles.fileSystemOf(work));
 
             S3Settings s3Settings = new S3Settings(s3.endpoint(), InProcessS3.REGION, InProcessS3.ACCESS_KEY,
                     InProcessS3.SECRET_KEY);
@@ -99,11 +103,12 @@ public final class FetchBenchmark {
                         seconds.get(name).add(timed(s3, work, cache, sha256, runs.get(name), cpu.get(name)));
                     }
                 }
-                report(bytes, seconds, cpu);
+                result = report(bytes, seconds, cpu);
             }
         } finally {
             BenchFiles.deleteTree(work);
         }
+        result.print(); // after every close: nothing may print after the ratio line
     }
 
     private static final com.sun.management.OperatingSystemMXBean PROCESS =
@@ -140,7 +145,7 @@ public final class FetchBenchmark {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static void report(long bytes, Map<String, List<Double>> seconds, Map<String, List<Double>> cpu) {
+    private static BenchResult report(long bytes, Map<String, List<Double>> seconds, Map<String, List<Double>> cpu) {
         double mib = bytes / 1048576.0;
         for (Map.Entry<String, List<Double>> entry : seconds.entrySet()) {
             double median = BenchFiles.median(entry.getValue());
@@ -153,9 +158,10 @@ public final class FetchBenchmark {
             toPipeline.add(seconds.get("agent").get(i) / seconds.get("pipeline").get(i));
             toCurl.add(seconds.get("agent").get(i) / seconds.get("curl").get(i));
         }
-        BenchResult.figure(NAME, "agent/curl (ceiling: plain curl to a file, no hash, no fsync) ratio=%.3f",
-                BenchFiles.median(toCurl));
         BenchResult.figure(NAME, "agent/pipeline per round=%s", BenchFiles.seconds(toPipeline));
-        BenchResult.atMost(NAME, BenchFiles.median(toPipeline), 1.00).print();
+        BenchResult.figure(NAME, "agent/pipeline (curl | tee | openssl dgst + rename) ratio=%.3f target<=1.00",
+                BenchFiles.median(toPipeline));
+        BenchResult.figure(NAME, "agent/curl per round=%s", BenchFiles.seconds(toCurl));
+        return BenchResult.atMost(NAME, BenchFiles.median(toCurl), 1.15);
     }
 }

@@ -7,19 +7,26 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The buffers of one download and who may touch them: streams fill blocks, the hashing thread consumes them in order.
- * Block {@code b} lives in slot {@code b % slots}; its slot is free for it once every block before {@code b - slots}
- * has been hashed, which bounds the memory of a download. The first failure of any party ends the download for all:
- * every wait rethrows it.
+ * The buffers of one download and who may touch them: streams fill blocks; two readers, the hashing thread and the
+ * disk writer, each consume them strictly in order and independently of each other. Block {@code b} lives in slot
+ * {@code b % slots}; its slot is free for it once both readers are past block {@code b - slots}, which bounds the
+ * memory of a download. The first failure of any party ends the download for all: every wait rethrows it.
  */
 final class BlockRing {
+    /** Who consumes every complete block, each in order. */
+    enum Reader { HASH, DISK }
+
     private final byte[][] buffers;
     private final int[] filled;
     private final boolean[] complete;
+    /** The block a complete slot holds: a reader ahead of the other must not take an older block for its own. */
+    private final long[] blockIn;
+    /** Readers that have not yet consumed the slot's complete block. */
+    private final int[] unread;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** Blocks hashed so far: the ring slot of block b is free for it when b < hashed + slots. */
-    private long hashed;
+    /** Blocks each reader consumed so far: the ring slot of block b is free for it when b < min(consumed) + slots. */
+    private final long[] consumed = new long[Reader.values().length];
     /** Number of blocks; -1 until known (the size was not announced and the end has not been reached). */
     private long blockCount;
     private Throwable failure;
@@ -28,6 +35,8 @@ final class BlockRing {
         this.buffers = new byte[slots][];
         this.filled = new int[slots];
         this.complete = new boolean[slots];
+        this.blockIn = new long[slots];
+        this.unread = new int[slots];
         this.blockCount = blockCount;
     }
 
@@ -48,7 +57,7 @@ final class BlockRing {
         filled[slot] = bytes;
     }
 
-    /** The hashing side: waits until {@code block} is complete and returns its slot; -1 once past the last block. */
+    /** A reader's side: waits until {@code block} is complete and returns its slot; -1 once past the last block. */
     int awaitComplete(long block) throws IOException, InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -58,7 +67,7 @@ final class BlockRing {
                     return -1;
                 }
                 int slot = slotOf(block);
-                if (complete[slot] && hashed == block) {
+                if (complete[slot] && blockIn[slot] == block) {
                     return slot;
                 }
                 changed.await();
@@ -68,12 +77,25 @@ final class BlockRing {
         }
     }
 
-    /** The hashing side: the slot's block is hashed, its buffer free for the block one ring further. */
-    void release(int slot) {
+    /** Whether {@code block} is complete now, without waiting: a reader deciding whether to wait or do other work. */
+    boolean isComplete(long block) {
+        lock.lock();
+        try {
+            int slot = slotOf(block);
+            return complete[slot] && blockIn[slot] == block;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A reader is done with the slot's block; once both are, the buffer is free for the block one ring further. */
+    void release(int slot, Reader reader) {
         changeAndSignal(() -> {
-            complete[slot] = false;
-            filled[slot] = 0;
-            hashed++;
+            consumed[reader.ordinal()]++;
+            if (--unread[slot] == 0) {
+                complete[slot] = false;
+                filled[slot] = 0;
+            }
         });
     }
 
@@ -82,7 +104,7 @@ final class BlockRing {
         int slot = slotOf(block);
         lock.lockInterruptibly();
         try {
-            while (block >= hashed + buffers.length) {
+            while (block >= leastConsumed() + buffers.length) {
                 rethrowFailure();
                 changed.await();
             }
@@ -96,9 +118,21 @@ final class BlockRing {
         }
     }
 
-    /** The streams' side: the slot's block is written to the file and may be hashed. */
-    void markComplete(int slot) {
-        changeAndSignal(() -> complete[slot] = true);
+    private long leastConsumed() {
+        long least = Long.MAX_VALUE;
+        for (long count : consumed) {
+            least = Math.min(least, count);
+        }
+        return least;
+    }
+
+    /** The streams' side: the slot holds all of {@code block}, which the readers may now consume. */
+    void markComplete(int slot, long block) {
+        changeAndSignal(() -> {
+            blockIn[slot] = block;
+            unread[slot] = consumed.length;
+            complete[slot] = true;
+        });
     }
 
     /** An object of unannounced size ended: from now on the hashing side knows where to stop. */

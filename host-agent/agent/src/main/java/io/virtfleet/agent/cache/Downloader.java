@@ -1,9 +1,7 @@
 package io.virtfleet.agent.cache;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
 import java.util.function.LongConsumer;
 
@@ -11,19 +9,19 @@ import java.util.function.LongConsumer;
  * Moves one image from its source into a file, hashing it on the way: one pass over the bytes, never a second read.
  *
  * <p>The object is cut into blocks of {@value #BLOCK_BYTES} bytes held in a ring of buffers. Streams (threads, each
- * with one HTTP connection) fill blocks and write each complete block to the file at its offset; the calling thread
- * hashes the blocks strictly in order as they complete and recycles their buffers. With one stream, one GET reads
- * the whole object; with more (and a server that serves ranges), each stream takes the next part of {@code partBytes}
- * with its own ranged GET, so a slow connection does not bound the download. The ring holds {@code streams} parts
+ * with one HTTP connection) fill blocks; a writer thread writes them to the file in order, with O_DIRECT where the
+ * file system allows, while the calling thread hashes them strictly in order; a buffer is recycled once both are
+ * done. With one stream, one GET reads the whole object; with more (and a server that serves ranges), each stream
+ * takes the next part of {@code partBytes} with its own ranged GET, so a slow connection does not bound the download. The ring holds {@code streams} parts
  * plus one, so every stream has room to work while the hash catches up; that bounds the memory of a download.
  *
  * <p>A stream that fails transiently (reset, timeout, premature end, 5xx) continues where it stopped with a ranged
  * GET pinned to the same version ({@code If-Match}), after a backoff; a server without ranges is read past the
- * bytes already held. A background flush keeps the dirty pages of the file moving to the disk while the download
- * runs, so the final {@code fsync} has little left to do.
+ * bytes already held. The file is forced to disk before the result is returned.
  *
  * <p>The parts: {@link Transfer} runs one download and hashes, {@link RangeReader} moves byte ranges and resumes them,
- * {@link BlockRing} holds the buffers and the waiting between both, {@link TargetFile} the positional writes and background flushes.
+ * {@link BlockRing} holds the buffers and the waiting between them, {@link DiskWriter} moves blocks to the
+ * {@link TargetFile}.
  */
 final class Downloader {
     static final int BLOCK_BYTES = 1 << 20;
@@ -57,8 +55,8 @@ final class Downloader {
      */
     Result download(ImageSource source, RemoteObject object, Path target, LongConsumer progress)
             throws IOException, InterruptedException {
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            return new Transfer(source, object, out, progress, streamThreads, retry, streams, partBlocks).run();
+        try (TargetFile file = TargetFile.create(target, streamThreads)) {
+            return new Transfer(source, object, file, progress, streamThreads, retry, streams, partBlocks).run();
         }
     }
 }

@@ -3,7 +3,6 @@ package io.virtfleet.agent.cache;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -11,24 +10,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streams of one download: each reads a byte range of the object into its blocks in the {@link BlockRing} and
- * writes every complete block to the file at its offset. A stream that fails transiently (reset, timeout, premature
- * end, 5xx) continues where it stopped with a ranged GET pinned to the same version ({@code If-Match}) after a
- * backoff; a server without ranges is read past the bytes already held.
+ * hands every complete block to the ring's readers (the hash and the {@link DiskWriter}). A stream that fails
+ * transiently (reset, timeout, premature end, 5xx) continues where it stopped with a ranged GET pinned to the same
+ * version ({@code If-Match}) after a backoff; a server without ranges is read past the bytes already held.
  */
 final class RangeReader {
     private static final Logger LOG = LoggerFactory.getLogger(Downloader.class); // one logger for the whole download
 
     private final ImageSource source;
     private final RemoteObject object;
-    private final TargetFile file;
     private final BlockRing ring;
     private final RetryPolicy retry;
     private final Set<HttpTransport.Body> openBodies = ConcurrentHashMap.newKeySet();
 
-    RangeReader(ImageSource source, RemoteObject object, TargetFile file, BlockRing ring, RetryPolicy retry) {
+    RangeReader(ImageSource source, RemoteObject object, BlockRing ring, RetryPolicy retry) {
         this.source = source;
         this.object = object;
-        this.file = file;
         this.ring = ring;
         this.retry = retry;
     }
@@ -84,7 +81,7 @@ final class RangeReader {
 
     /**
      * Reads the body into the blocks from {@code position[0]} until {@code end} or the end of the body, keeping
-     * {@code position[0]} at the first byte not yet held. A block is written to the file once complete.
+     * {@code position[0]} at the first byte not yet held. A block is handed on once complete.
      */
     private void copy(HttpTransport.Body body, long[] position, long end) throws IOException, InterruptedException {
         int blockBytes = Downloader.BLOCK_BYTES;
@@ -104,22 +101,17 @@ final class RangeReader {
                 position[0] += n;
             }
             ring.filled(slot, offset);
-            writeBlock(slot, block);
+            ring.markComplete(slot, block);
         }
     }
 
     /** The end of an object of unannounced size: its last, partial block is complete too. */
-    private void finishUnsized(long size) throws IOException {
+    private void finishUnsized(long size) {
         long lastBlock = size / Downloader.BLOCK_BYTES;
         if (size % Downloader.BLOCK_BYTES != 0) {
-            writeBlock(ring.slotOf(lastBlock), lastBlock);
+            ring.markComplete(ring.slotOf(lastBlock), lastBlock);
         }
         ring.endAt((size + Downloader.BLOCK_BYTES - 1) / Downloader.BLOCK_BYTES);
-    }
-
-    private void writeBlock(int slot, long block) {
-        file.write(ByteBuffer.wrap(ring.buffer(slot), 0, ring.filled(slot)), block * Downloader.BLOCK_BYTES);
-        ring.markComplete(slot);
     }
 
     private static void closeQuietly(HttpTransport.Body body) {

@@ -1,7 +1,6 @@
 package io.virtfleet.agent.cache;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * One download: starts its streams (one GET, or parallel ranged GETs of {@code partBlocks} blocks each), hashes the
- * blocks strictly in order on the calling thread as they complete, and forces the file to disk at the end.
+ * One download: starts its streams (one GET, or parallel ranged GETs of {@code partBlocks} blocks each) and the
+ * {@link DiskWriter}, hashes the blocks strictly in order on the calling thread as they complete, and forces the file
+ * to disk at the end: network, disk and hash overlap.
  */
 final class Transfer {
     private static final int SINGLE_STREAM_RING_BLOCKS = 16;
@@ -28,20 +28,22 @@ final class Transfer {
     private final TargetFile file;
     private final BlockRing ring;
     private final RangeReader reader;
+    private final DiskWriter writer;
 
-    Transfer(ImageSource source, RemoteObject object, FileChannel out, LongConsumer progress,
+    Transfer(ImageSource source, RemoteObject object, TargetFile file, LongConsumer progress,
              ExecutorService streamThreads, RetryPolicy retry, int streams, int partBlocks) {
         this.object = object;
         this.progress = progress;
         this.streamThreads = streamThreads;
         this.streams = streams;
         this.partBlocks = partBlocks;
-        this.file = new TargetFile(out, streamThreads);
+        this.file = file;
         long blockCount = object.sizeBytes() < 0 ? -1
                 : (object.sizeBytes() + Downloader.BLOCK_BYTES - 1) / Downloader.BLOCK_BYTES;
         // Parallel: every stream has a part to fill plus one part of slack while the hash catches up.
         this.ring = new BlockRing(parallel() ? (streams + 1) * partBlocks : SINGLE_STREAM_RING_BLOCKS, blockCount);
-        this.reader = new RangeReader(source, object, file, ring, retry);
+        this.reader = new RangeReader(source, object, ring, retry);
+        this.writer = new DiskWriter(ring, file);
     }
 
     private boolean parallel() {
@@ -51,6 +53,7 @@ final class Transfer {
 
     Downloader.Result run() throws IOException, InterruptedException {
         List<Future<?>> producers = startStreams();
+        producers.add(streamThreads.submit(() -> guarded(writer::run)));
         try {
             Downloader.Result result = hashInOrder();
             for (Future<?> producer : producers) {
@@ -109,7 +112,7 @@ final class Transfer {
             }
             bytes += length;
             progress.accept(bytes);
-            ring.release(slot);
+            ring.release(slot, BlockRing.Reader.HASH);
         }
         if (object.sizeBytes() >= 0 && bytes != object.sizeBytes()) {
             throw new IllegalStateException("hashed " + bytes + " bytes of a " + object.sizeBytes() + "-byte object");

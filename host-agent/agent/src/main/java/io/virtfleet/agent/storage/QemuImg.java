@@ -37,7 +37,7 @@ final class QemuImg implements AutoCloseable {
      * parallel writes ({@code -W -m 16}, fastest measured). The page cache is bypassed ({@code -t none}) wherever the
      * target accepts O_DIRECT: the data has to reach the disk before the volume is Ready anyway, and writing it
      * directly was faster and steadier than writing it to the page cache and flushing (see README). Targets that
-     * refuse O_DIRECT (files on tmpfs) use the page cache and the final fsync.
+     * refuse O_DIRECT (files on ramfs; on tmpfs before Linux 6.6) use the page cache and the final fsync.
      *
      * @param target      the volume: a file or block device of at least the image's virtual size
      * @param percentDone receives progress in percent (0..100)

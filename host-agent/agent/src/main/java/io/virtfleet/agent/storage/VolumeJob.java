@@ -47,6 +47,8 @@ final class VolumeJob implements Runnable {
     private volatile ImageFetch fetch;
     private volatile String devicePath;
     private volatile AgentError error;
+    /** Written and read by the worker thread only. */
+    private final StepTimes steps = new StepTimes();
 
     VolumeJob(String name, String pool, VolumeRequest request, ImageRequest image, Tools tools) {
         this.name = name;
@@ -71,7 +73,8 @@ final class VolumeJob implements Runnable {
         try {
             populate();
             setPhase(VolumePhase.Ready);
-            LOG.info("volume={} pool={} phase=Ready millis={}", name, pool, (System.nanoTime() - started) / 1_000_000);
+            LOG.info("volume={} pool={} phase=Ready millis={} stepMillis=[{}]", name, pool,
+                    (System.nanoTime() - started) / 1_000_000, steps);
         } catch (AgentException e) {
             fail(e.toError(), e);
         } catch (RuntimeException e) {
@@ -98,7 +101,9 @@ final class VolumeJob implements Runnable {
         // The open fetch pins the image in the cache until the population is over.
         try (ImageFetch pinned = tools.cache().fetch(wanted)) {
             fetch = pinned;
-            populateFrom(await(pinned));
+            CachedImage image = await(pinned);
+            steps.mark("fetch");
+            populateFrom(image);
         }
     }
 
@@ -106,6 +111,7 @@ final class VolumeJob implements Runnable {
         // Inspected again right before qemu-img opens it: entries cached before the inspector existed are covered.
         ImageFormat format = tools.cache().inspectForUse(image, request.imageFormat());
         long virtualSize = format.virtualSizeBytes();
+        steps.mark("inspect");
         if (request.sizeBytes() < virtualSize) {
             throw AgentException.conflict(AgentErrorReasons.VOLUME_TOO_SMALL, "volume " + name + " of "
                     + request.sizeBytes() + " bytes cannot hold image " + wanted.url() + " of virtual size "
@@ -113,21 +119,25 @@ final class VolumeJob implements Runnable {
         }
         PreparedVolume volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());
         devicePath = volume.volume().path();
+        steps.mark("create");
         populateTotal.set(virtualSize);
         enter(VolumePhase.Populating);
         tools.populating().accept(name);
         Path target = Path.of(devicePath);
         tools.qemuImg().convertToRaw(image.path(), format, volume,
                 percent -> populateDone.set((long) (virtualSize * percent / 100)));
+        steps.mark("convert");
         try {
             DurableFiles.force(target); // Ready means the data is on disk, whatever cache mode qemu-img used
         } catch (IOException e) {
             throw new AgentException(AgentException.Kind.INTERNAL, AgentErrorReasons.POPULATE_FAILED,
                     "cannot flush " + target + ": " + e.getMessage(), e);
         }
+        steps.mark("flush");
         populateDone.set(virtualSize);
         tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
                 request.reprovisionToken(), request.sizeBytes(), Instant.now().toString(), fetch.verified()));
+        steps.mark("marker");
     }
 
     private void enter(VolumePhase next) {

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The download engine against an in-memory source that can fail on cue: ordering, resumption, retry budget. */
 class DownloaderTest {
-    private static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
+    static final RetryPolicy RETRY = new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5));
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
     @TempDir
@@ -121,12 +121,26 @@ class DownloaderTest {
         assertThat(source.opens).as("a permanent failure is not retried").doesNotHaveDuplicates();
     }
 
+    @Test
+    void onAFileSystemWithoutODirectTheSameBytesArriveThroughThePageCache() throws Exception {
+        byte[] data = ImageCacheIntegrationTest.random((10 << 20) + 300_000, 7);
+        FakeSource source = new FakeSource(data, true, true);
+        try (MountedFileSystem ramfs = MountedFileSystem.mount("ramfs", "size=64m", dir)) {
+            Path out = ramfs.dir().resolve("out");
+
+            Downloader.Result result = downloader(4).download(source, source.stat(), out, n -> { });
+
+            assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+            assertThat(out).hasBinaryContent(data);
+        }
+    }
+
     private Downloader downloader(int streams) {
         return new Downloader(threads, RETRY, streams, 1 << 20);
     }
 
     /** Serves {@code data} from memory; records each open as "start-end" and fails as told. */
-    private static final class FakeSource implements ImageSource {
+    static final class FakeSource implements ImageSource {
         final byte[] data;
         final boolean announceSize;
         final boolean ranges;

@@ -188,6 +188,9 @@ class ImageCacheIntegrationTest {
         ImageFetch fetch = cache.fetch(ImageRequest.of("s3://images/cut.qcow2", sha256));
         assertThat(proxy.awaitPaused(Duration.ofSeconds(30))).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> fetch.bytesDone() > 0);
+        // The disk writer runs beside the hash: once the stream stalls it writes what it holds, soon, not at once.
+        await().atMost(Duration.ofSeconds(10)).until(() -> filesIn(cacheDir.resolve("tmp")).stream()
+                .anyMatch(part -> part.toFile().length() > 0));
         assertThat(cache.cached(sha256)).isEmpty();
         assertThat(filesIn(cacheDir.resolve("sha256"))).isEmpty();
         assertThat(filesIn(cacheDir.resolve("tmp"))).singleElement()
