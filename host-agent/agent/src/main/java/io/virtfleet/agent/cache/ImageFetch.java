@@ -32,6 +32,14 @@ public final class ImageFetch implements AutoCloseable {
         return download.bytesDone();
     }
 
+    /**
+     * What the download is retrying through right now, e.g. {@code ObjectStoreUnreachable} while the object store does
+     * not answer; null while bytes flow or once it ended.
+     */
+    public io.virtfleet.agent.contract.AgentError trouble() {
+        return download.result.isDone() ? null : download.trouble();
+    }
+
     /** The image's size; 0 until known (-1 when the server does not announce it). */
     public long bytesTotal() {
         return download.bytesTotal();
