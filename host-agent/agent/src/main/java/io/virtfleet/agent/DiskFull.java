@@ -42,11 +42,11 @@ public final class DiskFull {
      * The failure to report.
      *
      * @param where what filled up, for a person: "the image cache's file system (/var/lib/virtfleet/cache)"
-     * @param what  what was being written when it did
+     * @param what  what did not fit: "the download of s3://... ran out of space"
      * @param hint  what frees room there
      */
     public static AgentException failure(String where, String what, String hint, Throwable cause) {
         return new AgentException(Kind.INTERNAL, AgentErrorReasons.HOST_DISK_FULL,
-                where + " is full: " + what + " ran out of space; " + hint, cause);
+                where + " is full: " + what + "; " + hint, cause);
     }
 }

@@ -144,8 +144,8 @@ final class BoundedSource implements ImageSource {
         if (elapsed.compareTo(limits.deadline()) > 0) {
             throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_TIMED_OUT, "the download of "
                     + source.url() + " did not finish within " + limits.deadline().toSeconds() + " s ("
-                    + bytes.get() + " bytes arrived" + troubleText() + "); raise VIRTFLEET_AGENT_CACHE_DOWNLOAD_DEADLINE_SECONDS"
-                    + " for images that need longer");
+                    + bytes.get() + " bytes arrived" + troubleText()
+                    + "); raise VIRTFLEET_AGENT_CACHE_DOWNLOAD_DEADLINE_SECONDS for images that need longer");
         }
         long window = limits.rateWindow().toNanos();
         long rate;

@@ -56,9 +56,10 @@ final class CacheFiller {
             download.result.complete(image);
         } catch (Throwable e) {
             index.finished(download);
+            AgentException failure = asAgentException(e, source.url());
             LOG.warn("image download failed url={} sha256={} reason={} error={}", source.url(), download.sha256(),
-                    e instanceof AgentException a ? a.reason() : "-", e.getMessage());
-            download.result.completeExceptionally(asAgentException(e, source.url()));
+                    failure.reason(), failure.getMessage());
+            download.result.completeExceptionally(failure);
         } finally {
             metrics.downloadEnded();
         }
@@ -69,7 +70,8 @@ final class CacheFiller {
         ImageUrl url = source.url();
         try (SpaceReservations.Reservation space = reservations.open()) {
             BoundedSource bounded = new BoundedSource(source, limits, download, space, System::nanoTime);
-            RemoteObject object = knownObject != null ? knownObject : sources.retrying(url, "stat " + url, bounded::stat);
+            RemoteObject object = knownObject != null ? knownObject
+                    : sources.retrying(url, "stat " + url, bounded::stat);
             download.total(object.sizeBytes());
             index.makeRoom(Math.max(object.sizeBytes(), 0)); // evicts beyond the budget first: that frees disk too
             bounded.admit(object);
@@ -144,8 +146,8 @@ final class CacheFiller {
         }
         if (DiskFull.causedBy(e)) {
             return DiskFull.failure("the image cache's file system (" + store.tmpDir().getParent() + ")",
-                    "the download of " + url, "free space there or lower VIRTFLEET_AGENT_CACHE_BUDGET; the partial"
-                            + " download was removed", e);
+                    "the download of " + url + " ran out of space",
+                    "free space there or lower VIRTFLEET_AGENT_CACHE_BUDGET; the partial download was removed", e);
         }
         if (e instanceof IOException) {
             return Sources.unreachable(url, "download of " + url + " failed: " + e.getMessage(), e);

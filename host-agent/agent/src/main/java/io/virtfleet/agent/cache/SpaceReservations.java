@@ -55,8 +55,9 @@ final class SpaceReservations {
         long left = free - reservation.unwritten() - heldByOthers - more;
         if (left < freeReserveBytes) {
             throw DiskFull.failure("the image cache's file system (" + dir.getParent() + ")",
-                    "the download of " + mib(total) + " MiB (" + mib(free) + " MiB free, " + mib(heldByOthers)
-                            + " MiB reserved by other downloads, " + mib(freeReserveBytes) + " MiB kept free)",
+                    "a download of " + mib(total) + " MiB does not fit (" + mib(free) + " MiB free, "
+                            + mib(heldByOthers) + " MiB reserved by other downloads, " + mib(freeReserveBytes)
+                            + " MiB kept free, VIRTFLEET_AGENT_CACHE_FREE_RESERVE)",
                     "free space there, lower VIRTFLEET_AGENT_CACHE_BUDGET so that older images are evicted, or remove"
                             + " unused images (DELETE /api/v1/cache/images/{sha256})", null);
         }

@@ -132,7 +132,7 @@ final class QemuImg implements AutoCloseable {
     /** The failure of a population that filled the pool's disk; the volume keeps no marker, so it is never Ready. */
     static AgentException poolFull(String pool, String volumePath, Throwable cause) {
         return DiskFull.failure("the storage pool" + (pool == null ? "" : " " + pool) + " holding " + volumePath,
-                "the population of the volume", "free space in the pool (or grow it) and the population is"
+                "the population of the volume ran out of space", "free space in the pool (or grow it) and the population is"
                         + " repeated on the next request", cause);
     }
 
