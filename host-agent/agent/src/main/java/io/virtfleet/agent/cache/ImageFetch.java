@@ -1,5 +1,6 @@
 package io.virtfleet.agent.cache;
 
+import io.virtfleet.agent.contract.AgentError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -36,7 +37,7 @@ public final class ImageFetch implements AutoCloseable {
      * What the download is retrying through right now, e.g. {@code ObjectStoreUnreachable} while the object store does
      * not answer; null while bytes flow or once it ended.
      */
-    public io.virtfleet.agent.contract.AgentError trouble() {
+    public AgentError trouble() {
         return download.result.isDone() ? null : download.trouble();
     }
 
