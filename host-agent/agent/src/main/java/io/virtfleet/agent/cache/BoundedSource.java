@@ -133,6 +133,7 @@ final class BoundedSource implements ImageSource {
         if (total > space.reserved()) {
             space.ensure(total + RESERVE_AHEAD_BYTES);
         }
+        // Counted as written once read: the ring holds a few MiB not yet written, well inside the free reserve.
         space.written(total);
         checkTime();
     }
