@@ -132,5 +132,4 @@ class RootVolumeApiTest extends ReconcilerApiTests {
                 .isEqualTo(fromNewer);
         assertThat(stack.events(reconciled)).extracting(Event::getReason).doesNotContain(Reason.RECONCILE_ERROR);
     }
-
 }
