@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +36,15 @@ abstract class ReconcilerApiTests {
     <T extends CustomResource<?, ? extends ConditionedStatus>> T awaitStatus(T object, Predicate<T> condition) {
         return await().atMost(TIMEOUT).until(() -> client.resource(object).get(),
                 o -> o != null && o.getStatus() != null && condition.test(o));
+    }
+
+    /** Creates a RootVolume in the test namespace. */
+    RootVolume create(String name, RootVolumeSpec spec) {
+        RootVolume volume = new RootVolume();
+        volume.getMetadata().setName(name);
+        volume.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
+        volume.setSpec(spec);
+        return client.resource(volume).create();
     }
 
     /** The Ready condition; a blank one while there is none yet. */

@@ -132,12 +132,4 @@ class RootVolumeApiTest extends ReconcilerApiTests {
                 .isEqualTo(fromNewer);
         assertThat(stack.events(reconciled)).extracting(Event::getReason).doesNotContain(Reason.RECONCILE_ERROR);
     }
-
-    private RootVolume create(String name, RootVolumeSpec spec) {
-        RootVolume volume = new RootVolume();
-        volume.getMetadata().setName(name);
-        volume.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
-        volume.setSpec(spec);
-        return client.resource(volume).create();
-    }
 }

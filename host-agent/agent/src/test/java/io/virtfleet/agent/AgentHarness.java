@@ -10,7 +10,12 @@ import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.fixtures.InProcessS3;
 import io.virtfleet.fixtures.TestImage;
 import io.virtfleet.fixtures.TestImages;
+import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.CacheListing;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.util.stream.Stream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +55,17 @@ public final class AgentHarness implements AutoCloseable {
         return start(LibvirtSandbox.create(), dir, configure, UnaryOperator.identity());
     }
 
+    /** An agent on a new sandbox of the system libvirtd, its S3 endpoint given as {@code s3Front} makes it. */
+    public static AgentHarness start(Path dir, UnaryOperator<AgentConfig.Builder> configure, UnaryOperator<URI> s3Front)
+            throws LibvirtException {
+        return start(LibvirtSandbox.create(), dir, configure, s3Front);
+    }
+
+    /** The cache settings the harness gives the agent: defaults, with the platform's keys allowed on the test bucket. */
+    public static CacheSettings cacheSettings() {
+        return CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of("images/"));
+    }
+
     /**
      * An agent on {@code sandbox}'s libvirtd (e.g. a {@link PrivateLibvirtd}); closing the harness closes the sandbox.
      *
@@ -66,7 +82,7 @@ public final class AgentHarness implements AutoCloseable {
             s3.putObject("images", "test-image.qcow2.sha256", image.sha256Sidecar().getBytes(StandardCharsets.UTF_8));
             AgentConfig config = configure.apply(sandbox.agentConfig(TOKEN, dir.resolve("agent"))
                     .s3(new S3Settings(s3Front.apply(s3.endpoint()), s3.region(), s3.accessKey(), s3.secretKey()))
-                    .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of("images/")))).build();
+                    .cache(cacheSettings())).build();
             return new AgentHarness(sandbox, s3, image, config, HostAgent.start(config));
         } catch (RuntimeException e) {
             if (s3 != null) {
@@ -117,6 +133,20 @@ public final class AgentHarness implements AutoCloseable {
 
     public static VolumeRequest volumeRequest(String token) {
         return new VolumeRequest(IMAGE_URL, null, VOLUME_SIZE, null, token);
+    }
+
+    /**
+     * Nothing lost or corrupted, nothing partial: the cache holds exactly the test image, its file hashes to the
+     * image's digest, and no download is left in the cache's tmp folder.
+     */
+    public void assertOnlyTheImageIsCachedIntact() throws IOException {
+        CacheListing listing = client.send("GET", AgentPaths.CACHE_IMAGES, null).as(CacheListing.class);
+        assertThat(listing.entries()).singleElement().satisfies(e -> assertThat(e.sha256()).isEqualTo(image.sha256()));
+        Path cacheDir = config.cacheDir();
+        assertThat(TestImages.sha256(cacheDir.resolve("sha256").resolve(image.sha256()))).isEqualTo(image.sha256());
+        try (Stream<Path> partial = Files.list(cacheDir.resolve("tmp"))) {
+            assertThat(partial.toList()).as("partial downloads").isEmpty();
+        }
     }
 
     /** {@code qemu-img compare} exits 0 when the volume's first bytes equal the image and the rest is zeros. */

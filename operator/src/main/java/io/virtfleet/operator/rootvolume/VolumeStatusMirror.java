@@ -22,7 +22,9 @@ final class VolumeStatusMirror {
     static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
     private static final Set<String> IMAGE_PROBLEMS = Set.of(AgentErrorReasons.CHECKSUM_MISMATCH,
             AgentErrorReasons.CHECKSUM_UNAVAILABLE, AgentErrorReasons.IMAGE_NOT_FOUND,
-            AgentErrorReasons.DOWNLOAD_FAILED, AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
+            AgentErrorReasons.DOWNLOAD_FAILED, AgentErrorReasons.UNSUPPORTED_IMAGE_URL,
+            AgentErrorReasons.OBJECT_STORE_UNREACHABLE, AgentErrorReasons.IMAGE_TOO_LARGE,
+            AgentErrorReasons.DOWNLOAD_TIMED_OUT, AgentErrorReasons.DOWNLOAD_TOO_SLOW);
 
     private final Conditions conditions;
     private final Duration recheckWhenReady;
@@ -43,6 +45,9 @@ final class VolumeStatusMirror {
         status.setPopulatedToken(observed.populatedToken());
         switch (observed.phase()) {
             case Pending, Downloading -> {
+                if (observed.error() != null) {
+                    return retrying(status, generation, observed.error());
+                }
                 conditions.set(status, generation, ConditionType.ImageCached, false, Reason.DOWNLOADING,
                         "fetching and verifying the image");
                 conditions.set(status, generation, ConditionType.Populated, false, Reason.IN_PROGRESS,
@@ -68,14 +73,35 @@ final class VolumeStatusMirror {
             default -> {
                 AgentError error = observed.error() != null ? observed.error()
                         : new AgentError(AgentErrorReasons.POPULATE_FAILED, "the agent reports the volume failed");
-                if (IMAGE_PROBLEMS.contains(error.reason())) {
-                    conditions.set(status, generation, ConditionType.ImageCached, false, error.reason(),
-                            error.message());
+                // No device path yet: the disk that filled up is the image cache's, not the pool's.
+                boolean imageProblem = IMAGE_PROBLEMS.contains(error.reason())
+                        || AgentErrorReasons.HOST_DISK_FULL.equals(error.reason()) && observed.devicePath() == null;
+                String message = onNode(status, error);
+                if (imageProblem) {
+                    conditions.set(status, generation, ConditionType.ImageCached, false, error.reason(), message);
                 }
-                return Outcome.notReady(RootVolumePhase.Failed, error.reason(), error.message(),
-                        RootVolumeReconciler.RETRY_AFTER_FAILURE);
+                // An outage of the object store is waited out (the retry comes by itself), not a failure to fix.
+                RootVolumePhase phase = AgentErrorReasons.OBJECT_STORE_UNREACHABLE.equals(error.reason())
+                        ? RootVolumePhase.Downloading : RootVolumePhase.Failed;
+                return Outcome.notReady(phase, error.reason(), message, RootVolumeReconciler.RETRY_AFTER_FAILURE);
             }
         }
+    }
+
+    /** A download in trouble that the agent is retrying through (the object store does not answer). */
+    private Outcome<RootVolumePhase> retrying(RootVolumeStatus status, long generation, AgentError trouble) {
+        String message = onNode(status, trouble) + " (the agent keeps retrying)";
+        conditions.set(status, generation, ConditionType.ImageCached, false, trouble.reason(), message);
+        conditions.set(status, generation, ConditionType.Populated, false, Reason.IN_PROGRESS, "waiting for the image");
+        return Outcome.notReady(RootVolumePhase.Downloading, trouble.reason(), message, POLL_WHILE_WORKING);
+    }
+
+    /** Host trouble names the node, so that a person knows where to act. */
+    private static String onNode(RootVolumeStatus status, AgentError error) {
+        boolean hostTrouble = AgentErrorReasons.HOST_DISK_FULL.equals(error.reason())
+                || AgentErrorReasons.OBJECT_STORE_UNREACHABLE.equals(error.reason());
+        return hostTrouble && status.getNodeName() != null ? "node " + status.getNodeName() + ": " + error.message()
+                : error.message();
     }
 
     private void imageCached(RootVolumeStatus status, long generation, VolumeStatus observed) {

@@ -2,6 +2,7 @@ package io.virtfleet.agent.cache;
 
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
+import io.virtfleet.agent.DiskFull;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,8 +25,12 @@ final class CacheFiller {
     private final Sources sources;
     private final Downloader downloader;
     private final CacheMetrics metrics;
+    private final DownloadLimits limits;
+    private final SpaceReservations reservations;
 
-    CacheFiller(CacheIndex index, Sources sources, Downloader downloader, CacheMetrics metrics) {
+    CacheFiller(CacheIndex index, Sources sources, Downloader downloader, CacheMetrics metrics, DownloadLimits limits) {
+        this.limits = limits;
+        this.reservations = new SpaceReservations(index.store().tmpDir(), limits.freeReserveBytes());
         this.index = index;
         this.store = index.store();
         this.sources = sources;
@@ -51,9 +56,10 @@ final class CacheFiller {
             download.result.complete(image);
         } catch (Throwable e) {
             index.finished(download);
+            AgentException failure = asAgentException(e, source.url());
             LOG.warn("image download failed url={} sha256={} reason={} error={}", source.url(), download.sha256(),
-                    e instanceof AgentException a ? a.reason() : "-", e.getMessage());
-            download.result.completeExceptionally(asAgentException(e, source.url()));
+                    failure.reason(), failure.getMessage());
+            download.result.completeExceptionally(failure);
         } finally {
             metrics.downloadEnded();
         }
@@ -62,9 +68,20 @@ final class CacheFiller {
     private CachedImage download(Download download, ImageSource source, RemoteObject knownObject)
             throws IOException, InterruptedException {
         ImageUrl url = source.url();
-        RemoteObject object = knownObject != null ? knownObject : sources.retrying("stat " + url, source::stat);
-        download.total(object.sizeBytes());
-        makeRoom(object.sizeBytes());
+        try (SpaceReservations.Reservation space = reservations.open()) {
+            BoundedSource bounded = new BoundedSource(source, limits, download, space, System::nanoTime);
+            RemoteObject object = knownObject != null ? knownObject
+                    : sources.retrying(url, "stat " + url, bounded::stat);
+            download.total(object.sizeBytes());
+            index.makeRoom(Math.max(object.sizeBytes(), 0)); // evicts beyond the budget first: that frees disk too
+            bounded.admit(object);
+            return downloadAdmitted(download, bounded, object);
+        }
+    }
+
+    private CachedImage downloadAdmitted(Download download, BoundedSource source, RemoteObject object)
+            throws IOException, InterruptedException {
+        ImageUrl url = source.url();
         Path tmp = store.newTempFile(download.verified ? download.sha256() : "unverified");
         long started = System.nanoTime();
         try {
@@ -85,20 +102,7 @@ final class CacheFiller {
                     took.toMillis() == 0 ? "-" : String.valueOf(entry.sizeBytes() * 1000 / took.toMillis() >> 20));
             return index.image(entry);
         } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Before a download: evicts so that {@code incoming} more bytes fit the budget, and checks the disk has room. */
-    private void makeRoom(long incoming) throws IOException {
-        if (incoming <= 0) {
-            return;
-        }
-        index.makeRoom(incoming);
-        long free = Files.getFileStore(store.tmpDir()).getUsableSpace();
-        if (free < incoming) {
-            throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, "the image needs " + incoming
-                    + " bytes but the cache's file system has " + free + " free");
+            Files.deleteIfExists(tmp); // nothing partial stays: only a committed (renamed) file is an entry
         }
     }
 
@@ -129,12 +133,24 @@ final class CacheFiller {
         return index.afterRehash(sha256, actual, url);
     }
 
-    private static AgentException asAgentException(Throwable e, ImageUrl url) {
+    /**
+     * The failure as the volume reports it: the agent's own reason when there is one; a full disk as HostDiskFull;
+     * a source that kept failing (retries used up) as unreachable; anything else as DownloadFailed.
+     */
+    private AgentException asAgentException(Throwable e, ImageUrl url) {
         if (e instanceof AgentException agent) {
             return agent;
         }
         if (e.getCause() instanceof AgentException agent) {
             return agent;
+        }
+        if (DiskFull.causedBy(e)) {
+            return DiskFull.failure("the image cache's file system (" + store.tmpDir().getParent() + ")",
+                    "the download of " + url + " ran out of space",
+                    "free space there or lower VIRTFLEET_AGENT_CACHE_BUDGET; the partial download was removed", e);
+        }
+        if (e instanceof IOException) {
+            return Sources.unreachable(url, "download of " + url + " failed: " + e.getMessage(), e);
         }
         return new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
                 "download of " + url + " failed: " + e.getMessage(), e);

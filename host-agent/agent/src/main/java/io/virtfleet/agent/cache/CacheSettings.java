@@ -27,13 +27,15 @@ import java.util.stream.Collectors;
  * @param connectTimeout TCP (and TLS) connect timeout of one request
  * @param readTimeout    longest silence of a connection before it counts as failed and is retried
  * @param retry          how often and how patiently failed requests and streams are repeated
+ * @param limits         what bounds one download: image size, deadline, minimum rate, free space kept on the disk
  */
 public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int partBytes, boolean verifyOnUse,
                             Set<String> httpHosts, List<Cidr> allowedNetworks, List<String> s3PlatformPrefixes,
                             Duration connectTimeout,
-                            Duration readTimeout, RetryPolicy retry) {
-    public static final CacheSettings DEFAULTS = new CacheSettings(0, 2, 1, 8 << 20, false, Set.of(), List.of(), List.of(),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), RetryPolicy.DEFAULT);
+                            Duration readTimeout, RetryPolicy retry, DownloadLimits limits) {
+    /** The budget matches the chart's default: a cache is never unlimited unless asked to be (0). */
+    public static final CacheSettings DEFAULTS = new CacheSettings(100L << 30, 2, 1, 8 << 20, false, Set.of(), List.of(),
+            List.of(), Duration.ofSeconds(10), Duration.ofSeconds(30), RetryPolicy.DEFAULT, DownloadLimits.DEFAULTS);
 
     public CacheSettings {
         if (budgetBytes < 0) {
@@ -69,47 +71,53 @@ public record CacheSettings(long budgetBytes, int maxDownloads, int streams, int
                 d.connectTimeout,
                 variable.apply("CACHE_READ_TIMEOUT_SECONDS").map(Long::parseLong).map(Duration::ofSeconds)
                         .orElse(d.readTimeout),
-                d.retry);
+                d.retry,
+                DownloadLimits.fromEnvironment(variable));
     }
 
     public CacheSettings withBudgetBytes(long value) {
         return new CacheSettings(value, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
-                connectTimeout, readTimeout, retry);
+                connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withMaxDownloads(int value) {
         return new CacheSettings(budgetBytes, value, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
-                connectTimeout, readTimeout, retry);
+                connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withStreams(int value, int valuePartBytes) {
         return new CacheSettings(budgetBytes, maxDownloads, value, valuePartBytes, verifyOnUse, httpHosts,
-                allowedNetworks, s3PlatformPrefixes, connectTimeout, readTimeout, retry);
+                allowedNetworks, s3PlatformPrefixes, connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withVerifyOnUse(boolean value) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, value, httpHosts, allowedNetworks, s3PlatformPrefixes,
-                connectTimeout, readTimeout, retry);
+                connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withHttpHosts(Set<String> value) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, value, allowedNetworks, s3PlatformPrefixes,
-                connectTimeout, readTimeout, retry);
+                connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withAllowedNetworks(List<Cidr> value) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, value,
-                s3PlatformPrefixes, connectTimeout, readTimeout, retry);
+                s3PlatformPrefixes, connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withS3PlatformPrefixes(List<String> value) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks,
-                value, connectTimeout, readTimeout, retry);
+                value, connectTimeout, readTimeout, retry, limits);
     }
 
     public CacheSettings withRetry(RetryPolicy value, Duration valueReadTimeout) {
         return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks, s3PlatformPrefixes,
-                connectTimeout, valueReadTimeout, value);
+                connectTimeout, valueReadTimeout, value, limits);
+    }
+
+    public CacheSettings withLimits(DownloadLimits value) {
+        return new CacheSettings(budgetBytes, maxDownloads, streams, partBytes, verifyOnUse, httpHosts, allowedNetworks,
+                s3PlatformPrefixes, connectTimeout, readTimeout, retry, value);
     }
 
     /** {@code 1073741824}, {@code 512Mi}, {@code 100Gi}, {@code 2Ti} (binary) or {@code 100G} (decimal), Kubernetes style. */

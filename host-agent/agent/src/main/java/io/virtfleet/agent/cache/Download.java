@@ -1,5 +1,6 @@
 package io.virtfleet.agent.cache;
 
+import io.virtfleet.agent.contract.AgentError;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,8 @@ final class Download {
     final Set<String> tenants = ConcurrentHashMap.newKeySet();
     /** The digest: known from the start when verified, else once downloaded. Written under the cache's lock. */
     private volatile String sha256;
+    /** What the download is retrying through right now (the object store does not answer); null while it flows. */
+    private volatile AgentError trouble;
 
     Download(String key, boolean verified, String sha256) {
         this.key = key;
@@ -42,6 +45,14 @@ final class Download {
 
     void sha256(String value) {
         sha256 = value;
+    }
+
+    AgentError trouble() {
+        return trouble;
+    }
+
+    void trouble(AgentError value) {
+        trouble = value;
     }
 
     long bytesDone() {

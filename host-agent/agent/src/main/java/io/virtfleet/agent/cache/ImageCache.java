@@ -81,7 +81,7 @@ public final class ImageCache implements AutoCloseable {
                 Thread.ofPlatform().name("image-download-", 0).daemon().factory());
         this.streamThreads = Executors.newCachedThreadPool(Thread.ofPlatform().name("image-stream-", 0).daemon().factory());
         Downloader downloader = new Downloader(streamThreads, settings.retry(), settings.streams(), settings.partBytes());
-        this.filler = new CacheFiller(index, sources, downloader, metrics);
+        this.filler = new CacheFiller(index, sources, downloader, metrics, settings.limits());
         LOG.info("image cache opened dir={} entries={} usedBytes={} budgetBytes={} downloads={} streams={} verify={}",
                 cacheDir, index.entryCount(), index.usedBytes(), settings.budgetBytes(), settings.maxDownloads(),
                 settings.streams(), settings.verifyOnUse() ? "always" : "trust");
@@ -103,7 +103,7 @@ public final class ImageCache implements AutoCloseable {
         ImageSource source = sources.source(url, request.credentials());
         String expected = request.sha256();
         if (expected == null) {
-            expected = sources.retrying("read " + url.sidecar(), source::readSidecar)
+            expected = sources.retrying(url, "read " + url.sidecar(), source::readSidecar)
                     .map(text -> Sha256.parseSidecar(text, url.sidecar())).orElse(null);
         }
         return expected != null ? fetchVerified(source, expected, request) : fetchUnverified(source, request.tenant());
@@ -196,7 +196,7 @@ public final class ImageCache implements AutoCloseable {
     /** The stat of the requester's own URL with its own credentials comes first, so a hit here is authorized. */
     private ImageFetch fetchUnverified(ImageSource source, String tenant) {
         ImageUrl url = source.url();
-        RemoteObject object = sources.retrying("stat " + url, source::stat);
+        RemoteObject object = sources.retrying(url, "stat " + url, source::stat);
         String key = "url " + url.text() + " " + object.validator();
         return started(index.claimByUrl(key, url, object.validator(), tenant, !settings.verifyOnUse()), source, object);
     }

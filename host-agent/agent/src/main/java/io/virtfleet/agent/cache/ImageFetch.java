@@ -1,5 +1,6 @@
 package io.virtfleet.agent.cache;
 
+import io.virtfleet.agent.contract.AgentError;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,6 +31,14 @@ public final class ImageFetch implements AutoCloseable {
 
     public long bytesDone() {
         return download.bytesDone();
+    }
+
+    /**
+     * What the download is retrying through right now, e.g. {@code ObjectStoreUnreachable} while the object store does
+     * not answer; null while bytes flow or once it ended.
+     */
+    public AgentError trouble() {
+        return download.result.isDone() ? null : download.trouble();
     }
 
     /** The image's size; 0 until known (-1 when the server does not announce it). */

@@ -20,7 +20,7 @@ final class Readers {
     /** Whether the requester can read its URL with its own credentials; a refusal is ImageNotAuthorized. */
     static boolean statAsRequester(Sources sources, ImageSource source, String sha256, String tenant) {
         try {
-            sources.retrying("stat " + source.url(), source::stat);
+            sources.retrying(source.url(), "stat " + source.url(), source::stat);
             LOG.info("image cache reader authorized url={} sha256={} tenant={}", source.url(), sha256, tenant);
             return true;
         } catch (AgentException e) {

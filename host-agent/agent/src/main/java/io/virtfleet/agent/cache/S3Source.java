@@ -61,6 +61,8 @@ final class S3Source implements ImageSource {
             throw classify(e, sidecar);
         } catch (MinioException e) {
             throw classify(e, sidecar);
+        } catch (RuntimeException e) {
+            throw networkFailure(e);
         }
     }
 
@@ -79,6 +81,8 @@ final class S3Source implements ImageSource {
             throw classify(e, url);
         } catch (MinioException e) {
             throw classify(e, url);
+        } catch (RuntimeException e) {
+            throw networkFailure(e);
         }
     }
 
@@ -94,6 +98,22 @@ final class S3Source implements ImageSource {
         } catch (MinioException e) {
             throw classify(e, url);
         }
+    }
+
+    /**
+     * The MinIO SDK reports a connection that failed (refused, reset, timed out) as an unchecked exception around the
+     * {@link IOException}: that is transient like any network failure. Anything else is rethrown as it is.
+     */
+    private static IOException networkFailure(RuntimeException e) {
+        if (e instanceof AgentException) {
+            throw e;
+        }
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof IOException io) {
+                return io;
+            }
+        }
+        throw e;
     }
 
     private AgentException notFound() {

@@ -53,20 +53,31 @@ final class Sources {
         return new S3Source(url, s3Client, transport);
     }
 
+    /**
+     * A source that kept failing transiently (refused, reset, timed out, 5xx): {@code ObjectStoreUnreachable} for the
+     * object store, which the platform runs and whose return ends it; {@code DownloadFailed} for other servers.
+     */
+    static AgentException unreachable(ImageUrl url, String message, Throwable cause) {
+        if (url.objectStore()) {
+            return new AgentException(Kind.INTERNAL, AgentErrorReasons.OBJECT_STORE_UNREACHABLE,
+                    "the object store does not answer for " + url + ": " + message, cause);
+        }
+        return new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED, message, cause);
+    }
+
     @FunctionalInterface
     interface SourceCall<T> {
         T call() throws IOException;
     }
 
     /** Calls the source, retrying transient failures like a download stream does. */
-    <T> T retrying(String what, SourceCall<T> call) {
+    <T> T retrying(ImageUrl url, String what, SourceCall<T> call) {
         for (int failures = 1; ; failures++) {
             try {
                 return call.call();
             } catch (IOException e) {
                 if (failures >= settings.retry().attempts()) {
-                    throw new AgentException(Kind.INTERNAL, AgentErrorReasons.DOWNLOAD_FAILED,
-                            "cannot " + what + " after " + failures + " attempts: " + e, e);
+                    throw unreachable(url, "cannot " + what + " after " + failures + " attempts: " + e, e);
                 }
                 try {
                     Thread.sleep(settings.retry().backoff(failures).toMillis());

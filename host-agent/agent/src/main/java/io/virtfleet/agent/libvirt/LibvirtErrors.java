@@ -61,7 +61,7 @@ public final class LibvirtErrors {
         }
         if (detail.toLowerCase(Locale.ROOT).contains("no space left")
                 || detail.toLowerCase(Locale.ROOT).contains("insufficient free space")) {
-            return new AgentException(Kind.INTERNAL, AgentErrorReasons.NO_SPACE,
+            return new AgentException(Kind.INTERNAL, AgentErrorReasons.HOST_DISK_FULL,
                     operation + ": no space left on the host: " + detail, e);
         }
         return new AgentException(Kind.INTERNAL, AgentErrorReasons.LIBVIRT_ERROR, operation + " failed: " + detail, e);

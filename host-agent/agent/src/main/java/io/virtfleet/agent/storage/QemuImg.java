@@ -4,6 +4,7 @@ import com.sun.nio.file.ExtendedOpenOption;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.AgentJson;
+import io.virtfleet.agent.DiskFull;
 import io.virtfleet.agent.cache.ImageFormat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.virtfleet.agent.contract.AgentErrorReasons;
@@ -109,6 +110,9 @@ final class QemuImg implements AutoCloseable {
         try {
             String output = readOutput(process, percentDone);
             int exit = process.waitFor();
+            if (exit != 0 && DiskFull.inText(output)) {
+                throw poolFull(null, command.getLast(), null);
+            }
             if (exit != 0) {
                 throw new AgentException(Kind.INTERNAL, AgentErrorReasons.POPULATE_FAILED,
                         command.get(1) + " of " + command.getLast() + " failed (exit " + exit + "): " + output.strip());
@@ -123,6 +127,13 @@ final class QemuImg implements AutoCloseable {
             running.remove(process);
             process.destroyForcibly(); // no-op once it exited; stops it when we leave early
         }
+    }
+
+    /** The failure of a population that filled the pool's disk; the volume keeps no marker, so it is never Ready. */
+    static AgentException poolFull(String pool, String volumePath, Throwable cause) {
+        return DiskFull.failure("the storage pool" + (pool == null ? "" : " " + pool) + " holding " + volumePath,
+                "the population of the volume ran out of space", "free space in the pool (or grow it) and the population is"
+                        + " repeated on the next request", cause);
     }
 
     /** Splits the output at CR and LF; progress marks go to the consumer, everything else is kept for messages. */

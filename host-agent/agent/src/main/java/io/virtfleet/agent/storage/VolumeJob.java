@@ -1,6 +1,7 @@
 package io.virtfleet.agent.storage;
 
 import io.virtfleet.agent.AgentException;
+import io.virtfleet.agent.DiskFull;
 import io.virtfleet.agent.DurableFiles;
 import io.virtfleet.agent.cache.CachedImage;
 import io.virtfleet.agent.cache.ImageCache;
@@ -91,8 +92,10 @@ final class VolumeJob implements Runnable {
             done = currentFetch.bytesDone();
             total = currentFetch.bytesTotal();
         }
+        // While downloading, the trouble the download retries through (the object store does not answer) is shown.
+        AgentError shown = error == null && currentFetch != null ? currentFetch.trouble() : error;
         return new VolumeStatus(name, phase, devicePath, sha256, done, total,
-                phase == VolumePhase.Ready ? request.reprovisionToken() : null, error,
+                phase == VolumePhase.Ready ? request.reprovisionToken() : null, shown,
                 currentFetch == null ? null : currentFetch.verified());
     }
 
@@ -130,6 +133,9 @@ final class VolumeJob implements Runnable {
         try {
             DurableFiles.force(target); // Ready means the data is on disk, whatever cache mode qemu-img used
         } catch (IOException e) {
+            if (DiskFull.causedBy(e)) {
+                throw QemuImg.poolFull(pool, target.toString(), e);
+            }
             throw new AgentException(AgentException.Kind.INTERNAL, AgentErrorReasons.POPULATE_FAILED,
                     "cannot flush " + target + ": " + e.getMessage(), e);
         }

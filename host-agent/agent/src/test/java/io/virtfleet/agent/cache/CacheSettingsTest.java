@@ -12,7 +12,11 @@ class CacheSettingsTest {
     @Test
     void defaultsWhenNothingIsSet() {
         assertThat(CacheSettings.fromEnvironment(name -> Optional.empty())).isEqualTo(CacheSettings.DEFAULTS);
-        assertThat(CacheSettings.DEFAULTS.budgetBytes()).isZero();
+        assertThat(CacheSettings.DEFAULTS.budgetBytes()).as("never unlimited by default, as in the chart")
+                .isEqualTo(100L << 30);
+        assertThat(CacheSettings.DEFAULTS.limits()).isEqualTo(DownloadLimits.DEFAULTS);
+        assertThat(DownloadLimits.DEFAULTS.maxImageBytes()).isEqualTo(64L << 30);
+        assertThat(DownloadLimits.DEFAULTS.freeReserveBytes()).isEqualTo(2L << 30);
         assertThat(CacheSettings.DEFAULTS.verifyOnUse()).isFalse();
         assertThat(CacheSettings.DEFAULTS.httpHosts()).isEmpty();
         assertThat(CacheSettings.DEFAULTS.allowedNetworks()).isEmpty();
@@ -36,6 +40,21 @@ class CacheSettingsTest {
         assertThat(settings.allowedNetworks()).extracting(Cidr::toString).containsExactly("10.0.0.0/8", "fd12::/16");
         assertThat(settings.s3PlatformPrefixes()).containsExactly("images/", "base/os/");
         assertThat(settings.readTimeout().toSeconds()).isEqualTo(90);
+    }
+
+    @Test
+    void readsTheDownloadLimits() {
+        Map<String, String> env = Map.of("CACHE_MAX_IMAGE_BYTES", "20Gi", "CACHE_DOWNLOAD_DEADLINE_SECONDS", "3600",
+                "CACHE_MIN_BYTES_PER_SECOND", "1Mi", "CACHE_RATE_WINDOW_SECONDS", "120", "CACHE_FREE_RESERVE", "10Gi");
+
+        DownloadLimits limits = CacheSettings.fromEnvironment(name -> Optional.ofNullable(env.get(name))).limits();
+
+        assertThat(limits).isEqualTo(new DownloadLimits(20L << 30, java.time.Duration.ofHours(1), 1L << 20,
+                java.time.Duration.ofMinutes(2), 10L << 30));
+        assertThatThrownBy(() -> new DownloadLimits(0, java.time.Duration.ofHours(1), 0, java.time.Duration.ofMinutes(1),
+                0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DownloadLimits(1, java.time.Duration.ZERO, 0, java.time.Duration.ofMinutes(1),
+                0)).hasMessageContaining("deadline");
     }
 
     @Test

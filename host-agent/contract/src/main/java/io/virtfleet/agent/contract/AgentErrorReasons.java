@@ -39,8 +39,24 @@ public final class AgentErrorReasons {
     public static final String BOOT_FILE_NOT_FOUND = "BootFileNotFound";
     /** The operation is not possible in the domain's current state (e.g. resume of a running domain). */
     public static final String INVALID_STATE = "InvalidState";
-    /** The host ran out of space in the pool or file system. */
-    public static final String NO_SPACE = "NoSpace";
+    /**
+     * The host's disk is full: a write into the image cache or a storage pool failed with "no space left on device"
+     * (ENOSPC), libvirt found too little room for a volume, or a download would take the cache's file system below
+     * its free-space reserve. Nothing partial is kept (no cache entry, no Ready volume); it succeeds once space is
+     * freed and the request is repeated.
+     */
+    public static final String HOST_DISK_FULL = "HostDiskFull";
+    /**
+     * The object store (S3 endpoint) did not answer: connection refused or reset, timeouts, HTTP 5xx, after the
+     * download's retries with backoff were used up. Transient: the same request succeeds once the store is back.
+     */
+    public static final String OBJECT_STORE_UNREACHABLE = "ObjectStoreUnreachable";
+    /** The image is larger than the node's maximum image size, announced or as it streamed (unknown length). */
+    public static final String IMAGE_TOO_LARGE = "ImageTooLarge";
+    /** The download ran past its total deadline. */
+    public static final String DOWNLOAD_TIMED_OUT = "DownloadTimedOut";
+    /** The download's rate stayed below the node's minimum rate for a whole measuring window (a trickling server). */
+    public static final String DOWNLOAD_TOO_SLOW = "DownloadTooSlow";
     /** A file operation on the host failed (seed ISO, state files). */
     public static final String HOST_ERROR = "HostError";
 

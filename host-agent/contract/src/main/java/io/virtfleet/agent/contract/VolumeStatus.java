@@ -8,7 +8,8 @@ package io.virtfleet.agent.contract;
  * @param bytesDone      progress of the current step (download or population)
  * @param bytesTotal     size of the current step's work
  * @param populatedToken reprovision token of the completed population; null until populated
- * @param error          why the volume failed; null unless {@code phase == Failed}
+ * @param error          why the volume failed when {@code phase == Failed}; while {@code Downloading}, the trouble the
+ *                       download is retrying through (e.g. {@code ObjectStoreUnreachable}); null otherwise
  * @param imageVerified  false when no checksum existed anywhere and the image was cached by URL + ETag instead;
  *                       null while unknown
  */
