@@ -14,8 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Notices promptly when long work on an agent moves on: while a volume downloads or populates, one long poll per
- * volume waits on its agent for the next phase and wakes the RootVolume's reconcile the moment it comes. The
- * reconciler's own reschedule stays as the slower refresh of progress figures and as the safety net.
+ * volume waits on its agent for the next phase and wakes the RootVolume's reconcile the moment it comes. However the
+ * poll ends (the phase moved, the wait ran out, the call failed) the reconcile is woken: it reads the volume itself
+ * and watches again while work runs, so a lost answer never leaves the volume unwatched. The reconciler's own
+ * reschedule stays as the slower refresh of progress figures.
  */
 final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
     static final Duration LONG_POLL = Duration.ofSeconds(20);
@@ -49,12 +51,20 @@ final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
             open.decrementAndGet();
             return;
         }
-        agent.whenVolumePhaseMoves(agentName, seen, LONG_POLL).whenComplete((moved, failure) -> {
-            watching.remove(id);
-            open.decrementAndGet();
-            if (Boolean.TRUE.equals(moved) && isRunning()) {
-                getEventHandler().handleEvent(new Event(id));
-            }
-        });
+        try {
+            agent.whenVolumePhaseMoves(agentName, seen, LONG_POLL).whenComplete((moved, failure) -> ended(id, open));
+        } catch (RuntimeException e) {
+            ended(id, open);
+            throw e;
+        }
+    }
+
+    /** The poll is over, whatever its answer: the slot is free again and the reconcile looks for itself. */
+    private void ended(ResourceID id, AtomicInteger open) {
+        watching.remove(id);
+        open.decrementAndGet();
+        if (isRunning()) {
+            getEventHandler().handleEvent(new Event(id));
+        }
     }
 }
