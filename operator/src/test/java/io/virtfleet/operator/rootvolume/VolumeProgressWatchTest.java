@@ -21,7 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** However a long poll ends, the RootVolume's reconcile is woken and the volume can be watched again. */
+/** However a long poll ends, the RootVolume's reconcile is woken (a second after a poll without a move) and the volume can be watched again. */
 class VolumeProgressWatchTest {
     private final List<Event> woken = new CopyOnWriteArrayList<>();
 
@@ -32,9 +32,9 @@ class VolumeProgressWatchTest {
         AgentClient unreachable = agentOnAClosedPort();
 
         watch.watch(volume, unreachable, "team-a.web01-root", VolumePhase.Downloading);
-        await().atMost(Duration.ofSeconds(10)).until(() -> woken.size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> woken.size() == 1);
         watch.watch(volume, unreachable, "team-a.web01-root", VolumePhase.Populating);
-        await().atMost(Duration.ofSeconds(10)).until(() -> woken.size() == 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> woken.size() == 2);
 
         assertThat(woken).extracting(Event::getRelatedCustomResourceID)
                 .containsOnly(new ResourceID("web01-root", "team-a"));
