@@ -21,7 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** However a long poll ends, the RootVolume's reconcile is woken (a second after a poll without a move) and the volume can be watched again. */
+/**
+ * However a long poll ends, the RootVolume's reconcile is woken (a second after a poll without a move) and the volume
+ * can be watched again: a failed poll used to be dropped silently.
+ */
 class VolumeProgressWatchTest {
     private final List<Event> woken = new CopyOnWriteArrayList<>();
 
