@@ -9,16 +9,22 @@ import io.virtfleet.operator.agent.AgentClient;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Notices promptly when long work on an agent moves on: while a volume downloads or populates, one long poll per
- * volume waits on its agent for the next phase and wakes the RootVolume's reconcile the moment it comes. The
- * reconciler's own reschedule stays as the slower refresh of progress figures and as the safety net.
+ * volume waits on its agent for the next phase and wakes the RootVolume's reconcile the moment it comes. However the
+ * poll ends (the phase moved, the wait ran out, the call failed) the reconcile is woken: it reads the volume itself
+ * and watches again while work runs, so a lost answer never leaves the volume unwatched. The reconciler's own
+ * reschedule stays as the slower refresh of progress figures.
  */
 final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
     static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /** How soon a poll that ended without a move (ran out, failed) wakes the reconcile. */
+    static final Duration AFTER_A_QUIET_POLL = Duration.ofSeconds(1);
     /**
      * Long polls held open per agent at most: each holds a connection and an agent thread. Beyond this (a burst of
      * hundreds of volumes on one node) the reconciler's own refresh notices the rest.
@@ -49,12 +55,34 @@ final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
             open.decrementAndGet();
             return;
         }
-        agent.whenVolumePhaseMoves(agentName, seen, LONG_POLL).whenComplete((moved, failure) -> {
-            watching.remove(id);
-            open.decrementAndGet();
-            if (Boolean.TRUE.equals(moved) && isRunning()) {
-                getEventHandler().handleEvent(new Event(id));
-            }
-        });
+        try {
+            agent.whenVolumePhaseMoves(agentName, seen, LONG_POLL)
+                    .whenComplete((moved, failure) -> ended(id, open, Boolean.TRUE.equals(moved)));
+        } catch (RuntimeException e) {
+            ended(id, open, false);
+            throw e;
+        }
+    }
+
+    /**
+     * The poll is over, whatever its answer: the slot is free again and the reconcile looks for itself, at once when
+     * the phase moved, after {@link #AFTER_A_QUIET_POLL} otherwise (an agent that answers a poll at once without a
+     * move, an older one say, must not spin the reconcile).
+     */
+    private void ended(ResourceID id, AtomicInteger open, boolean moved) {
+        watching.remove(id);
+        open.decrementAndGet();
+        if (moved) {
+            wake(id);
+        } else {
+            CompletableFuture.delayedExecutor(AFTER_A_QUIET_POLL.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> wake(id));
+        }
+    }
+
+    private void wake(ResourceID id) {
+        if (isRunning()) {
+            getEventHandler().handleEvent(new Event(id));
+        }
     }
 }

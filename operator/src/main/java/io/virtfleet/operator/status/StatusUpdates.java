@@ -1,20 +1,27 @@
 package io.virtfleet.operator.status;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.operator.metrics.PhaseGauges;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.function.Function;
 
 /**
  * Ends a reconcile of one kind: writes its {@link Outcome}, records one Event for what changed (Warning when the
- * object failed, was refused or its node cannot be reached) and patches the status only when it changed. An unexpected exception ends the same
+ * object failed, was refused or its node cannot be reached) and writes the status only when it changed, as a whole
+ * ({@link StatusReplace}). An unexpected exception ends the same
  * way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusUpdates.class);
     private final OutcomeWriter<S, P> writer;
     private final EventRecorder events;
     private final Function<S, P> phase;
@@ -43,31 +50,44 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         return object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
     }
 
-    /** @param change the status as it was when the reconcile began */
-    public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome) {
+    /**
+     * @param change the status as it was when the reconcile began
+     * @param client writes the status when it changed, as a whole ({@link StatusReplace})
+     */
+    public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome,
+                                     KubernetesClient client) {
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
         // Warning: failed, refused, or the node cannot be reached (Unknown); Normal otherwise.
         change.announce(events, object, status, now, now == failed || Reason.isRefusal(status)
                 || outcome.ready() == ConditionStatus.Unknown);
         gauges.record(key(object), now);
-        UpdateControl<R> control = change.changed(status) ? UpdateControl.patchStatus(object)
-                : UpdateControl.noUpdate();
-        return control.rescheduleAfter(next);
+        if (change.changed(status)) {
+            StatusReplace.write(client, object);
+        }
+        return UpdateControl.<R>noUpdate().rescheduleAfter(next);
     }
 
     /**
      * The exception becomes the Ready condition and a Warning Event; the same error again writes nothing. JOSDK
      * keeps retrying with its backoff either way.
      */
-    public ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e) {
+    public ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e,
+                                            KubernetesClient client) {
         StatusChange change = StatusChange.from(status, phase.apply(status));
         writer.write(status, generation, Outcome.notReadyKeepingPhase(Reason.RECONCILE_ERROR, describe(e), null));
         P now = phase.apply(status);
         change.announce(events, object, status, now, true);
         gauges.record(key(object), now);
-        return change.changed(status) ? ErrorStatusUpdateControl.patchStatus(object)
-                : ErrorStatusUpdateControl.noStatusUpdate();
+        if (change.changed(status)) {
+            try {
+                StatusReplace.write(client, object);
+            } catch (KubernetesClientException writeFailed) {
+                // The reconcile failed already and JOSDK retries it; the next attempt writes the status again.
+                LOG.atWarn().log("status not written: {}", writeFailed.getMessage());
+            }
+        }
+        return ErrorStatusUpdateControl.noStatusUpdate();
     }
 
     static String describe(Exception e) {
