@@ -97,7 +97,10 @@ class OverlayVolumeIntegrationTest {
         assertThat(sha256OfRaw(cacheEntryPath(), "qcow2")).as("the cache entry is untouched")
                 .isEqualTo(sha256OfRaw(harness.image().path(), "qcow2"));
 
-        provision(volume, "t3", VolumeProvisioning.Overlay);
+        AgentClient.Response answered = harness.client().volumes().put(volume, request("t3", VolumeProvisioning.Overlay));
+        assertThat(answered.status()).as("an overlay over a cached image is Ready by the PUT's answer: %s",
+                answered.body()).isEqualTo(200);
+        assertThat(answered.as(VolumeStatus.class).phase()).isEqualTo(VolumePhase.Ready);
         assertThat(sha256OfRaw(overlay, "qcow2")).as("a fresh layer after reprovision")
                 .isEqualTo(sha256OfRaw(harness.image().path(), "qcow2"));
         assertThat(pins()).containsExactly(volume);

@@ -51,7 +51,8 @@ final class OverlayVolumes {
         VolumeBacking backing = new VolumeBacking(image.path().toString(), format.name());
         cache.pinForVolume(name, image);
         pools.deleteVolume(pool, name);
-        String path = pools.create(pool, StorageXml.Volume.overlay(name, sizeBytes, backing)).path();
+        VolumeInfo created = pools.create(pool, StorageXml.Volume.overlay(name, sizeBytes, backing));
+        String path = created.path();
         try {
             DurableFiles.force(Path.of(path)); // Ready means the overlay's header is on disk
             DurableFiles.syncDirectory(Path.of(path).getParent());
@@ -61,7 +62,7 @@ final class OverlayVolumes {
         }
         LOG.info("overlay volume created volume={} pool={} bytes={} backingSha256={} backingFormat={}", name, pool,
                 sizeBytes, image.sha256(), format.name());
-        return pools.findVolume(pool, name).orElseThrow().withBacking(backing);
+        return created.withBacking(backing);
     }
 
     /**
