@@ -83,7 +83,7 @@ class OverlayVolumeIntegrationTest {
     }
 
     @Test
-    void reprovisionMakesAFreshLayerAndSwitchingProvisioningNeedsANewToken() throws Exception {
+    void reprovisionMakesAFreshLayerGrowingKeepsTheChainAndSwitchingProvisioningNeedsANewToken() throws Exception {
         String volume = harness.sandbox().name("switch-root");
         provision(volume, "t1", VolumeProvisioning.Copy);
         AgentClient.Response sameToken = harness.client().volumes().put(volume, request("t1", VolumeProvisioning.Overlay));
@@ -104,8 +104,15 @@ class OverlayVolumeIntegrationTest {
         assertThat(sha256OfRaw(overlay, "qcow2")).as("a fresh layer after reprovision")
                 .isEqualTo(sha256OfRaw(harness.image().path(), "qcow2"));
         assertThat(pins()).containsExactly(volume);
+        VolumeRequest bigger = new VolumeRequest(AgentHarness.IMAGE_URL, harness.image().sha256(),
+                2 * harness.image().virtualSize(), null, "t3", null, null, null, VolumeProvisioning.Overlay);
+        assertThat(harness.client().volumes().put(volume, bigger).status()).as("grown in place").isEqualTo(200);
+        assertThat(backingChain(overlay).get(0).path("virtual-size").asLong()).isEqualTo(2 * harness.image().virtualSize());
+        assertThat(backingChain(overlay).get(0).path("full-backing-filename").asText())
+                .isEqualTo(cacheEntryPath().toString());
 
-        Path copy = Path.of(provision(volume, "t4", VolumeProvisioning.Copy).devicePath());
+        Path copy = Path.of(harness.provision(volume, new VolumeRequest(AgentHarness.IMAGE_URL, harness.image().sha256(),
+                2 * harness.image().virtualSize(), null, "t4")).devicePath()); // never shrinks: the grown size
         assertThat(backingChain(copy)).hasSize(1);
         assertThat(backingChain(copy).get(0).path("format").asText()).isEqualTo("raw");
         assertThat(harness.compareWithImage(copy)).isZero();
@@ -135,11 +142,7 @@ class OverlayVolumeIntegrationTest {
     }
 
     private VolumeStatus provision(String volume, String token, VolumeProvisioning provisioning) {
-        AgentClient.Response accepted = harness.client().volumes().put(volume, request(token, provisioning));
-        assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
-        VolumeStatus status = harness.awaitSettled(volume);
-        assertThat(status.phase()).as("%s", status.error()).isEqualTo(VolumePhase.Ready);
-        return status;
+        return harness.provision(volume, request(token, provisioning));
     }
 
     /** Exactly the image's virtual size, so that the overlay's guest-visible bytes and the image's compare 1:1. */
