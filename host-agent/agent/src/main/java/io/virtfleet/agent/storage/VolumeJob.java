@@ -158,10 +158,12 @@ final class VolumeJob implements Runnable {
         enter(VolumePhase.Populating);
         tools.populating().accept(name);
         devicePath = tools.overlays().create(pool, name, request.sizeBytes(), image, format).path();
+        steps.mark("overlay");
         populateDone.set(format.virtualSizeBytes());
         tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
                 request.reprovisionToken(), request.sizeBytes(), Instant.now().toString(), fetch.verified(),
                 VolumeProvisioning.Overlay, format.name()));
+        steps.mark("marker");
     }
 
     private void enter(VolumePhase next) {
