@@ -83,5 +83,7 @@ class CrdKubectlSurfaceTest {
         assertThat(wide).contains("BYTES-DONE", "BYTES-TOTAL", "IMAGE", "SIZE");
         assertThat(crd(file).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
                 .get("spec").getProperties().get("deletionPolicy").getDefault().asText()).isEqualTo("Delete");
+        assertThat(crd(file).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties()
+                .get("spec").getProperties().get("provisioning").getDefault().asText()).isEqualTo("Copy");
     }
 }

@@ -75,6 +75,19 @@ class CrdUpdateRulesTest {
     }
 
     @Test
+    void provisioningChangesOnlyWithANewReprovisionToken() {
+        String overlay = VOLUME + "  provisioning: Overlay\n";
+        assertThat(RV.updateViolations(VOLUME, overlay))
+                .anySatisfy(v -> assertThat(v).contains("spec.provisioning changes only together with a new"));
+        assertThat(RV.updateViolations(overlay, VOLUME)).as("removing it means Copy again")
+                .anySatisfy(v -> assertThat(v).contains("spec.provisioning changes only together with a new"));
+        assertThat(RV.updateViolations(VOLUME, VOLUME + "  provisioning: Copy\n")).as("the default spelled out")
+                .isEmpty();
+        assertThat(RV.updateViolations(VOLUME, overlay + "  reprovisionToken: \"2\"\n")).isEmpty();
+        assertThat(RV.updateViolations(overlay, overlay)).isEmpty();
+    }
+
+    @Test
     void transitionRulesDoNotRunOnCreate() {
         assertThat(RV.violations(VOLUME)).isEmpty();
         assertThat(VM.violations(VM_PINNED)).isEmpty();

@@ -109,5 +109,8 @@ class CrdValidationRulesTest {
                 .anySatisfy(v -> assertThat(v).contains("deletionPolicy"));
         assertThat(RV.violations(valid.formatted("a".repeat(64)).replace("s3://", "ftp://")))
                 .anySatisfy(v -> assertThat(v).contains(".spec.image.url"));
+        assertThat(RV.violations(valid.formatted("a".repeat(64)) + "  provisioning: Overlay\n")).isEmpty();
+        assertThat(RV.violations(valid.formatted("a".repeat(64)) + "  provisioning: Snapshot\n"))
+                .anySatisfy(v -> assertThat(v).contains("provisioning"));
     }
 }

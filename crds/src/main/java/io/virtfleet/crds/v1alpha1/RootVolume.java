@@ -30,6 +30,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "self.spec.image.url == oldSelf.spec.image.url || (has(self.spec.reprovisionToken) "
         + "&& (!has(oldSelf.spec.reprovisionToken) || self.spec.reprovisionToken != oldSelf.spec.reprovisionToken))",
         message = "spec.image.url changes only together with a new spec.reprovisionToken (which re-populates the volume)")
+@ValidationRule(value = "(has(self.spec.provisioning) ? self.spec.provisioning : 'Copy') == (has(oldSelf.spec.provisioning) "
+        + "? oldSelf.spec.provisioning : 'Copy') || (has(self.spec.reprovisionToken) "
+        + "&& (!has(oldSelf.spec.reprovisionToken) || self.spec.reprovisionToken != oldSelf.spec.reprovisionToken))",
+        message = "spec.provisioning changes only together with a new spec.reprovisionToken (which re-creates the volume)")
 @AdditionalPrinterColumn(name = "NODE", jsonPath = ".status.nodeName")
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "DEVICE", jsonPath = ".status.devicePath")

@@ -45,6 +45,13 @@ public class RootVolumeSpec {
     @JsonPropertyDescription("Any change re-populates the volume from a fresh copy of the image.")
     private String reprovisionToken;
 
+    @Default("Copy")
+    @JsonPropertyDescription("Copy (default): the image is copied in full into the volume. Overlay: a thin copy-on-write "
+            + "qcow2 layer over the node's verified cached image, Ready in about a second; the cached image stays pinned "
+            + "while the volume exists. Overlay needs a file-based (dir) pool: LVM pools refuse it. Changes only together "
+            + "with a new reprovisionToken.")
+    private Provisioning provisioning;
+
     @Default("Delete")
     @JsonPropertyDescription("Delete (default): deleting the RootVolume deletes the volume on its node; Retain: the volume stays.")
     private DeletionPolicy deletionPolicy;
@@ -95,6 +102,14 @@ public class RootVolumeSpec {
 
     public void setReprovisionToken(String reprovisionToken) {
         this.reprovisionToken = reprovisionToken;
+    }
+
+    public Provisioning getProvisioning() {
+        return provisioning;
+    }
+
+    public void setProvisioning(Provisioning provisioning) {
+        this.provisioning = provisioning;
     }
 
     public DeletionPolicy getDeletionPolicy() {

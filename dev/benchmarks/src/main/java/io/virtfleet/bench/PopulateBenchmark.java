@@ -18,14 +18,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.UUID;
 
 /**
@@ -41,7 +37,6 @@ import java.util.UUID;
  */
 public final class PopulateBenchmark {
     private static final long VIRTUAL_SIZE = 2L << 30;
-    private static final long CHUNK = 64L << 20;
     private static final int ROUNDS = 7;
     private static final String TOKEN = "bench";
 
@@ -53,7 +48,7 @@ public final class PopulateBenchmark {
         String pool = "vfbench-" + UUID.randomUUID().toString().substring(0, 8);
         BenchResult result;
         try (InProcessS3 s3 = InProcessS3.start(work.resolve("s3"))) {
-            Path image = image(work);
+            Path image = BenchImages.halfDataQcow2(work, VIRTUAL_SIZE); // 1 GiB of data
             String sha256 = TestImages.sha256(image);
             Path cacheDir = work.resolve("cache");
             Files.createDirectories(cacheDir.resolve("sha256"));
@@ -162,29 +157,6 @@ public final class PopulateBenchmark {
             throw new IllegalStateException(method + " " + volume + ": " + response.statusCode() + " " + response.body());
         }
         return response.body();
-    }
-
-    /** 2 GiB virtual, every other 64 MiB chunk random (1 GiB of data), as an uncompressed qcow2. */
-    private static Path image(Path work) throws Exception {
-        Path raw = work.resolve("image.raw");
-        SplittableRandom random = new SplittableRandom(42);
-        byte[] chunk = new byte[(int) CHUNK];
-        try (FileChannel out = FileChannel.open(raw, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long offset = 0; offset < VIRTUAL_SIZE; offset += 2 * CHUNK) {
-                random.nextBytes(chunk);
-                out.write(ByteBuffer.wrap(chunk), offset);
-            }
-            out.truncate(VIRTUAL_SIZE);
-            out.write(ByteBuffer.wrap(new byte[1]), VIRTUAL_SIZE - 1);
-        }
-        Path qcow2 = work.resolve("image.qcow2");
-        Process process = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw.toString(),
-                qcow2.toString()).inheritIO().start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("qemu-img convert to qcow2 failed");
-        }
-        Files.delete(raw);
-        return qcow2;
     }
 
     /** Flushes earlier writes and reads the whole file into the page cache: the same start for both paths. */

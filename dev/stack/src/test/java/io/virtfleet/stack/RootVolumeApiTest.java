@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
 import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
@@ -12,6 +13,8 @@ import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.Reason;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 
@@ -59,6 +62,31 @@ class RootVolumeApiTest extends ReconcilerApiTests {
         assertThat(stack.agent().getVolume(AgentNames.of(retained))).isPresent();
         assertThat(stack.events(retained)).extracting(Event::getReason).contains(Reason.RETAINED);
         stack.agent().deleteVolume(AgentNames.of(retained), retained.getMetadata().getUid());
+    }
+
+    @Test
+    void anOverlayIsReadyOverTheNodesCachedImageAndItsDeletionUnpinsTheImage() throws Exception {
+        RootVolumeSpec spec = SampleObjects.volumeSpec("64Mi");
+        spec.setProvisioning(Provisioning.Overlay);
+        RootVolume ready = awaitStatus(create("api-overlay", spec),
+                v -> v.getStatus().getPhase() == RootVolumePhase.Ready);
+
+        Path cache = stack.stack().agent().config().cacheDir();
+        Path entry = cache.resolve("sha256").resolve(stack.stack().sampleImage().sha256());
+        Process info = new ProcessBuilder("qemu-img", "info", "-U", "--output=json", ready.getStatus().getDevicePath())
+                .redirectErrorStream(true).start();
+        String json = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(info.waitFor()).as(json).isZero();
+        assertThat(json).contains("\"format\": \"qcow2\"", "\"full-backing-filename\": \"" + entry + "\"",
+                "\"backing-filename-format\": \"qcow2\"");
+        Path pin = cache.resolve("pins").resolve(AgentNames.of(ready));
+        assertThat(pin).hasContent(stack.stack().sampleImage().sha256());
+
+        client.resource(ready).delete();
+        await().atMost(TIMEOUT).until(() -> client.resource(ready).get() == null);
+        assertThat(stack.agent().getVolume(AgentNames.of(ready))).isEmpty();
+        assertThat(pin).doesNotExist();
+        assertThat(entry).exists();
     }
 
     @Test

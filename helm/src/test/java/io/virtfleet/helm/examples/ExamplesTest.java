@@ -30,7 +30,8 @@ class ExamplesTest {
             "reprovision", "reprovision.yaml",
             "Argo CD Application", "argocd/application.yaml",
             "Argo CD health checks", "argocd/argocd-cm-health.yaml",
-            "tenant policy", "tenant-policy.yaml");
+            "tenant policy", "tenant-policy.yaml",
+            "copy-on-write root volume", "copy-on-write.yaml");
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
             "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class);
 

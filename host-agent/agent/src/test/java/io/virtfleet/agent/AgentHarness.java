@@ -119,7 +119,12 @@ public final class AgentHarness implements AutoCloseable {
 
     /** PUTs a volume of {@link #VOLUME_SIZE} with the test image and waits until it is Ready. */
     public VolumeStatus provision(String volume, String token) {
-        AgentClient.Response accepted = client.volumes().put(volume, volumeRequest(token));
+        return provision(volume, volumeRequest(token));
+    }
+
+    /** PUTs the volume and waits until it is Ready. */
+    public VolumeStatus provision(String volume, VolumeRequest request) {
+        AgentClient.Response accepted = client.volumes().put(volume, request);
         assertThat(accepted.status()).as(accepted.body()).isIn(200, 202);
         VolumeStatus status = awaitSettled(volume);
         assertThat(status.phase()).as("volume %s: %s", volume, status.error()).isEqualTo(VolumePhase.Ready);

@@ -7,6 +7,8 @@ import io.virtfleet.agent.contract.CloudInitSeed;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.VolumeProvisioning;
+import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.fixtures.TestBridge;
 import io.virtfleet.fixtures.TestGuest;
 import io.virtfleet.fixtures.TestGuests;
@@ -17,8 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,15 +34,18 @@ class GuestBootIntegrationTest {
     private static final Logger LOG = LoggerFactory.getLogger(GuestBootIntegrationTest.class);
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
 
-    @Test
-    void theGuestFindsItsSeedAndItsRootDisk(@TempDir Path dir) throws Exception {
+    /** Overlay: the guest reads the image through a qcow2 layer whose backing file is the agent's cache entry. */
+    @ParameterizedTest
+    @EnumSource(VolumeProvisioning.class)
+    void theGuestFindsItsSeedAndItsRootDisk(VolumeProvisioning provisioning, @TempDir Path dir) throws Exception {
         TestGuest guest = TestGuests.build(dir.resolve("guest"));
         try (AgentHarness harness = AgentHarness.start(dir,
                 config -> config.kernelBootDirs(dir.resolve("guest")).allowedBridges(TestBridge.PREFIX + "*"));
              TestBridge bridge = TestBridge.create()) {
             String volume = harness.sandbox().name("guest-root");
             String domain = harness.sandbox().name("guest");
-            harness.provision(volume, "boot-1");
+            harness.provision(volume, new VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE, null,
+                    "boot-1", null, null, null, provisioning));
             CloudInitSeed seed = new CloudInitSeed(null, "guest01", "guest01.example.com",
                     List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5 tester@ci"), null, null,
                     List.of(new CloudInitSeed.Network(null, List.of("10.0.0.5/24"), "10.0.0.1", List.of("10.0.0.53"), false)));
@@ -56,6 +62,13 @@ class GuestBootIntegrationTest {
                     .until(() -> read(console).contains(TestGuest.DONE));
             double seconds = (System.nanoTime() - started) / 1e9;
             LOG.info("guest boot: start to done marker in {} s", String.format("%.1f", seconds));
+
+            if (provisioning == VolumeProvisioning.Overlay) { // the chain QEMU was given, as libvirt reports it
+                String live = harness.sandbox().connect().domainLookupByName(domain).getXMLDesc(0);
+                assertThat(live).contains("<driver name='qemu' type='qcow2'/>")
+                        .contains("<source file='" + harness.config().cacheDir().resolve("sha256")
+                                .resolve(harness.image().sha256()) + "'");
+            }
 
             String log = read(console);
             assertThat(log).contains("VFGUEST seed-device=/dev/sr0")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.fixtures.HostPrerequisites;
@@ -51,6 +52,14 @@ class LvmPoolIntegrationTest {
                 pool.build(0);
                 pool.create(0);
                 String volume = harness.sandbox().name("lvm-root");
+
+                AgentClient.Response overlay = harness.client().volumes().put(volume, new VolumeRequest(
+                        AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE, poolName, "t", null, null, null,
+                        VolumeProvisioning.Overlay));
+                assertThat(overlay.status()).as("thin snapshots in LVM are not built").isEqualTo(409);
+                assertThat(overlay.error().reason()).isEqualTo(AgentErrorReasons.PROVISIONING_NOT_SUPPORTED);
+                assertThat(overlay.error().message()).contains("logical", "dir");
+                assertThat(pool.listVolumes()).isEmpty();
 
                 harness.client().volumes().put(volume, new VolumeRequest(AgentHarness.IMAGE_URL, null,
                         AgentHarness.VOLUME_SIZE, poolName, "t"));

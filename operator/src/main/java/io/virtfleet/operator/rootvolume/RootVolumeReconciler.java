@@ -12,11 +12,13 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.ImageCredentials;
 import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.agent.AgentCallException;
@@ -241,12 +243,16 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         return agent.putVolume(name, desired);
     }
 
-    /** The volume as the agent should hold it, recorded for this object's UID (the agent refuses other owners). */
+    /**
+     * The volume as the agent should hold it, recorded for this object's UID (the agent refuses other owners). Copy is
+     * sent as no provisioning at all, so that agents older than overlays keep taking full copies.
+     */
     static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials, String ownerUid) {
         return new VolumeRequest(spec.getImage().getUrl(), spec.getImage().getSha256(),
                 Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getReprovisionToken(),
                 credentials.orElse(null),
-                spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid);
+                spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid,
+                spec.getProvisioning() == Provisioning.Overlay ? VolumeProvisioning.Overlay : null);
     }
 
     private static RootVolumeStatus statusOf(RootVolume volume) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.operator.finalizer.FinalizerRelease;
@@ -87,12 +88,17 @@ final class OwnedRootVolumes {
         }
     }
 
-    /** Asks the owned volume for a fresh copy of the image: its reprovisionToken becomes the VM's. */
-    void reprovision(RootVolume volume, String token) {
+    /**
+     * Asks the owned volume for a fresh copy of the image: its reprovisionToken becomes the VM's, and its provisioning
+     * the template's (a change of {@code template.provisioning} takes effect with the VM's next reprovision, the one
+     * moment the RootVolume accepts it).
+     */
+    void reprovision(RootVolume volume, String token, Provisioning provisioning) {
         client.resources(RootVolume.class).inNamespace(volume.getMetadata().getNamespace())
                 .withName(volume.getMetadata().getName())
                 .edit(v -> {
                     v.getSpec().setReprovisionToken(token);
+                    v.getSpec().setProvisioning(provisioning);
                     return v;
                 });
     }

@@ -58,7 +58,7 @@ final class Reprovisioning {
             }
         }
         if (template && !Objects.equals(volume.getSpec().getReprovisionToken(), token)) {
-            owned.reprovision(volume, token);
+            owned.reprovision(volume, token, vm.getSpec().getRootVolume().getTemplate().getProvisioning());
         }
         if (!VolumeGate.isReady(volume) || !Objects.equals(volume.getStatus().getPopulatedToken(), token)) {
             return Optional.of(Outcome.notReady(VirtualMachinePhase.Reprovisioning, Reason.REPROVISIONING,

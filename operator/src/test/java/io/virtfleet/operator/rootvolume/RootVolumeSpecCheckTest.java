@@ -1,8 +1,11 @@
 package io.virtfleet.operator.rootvolume;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.crds.v1alpha1.ImageFormat;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +23,7 @@ class RootVolumeSpecCheckTest {
     }
 
     @Test
-    void aPlainSpecPassesAndMapsToTheAgentRequest() {
+    void aPlainSpecPassesAndMapsToTheAgentRequest() throws Exception {
         RootVolumeSpec spec = spec("10Gi");
         spec.setReprovisionToken("2");
         spec.setNodeSelector(Map.of("virtfleet.io/hypervisor", "true"));
@@ -32,6 +35,18 @@ class RootVolumeSpecCheckTest {
         assertThat(request.sizeBytes()).isEqualTo(10L << 30);
         assertThat(request.imageUrl()).isEqualTo("s3://images/debian.qcow2");
         assertThat(request.reprovisionToken()).isEqualTo("2");
+        assertThat(request.provisioning()).as("Copy goes as no field: older agents refuse unknown ones").isNull();
+        assertThat(new ObjectMapper().writeValueAsString(request)).doesNotContain("provisioning");
+    }
+
+    @Test
+    void anOverlayIsAskedOfTheAgent() {
+        RootVolumeSpec spec = spec("10Gi");
+        spec.setProvisioning(Provisioning.Overlay);
+        assertThat(RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7").provisioning())
+                .isEqualTo(VolumeProvisioning.Overlay);
+        spec.setProvisioning(Provisioning.Copy);
+        assertThat(RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7").provisioning()).isNull();
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
@@ -93,5 +94,18 @@ class OwnedRootVolumesTest {
         assertThat(OwnedRootVolumes.foreign(vm("uid-other"), Optional.of(created))).isPresent();
         owned.deleteIfControlled(vm, Optional.empty(), Optional.empty());
         assertThat(current()).isNull();
+    }
+
+    @Test
+    void theTemplatesProvisioningIsCopiedAtCreationAndAtAReprovision() {
+        OwnedRootVolumes owned = new OwnedRootVolumes(client);
+        VirtualMachine vm = vm("uid-vm");
+        vm.getSpec().getRootVolume().getTemplate().setProvisioning(Provisioning.Overlay);
+        RootVolume created = owned.ensure(vm, Optional.empty(), "hv1").volume().orElseThrow();
+        assertThat(created.getSpec().getProvisioning()).isEqualTo(Provisioning.Overlay);
+
+        owned.reprovision(created, "2", Provisioning.Copy);
+        assertThat(current().getSpec().getReprovisionToken()).isEqualTo("2");
+        assertThat(current().getSpec().getProvisioning()).isEqualTo(Provisioning.Copy);
     }
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #entries} are exactly the committed files {@code sha256/<hex>}, and {@link #usedBytes} is the sum of
  *   their sizes. An entry is added only together with its file's rename, removed only together with its deletion.</li>
- *   <li>An entry is <em>in use</em> while a download in {@link #inFlight} or an open fetch in {@link #open} names its
- *   digest. Eviction for the budget and eviction on request never remove an entry in use; only an entry found
+ *   <li>An entry is <em>in use</em> while a download in {@link #inFlight}, an open fetch in {@link #open} or a
+ *   volume's pin in {@link CachePins} names its digest. Eviction for the budget and eviction on request never remove an entry in use; only an entry found
  *   unsafe or corrupt is removed whoever holds it (nobody may use it).</li>
  *   <li>Single flight: {@link #inFlight} holds at most one download per key, and a request looks for a running download
  *   and registers a new one in the same hold of the lock, so two requests with one key never start two downloads.</li>
@@ -53,6 +53,7 @@ final class CacheIndex {
     }
 
     private final CacheStore store;
+    private final CachePins pins;
     private final long budgetBytes;
     private final CacheMetrics metrics;
 
@@ -64,8 +65,9 @@ final class CacheIndex {
     private long usedBytes;
 
     /** Loads the entries {@code store} recovered; call {@link #trimToBudget()} once the start is logged. */
-    CacheIndex(CacheStore store, long budgetBytes, CacheMetrics metrics) {
+    CacheIndex(CacheStore store, CachePins pins, long budgetBytes, CacheMetrics metrics) {
         this.store = store;
+        this.pins = pins;
         this.budgetBytes = budgetBytes;
         this.metrics = metrics;
         this.entries = store.load();
@@ -282,7 +284,7 @@ final class CacheIndex {
             }
             if (inUse().contains(sha256)) {
                 throw AgentException.conflict(AgentErrorReasons.IMAGE_IN_USE, "image " + sha256
-                        + " is in use (a volume is being populated from it or it is being downloaded or verified)");
+                        + " is in use (a volume is populated from it or is an overlay over it, or it is being downloaded or verified)");
             }
             remove(entry, "request");
         }
@@ -317,7 +319,7 @@ final class CacheIndex {
     // ---- under the lock
 
     private Set<String> inUse() {
-        Set<String> used = new HashSet<>();
+        Set<String> used = new HashSet<>(pins.digests()); // backing files of copy-on-write volumes
         for (Download download : inFlight.values()) {
             if (download.sha256() != null) {
                 used.add(download.sha256());

@@ -55,6 +55,7 @@ public final class ImageCache implements AutoCloseable {
     private final ExecutorService downloads;
     private final ExecutorService streamThreads;
     private final CacheIndex index;
+    private final CachePins pins;
     private final CacheFiller filler;
     private final Prefetches prefetches = new Prefetches(this::fetchAllowed);
 
@@ -73,7 +74,8 @@ public final class ImageCache implements AutoCloseable {
         this.settings = settings;
         CacheStore store = new CacheStore(cacheDir);
         CacheMetrics metrics = new CacheMetrics(registry, settings.budgetBytes());
-        this.index = new CacheIndex(store, settings.budgetBytes(), metrics);
+        this.pins = new CachePins(cacheDir);
+        this.index = new CacheIndex(store, pins, settings.budgetBytes(), metrics);
         this.policy = new SourcePolicy(settings.httpHosts(), settings.allowedNetworks(), resolver);
         this.sources = new Sources(settings, s3, new HttpTransport(policy, settings.connectTimeout(),
                 settings.readTimeout()));
@@ -134,6 +136,31 @@ public final class ImageCache implements AutoCloseable {
     /** Removes an entry (absent is fine); 409 ImageInUse while a fetch or download holds it. */
     public void evict(String sha256) {
         index.evict(Sha256.normalize(sha256));
+    }
+
+    /**
+     * Pins the image for as long as the volume {@code holder} uses it as its backing file (replacing what the holder
+     * pinned before), durably, across restarts: eviction skips it and {@link #evict} refuses it until
+     * {@link #unpinVolume}. Call it while an open fetch of the image holds it, so that it cannot go in between.
+     */
+    public void pinForVolume(String holder, CachedImage image) {
+        pins.pin(holder, image.sha256());
+        LOG.info("image cache entry pinned sha256={} volume={}", image.sha256(), holder);
+    }
+
+    /** Drops the volume's pin (absent is fine); an entry over the budget may go now. */
+    public void unpinVolume(String holder) {
+        Optional<String> pinned = pins.pinnedBy(holder);
+        pins.unpin(holder);
+        if (pinned.isPresent()) {
+            LOG.info("image cache entry unpinned sha256={} volume={}", pinned.get(), holder);
+            index.trimToBudget();
+        }
+    }
+
+    /** The digest the volume pins, if any. */
+    public Optional<String> pinnedBy(String holder) {
+        return pins.pinnedBy(holder);
     }
 
     /**

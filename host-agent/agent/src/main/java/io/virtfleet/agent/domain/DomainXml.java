@@ -82,13 +82,32 @@ public record DomainXml(
             Graphics graphics) {
     }
 
-    @JsonPropertyOrder({"type", "device", "driver", "source", "target", "readonly"})
+    @JsonPropertyOrder({"type", "device", "driver", "source", "backingStore", "target", "readonly"})
     public record Disk(@JacksonXmlProperty(isAttribute = true) String type,
                        @JacksonXmlProperty(isAttribute = true) String device,
                        Driver driver,
                        DiskSource source,
+                       BackingStore backingStore,
                        DiskTarget target,
                        Flag readonly) {
+        public Disk(String type, String device, Driver driver, DiskSource source, DiskTarget target, Flag readonly) {
+            this(type, device, driver, source, null, target, readonly);
+        }
+    }
+
+    /**
+     * A disk's backing chain spelled out, ending in an empty {@code <backingStore/>}: libvirt and QEMU then open
+     * exactly these files with these formats and probe nothing (neither the overlay's header nor the backing file).
+     */
+    @JsonPropertyOrder({"type", "format", "source", "backingStore"})
+    public record BackingStore(@JacksonXmlProperty(isAttribute = true) String type, Format format, DiskSource source,
+                               Flag backingStore) {
+        static BackingStore lastFile(String path, String format) {
+            return new BackingStore("file", new Format(format), DiskSource.file(path), new Flag());
+        }
+    }
+
+    public record Format(@JacksonXmlProperty(isAttribute = true) String type) {
     }
 
     public record Driver(@JacksonXmlProperty(isAttribute = true) String name,

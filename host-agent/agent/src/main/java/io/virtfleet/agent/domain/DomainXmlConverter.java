@@ -2,6 +2,7 @@ package io.virtfleet.agent.domain;
 
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.libvirt.ScaledInteger;
+import io.virtfleet.agent.storage.VolumeInfo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,7 +52,7 @@ public final class DomainXmlConverter {
 
     private static List<DomainXml.Disk> disks(DomainPlan plan) {
         List<DomainXml.Disk> disks = new ArrayList<>();
-        disks.add(volumeDisk(plan.rootVolume().pool(), plan.rootVolume().name(), "vda"));
+        disks.add(rootDisk(plan.rootVolume()));
         for (DomainPlan.DataDiskVolume data : plan.dataDisks()) {
             disks.add(volumeDisk(data.volume().pool(), data.volume().name(), data.device()));
         }
@@ -61,6 +62,17 @@ public final class DomainXmlConverter {
                     new DomainXml.DiskTarget(SEED_DEVICE, "sata"), new DomainXml.Flag()));
         }
         return disks;
+    }
+
+    /** A raw volume, or a qcow2 overlay with its one backing file (a cache entry) and that file's format. */
+    private static DomainXml.Disk rootDisk(VolumeInfo root) {
+        if (root.backing() == null) {
+            return volumeDisk(root.pool(), root.name(), "vda");
+        }
+        return new DomainXml.Disk("volume", "disk", new DomainXml.Driver("qemu", "qcow2", null),
+                DomainXml.DiskSource.volume(root.pool(), root.name()),
+                DomainXml.BackingStore.lastFile(root.backing().path(), root.backing().format()),
+                new DomainXml.DiskTarget("vda", "virtio"), null);
     }
 
     private static DomainXml.Disk volumeDisk(String pool, String volume, String device) {

@@ -130,6 +130,22 @@ public final class StoragePools {
         });
     }
 
+    /** Creates a volume from its definition (a qcow2 overlay); an existing volume of that name makes this fail. */
+    VolumeInfo create(String poolName, StorageXml.Volume xml) {
+        return libvirt.call("create volume " + poolName + "/" + xml.name(), connect -> describe(poolName,
+                connect.storagePoolLookupByName(poolName).storageVolCreateXML(LibvirtXml.write(xml), 0)));
+    }
+
+    /** The pool's type ({@code dir}, {@code logical}, ...); PoolNotFound when it does not exist. */
+    String poolType(String poolName) {
+        return libvirt.call("look up storage pool " + poolName, connect -> poolType(connect.storagePoolLookupByName(poolName)));
+    }
+
+    /** Pools whose volumes are files: these take a format (qcow2 overlays among them) and can be sparse. */
+    static boolean fileBased(String poolType) {
+        return FILE_POOL_TYPES.contains(poolType);
+    }
+
     /**
      * The one rule about stale data: a new volume of a file-based pool is a sparse file and reads zeros by
      * construction (so does a grown file's tail); a volume of any other pool type ({@code logical}: extents reused

@@ -11,15 +11,29 @@ final class StorageXml {
 
     /** {@code <volume>}: a raw volume of {@code capacity} bytes; format is left out for pools that have none (LVM). */
     @JacksonXmlRootElement(localName = "volume")
-    record Volume(String name, ScaledInteger capacity, ScaledInteger allocation, VolumeTarget target) {
+    record Volume(String name, ScaledInteger capacity, ScaledInteger allocation, VolumeTarget target,
+                  BackingStore backingStore) {
         static Volume raw(String name, long capacityBytes, boolean fileBased) {
             // allocation 0 keeps a file-based volume sparse: qemu-img writes only the image's data.
             return new Volume(name, ScaledInteger.bytes(capacityBytes), fileBased ? ScaledInteger.bytes(0) : null,
-                    fileBased ? new VolumeTarget(new Format("raw")) : null);
+                    fileBased ? new VolumeTarget(new Format("raw"), null) : null, null);
+        }
+
+        /**
+         * A qcow2 overlay over {@code backing}: libvirt runs {@code qemu-img create -b <path> -F <format>}, so the
+         * backing format is written into the header and never probed.
+         */
+        static Volume overlay(String name, long capacityBytes, VolumeBacking backing) {
+            return new Volume(name, ScaledInteger.bytes(capacityBytes), null,
+                    new VolumeTarget(new Format("qcow2"), "1.1"),
+                    new BackingStore(backing.path(), new Format(backing.format())));
         }
     }
 
-    record VolumeTarget(Format format) {
+    record VolumeTarget(Format format, String compat) {
+    }
+
+    record BackingStore(String path, Format format) {
     }
 
     record Format(@JacksonXmlProperty(isAttribute = true) String type) {

@@ -11,6 +11,7 @@ import io.virtfleet.agent.cache.ImageRequest;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class VolumeJob implements Runnable {
 
     /** The parts a population uses; {@code populating} is told when a population enters Populating. */
     record Tools(ImageCache cache, QemuImg qemuImg, StoragePools pools, VolumeMarkers markers,
-                 java.util.function.Consumer<String> populating) {
+                 java.util.function.Consumer<String> populating, OverlayVolumes overlays) {
     }
 
     private final String name;
@@ -120,6 +121,11 @@ final class VolumeJob implements Runnable {
                     + request.sizeBytes() + " bytes cannot hold image " + wanted.url() + " of virtual size "
                     + virtualSize + " bytes");
         }
+        if (request.provisioningOrDefault() == VolumeProvisioning.Overlay) {
+            overlayOn(image, format);
+            return;
+        }
+        tools.overlays().removeFormerOverlay(pool, name);
         PreparedVolume volume = tools.pools().createOrGrow(pool, name, request.sizeBytes());
         devicePath = volume.volume().path();
         steps.mark("create");
@@ -143,6 +149,20 @@ final class VolumeJob implements Runnable {
         populateDone.set(virtualSize);
         tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
                 request.reprovisionToken(), request.sizeBytes(), Instant.now().toString(), fetch.verified()));
+        steps.mark("marker");
+    }
+
+    /** A copy-on-write population: an empty qcow2 layer over the cache entry, no data copied. */
+    private void overlayOn(CachedImage image, ImageFormat format) {
+        populateTotal.set(format.virtualSizeBytes());
+        enter(VolumePhase.Populating);
+        tools.populating().accept(name);
+        devicePath = tools.overlays().create(pool, name, request.sizeBytes(), image, format).path();
+        steps.mark("overlay");
+        populateDone.set(format.virtualSizeBytes());
+        tools.markers().write(new VolumeMarker(name, pool, request.imageUrl(), image.sha256(),
+                request.reprovisionToken(), request.sizeBytes(), Instant.now().toString(), fetch.verified(),
+                VolumeProvisioning.Overlay, format.name()));
         steps.mark("marker");
     }
 

@@ -6,6 +6,7 @@ import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.ImageRequest;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class VolumeService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeService.class);
+    private static final Duration OVERLAY_ANSWER_WAIT = Duration.ofSeconds(1);
 
     private final StoragePools pools;
     private final VolumeMarkers markers;
@@ -41,6 +43,7 @@ public final class VolumeService implements AutoCloseable {
     private final HostAllowLists allowed;
     private final String defaultPool;
     private final VolumeJob.Tools tools;
+    private final OverlayVolumes overlays;
     private final QemuImg qemuImg = new QemuImg();
     private final ExecutorService workers;
     /** Running and failed populations by volume name; a successful one leaves, its marker speaks for it. */
@@ -61,7 +64,8 @@ public final class VolumeService implements AutoCloseable {
         this.owners = new OwnerRecords(stateDir, "volume");
         this.allowed = allowed;
         this.defaultPool = defaultPool;
-        this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers, populating);
+        this.overlays = new OverlayVolumes(pools, cache);
+        this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers, populating, overlays);
         this.workers = Executors.newFixedThreadPool(workerThreads, Thread.ofPlatform().name("volume-worker-", 0).factory());
     }
 
@@ -79,12 +83,35 @@ public final class VolumeService implements AutoCloseable {
             throw AgentException.conflict(AgentErrorReasons.POOL_NOT_ALLOWED, "storage pool " + pool
                     + " is not allowed on this host; allowed: " + defaultPool + " (default) and " + allowed.pools());
         }
-        return locks.with(name, () -> putLocked(name, pool, request, image));
+        VolumeStatus status = locks.with(name, () -> putLocked(name, pool, request, image));
+        return request.provisioningOrDefault() == VolumeProvisioning.Overlay ? settledSoon(name, status) : status;
+    }
+
+    /**
+     * An overlay over a cached image is Ready a few tens of milliseconds after it was queued: the PUT answers with
+     * that (200 Ready) instead of 202, which saves the caller a poll. Bounded: an image still being downloaded answers
+     * 202 after {@link #OVERLAY_ANSWER_WAIT}.
+     */
+    private VolumeStatus settledSoon(String name, VolumeStatus status) {
+        long deadline = System.nanoTime() + OVERLAY_ANSWER_WAIT.toNanos();
+        VolumeStatus current = status;
+        try {
+            while (current.phase() != VolumePhase.Ready && current.phase() != VolumePhase.Failed
+                    && System.nanoTime() < deadline) {
+                current = awaitPhaseChange(name, current.phase(), Duration.ofNanos(deadline - System.nanoTime()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return current;
     }
 
     private synchronized VolumeStatus putLocked(String name, String pool, VolumeRequest request,
                                              ImageRequest image) {
         pools.requireActivePool(pool);
+        if (request.provisioningOrDefault() == VolumeProvisioning.Overlay) {
+            overlays.requireSupported(pool);
+        }
         VolumeJob job = jobs.get(name);
         if (request.ownerUid() != null) {
             // Another owner's volume (e.g. Retained by a deleted object whose name came back) is never adopted.
@@ -144,13 +171,17 @@ public final class VolumeService implements AutoCloseable {
             throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " holds image sha256 "
                     + marker.imageSha256() + "; to populate it with another image, change reprovisionToken too");
         }
+        if (marker.provisioningOrDefault() != request.provisioningOrDefault()) {
+            throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " is provisioned as "
+                    + marker.provisioningOrDefault() + "; to make it " + request.provisioningOrDefault()
+                    + ", change reprovisionToken too (the volume is created again)");
+        }
         VolumeInfo current = volume;
         if (request.sizeBytes() > volume.capacityBytes()) {
             current = pools.grow(marker.pool(), name, request.sizeBytes());
         }
         if (marker.sizeBytes() != request.sizeBytes()) {
-            markers.write(new VolumeMarker(name, marker.pool(), marker.imageUrl(), marker.imageSha256(),
-                    marker.reprovisionToken(), request.sizeBytes(), marker.populatedAt(), marker.imageVerified()));
+            markers.write(marker.withSize(request.sizeBytes()));
         }
         return Optional.of(readyStatus(marker, current));
     }
@@ -209,9 +240,11 @@ public final class VolumeService implements AutoCloseable {
                     + job.status().phase() + ")");
         }
         Optional<VolumeMarker> marker = markers.read(name);
-        return marker.flatMap(m -> pools.findVolume(m.pool(), name)).orElseThrow(() -> AgentException.conflict(
+        VolumeInfo volume = marker.flatMap(m -> pools.findVolume(m.pool(), name)).orElseThrow(() -> AgentException.conflict(
                 AgentErrorReasons.VOLUME_NOT_READY, "volume " + name + " is not Ready"
                         + (jobs.containsKey(name) ? " (" + jobs.get(name).status().phase() + ")" : "")));
+        return marker.get().provisioningOrDefault() == VolumeProvisioning.Overlay
+                ? overlays.withBacking(volume, marker.get()) : volume;
     }
 
     /** {@link #delete(String, String)} without an owner check. */
@@ -249,6 +282,7 @@ public final class VolumeService implements AutoCloseable {
             }
             pools.deleteVolume(volume.get().pool(), name);
         }
+        overlays.released(name); // after the volume: an overlay never outlives its backing file's pin
         markers.delete(name);
         jobs.remove(name);
         owners.forget(name);

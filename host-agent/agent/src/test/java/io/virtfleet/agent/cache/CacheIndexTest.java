@@ -49,7 +49,7 @@ class CacheIndexTest {
 
     @Test
     void racingRequestsForOneKeyRegisterExactlyOneDownloadAndAllJoinIt() throws Exception {
-        CacheIndex index = new CacheIndex(store, 0, metrics());
+        CacheIndex index = new CacheIndex(store, new CachePins(dir), 0, metrics());
         CyclicBarrier together = new CyclicBarrier(8);
         List<CompletableFuture<CacheIndex.Claim>> claims = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -73,7 +73,7 @@ class CacheIndexTest {
 
     @Test
     void evictionKeepsPinnedEntriesAndTakesTheLeastRecentlyUsedOthers() throws Exception {
-        CacheIndex index = new CacheIndex(store, 2L * SIZE + SIZE / 2, metrics()); // room for two
+        CacheIndex index = new CacheIndex(store, new CachePins(dir), 2L * SIZE + SIZE / 2, metrics()); // room for two
         ImageFetch pinnedA = commitAndHold(index, 1);
         commitAndHold(index, 2).close();
         commitAndHold(index, 3).close();
@@ -92,8 +92,37 @@ class CacheIndexTest {
     }
 
     @Test
+    void aVolumesPinKeepsItsEntryThroughEvictionAndRestartUntilUnpinned() throws Exception {
+        long budget = 2L * SIZE + SIZE / 2; // room for two
+        CachePins pins = new CachePins(dir);
+        CacheIndex index = new CacheIndex(store, pins, budget, metrics());
+        try (ImageFetch held = commitAndHold(index, 1)) {
+            pins.pin("team-a.web01-root", held.sha256()); // pinned while the fetch holds it, as a population does
+        }
+        commitAndHold(index, 2).close();
+        commitAndHold(index, 3).close();
+        assertThat(index.cached(digest(1))).as("oldest, but an overlay's backing file").isPresent();
+        assertThat(index.cached(digest(2))).as("least recently used unpinned").isEmpty();
+        assertThatThrownBy(() -> index.evict(digest(1))).isInstanceOf(AgentException.class)
+                .hasMessageContaining("overlay");
+        assertThat(index.usedBytes()).as("the budget counts the pinned entry like any other").isEqualTo(2L * SIZE);
+
+        CachePins reopened = new CachePins(dir); // an agent restart
+        assertThat(reopened.pinnedBy("team-a.web01-root")).contains(digest(1));
+        CacheIndex afterRestart = new CacheIndex(new CacheStore(dir), reopened, budget, metrics());
+        commitAndHold(afterRestart, 4).close();
+        assertThat(afterRestart.cached(digest(1))).isPresent();
+
+        reopened.unpin("team-a.web01-root");
+        afterRestart.evict(digest(1));
+        assertThat(afterRestart.cached(digest(1))).isEmpty();
+        assertThat(new CachePins(dir).digests()).isEmpty();
+        assertThatThrownBy(() -> reopened.pin("../escape", digest(1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anEntryPinnedByAHitSurvivesCommitsThatPushTheCacheOverBudget() throws Exception {
-        CacheIndex index = new CacheIndex(store, 2L * SIZE, metrics()); // room for two
+        CacheIndex index = new CacheIndex(store, new CachePins(dir), 2L * SIZE, metrics()); // room for two
         commitAndHold(index, 0).close();
         AtomicBoolean lost = new AtomicBoolean();
         CompletableFuture<Void> readers = CompletableFuture.runAsync(() -> {

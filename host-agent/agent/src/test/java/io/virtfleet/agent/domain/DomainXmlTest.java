@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.libvirt.LibvirtXml;
+import io.virtfleet.agent.storage.VolumeBacking;
 import io.virtfleet.agent.storage.VolumeInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -158,6 +159,29 @@ class DomainXmlTest {
 
         assertThat(xml.memory().value()).isEqualTo((64L << 10) + 1);
         assertThat(xml.type()).isEqualTo("qemu");
+    }
+
+    @Test
+    void anOverlayRootSpellsOutItsWholeBackingChainSoNothingIsProbed() {
+        VolumeInfo overlay = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false,
+                new VolumeBacking("/var/lib/virtfleet/cache/sha256/ab12", "qcow2"));
+        DomainXml xml = DomainXmlConverter.convert(plan("team-a.web01", new DomainRequest(1, 1L << 30,
+                "team-a.web01-root", true), overlay));
+
+        assertThat(LibvirtXml.write(xml)).containsIgnoringWhitespaces("""
+                <disk type="volume" device="disk">
+                  <driver name="qemu" type="qcow2"/>
+                  <source pool="images" volume="team-a.web01-root"/>
+                  <backingStore type="file">
+                    <format type="qcow2"/>
+                    <source file="/var/lib/virtfleet/cache/sha256/ab12"/>
+                    <backingStore/>
+                  </backingStore>
+                  <target dev="vda" bus="virtio"/>
+                </disk>""");
+        assertThat(DomainFingerprint.of(xml, null)).as("a copy and an overlay are different definitions")
+                .isNotEqualTo(DomainFingerprint.of(DomainXmlConverter.convert(plan("team-a.web01",
+                        new DomainRequest(1, 1L << 30, "team-a.web01-root", true), ROOT)), null));
     }
 
     @Test

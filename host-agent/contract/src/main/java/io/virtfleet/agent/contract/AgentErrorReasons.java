@@ -82,6 +82,11 @@ public final class AgentErrorReasons {
     public static final String POOL_NOT_ALLOWED = "StoragePoolNotAllowed";
     /** The volume or domain exists and belongs to another object (another owner UID): never adopted, never deleted. */
     public static final String OWNED_BY_ANOTHER = "OwnedByAnotherObject";
+    /**
+     * The volume's pool cannot hold the provisioning asked for: an Overlay needs a file-based pool ({@code dir});
+     * thin snapshots in {@code logical} (LVM) pools are not built.
+     */
+    public static final String PROVISIONING_NOT_SUPPORTED = "ProvisioningNotSupported";
 
     private AgentErrorReasons() {
     }

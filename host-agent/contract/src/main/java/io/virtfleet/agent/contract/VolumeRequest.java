@@ -1,5 +1,7 @@
 package io.virtfleet.agent.contract;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * Desired state of a volume, sent with {@code PUT /api/v1/volumes/{name}}. The agent makes the volume match
  * asynchronously; repeating the same request is a no-op.
@@ -17,15 +19,29 @@ package io.virtfleet.agent.contract;
  * @param ownerUid         Kubernetes UID of the object the volume belongs to; the agent records it with the volume
  *                         and refuses requests and deletions that carry another UID
  *                         ({@link AgentErrorReasons#OWNED_BY_ANOTHER}). Null only for callers outside Kubernetes
+ * @param provisioning     a full copy or a copy-on-write overlay of the cached image; null means
+ *                         {@link VolumeProvisioning#Copy}. It changes on a Ready volume only with a new reprovisionToken
  */
 public record VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
-                            ImageCredentials credentials, String imageFormat, String ownerUid) {
+                            ImageCredentials credentials, String imageFormat, String ownerUid,
+                            // left out when null: agents older than overlays refuse unknown fields, and take copies
+                            @JsonInclude(JsonInclude.Include.NON_NULL) VolumeProvisioning provisioning) {
+    public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
+                         ImageCredentials credentials, String imageFormat, String ownerUid) {
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, credentials, imageFormat, ownerUid, null);
+    }
+
+    /** The provisioning asked for, {@link VolumeProvisioning#Copy} when none was given. */
+    public VolumeProvisioning provisioningOrDefault() {
+        return provisioning == null ? VolumeProvisioning.Copy : provisioning;
+    }
+
     public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken) {
-        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, null, null, null);
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, null, null, null, null);
     }
 
     public VolumeRequest(String imageUrl, String imageSha256, long sizeBytes, String pool, String reprovisionToken,
                          ImageCredentials credentials) {
-        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, credentials, null, null);
+        this(imageUrl, imageSha256, sizeBytes, pool, reprovisionToken, credentials, null, null, null);
     }
 }
