@@ -56,12 +56,7 @@ class FleetEndToEndTest {
 
     @AfterAll
     void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-            for (LocalNode node : stack.nodes()) {
-                LibvirtPools.remove(node.poolName());
-            }
-        }
+        StackSweep.stopAndSweepEveryNode(stack, List.of());
     }
 
     private Fleet fleet() {

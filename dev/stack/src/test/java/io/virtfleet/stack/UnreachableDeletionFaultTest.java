@@ -75,15 +75,7 @@ class UnreachableDeletionFaultTest {
 
     @AfterAll
     void stopStack() throws Exception {
-        if (stack != null) {
-            stack.close();
-            for (LocalNode node : stack.nodes()) {
-                for (String namespace : namespaces) {
-                    new NodeContents(node).removeDomains(namespace + ".");
-                }
-                LibvirtPools.remove(node.poolName());
-            }
-        }
+        StackSweep.stopAndSweepEveryNode(stack, namespaces);
     }
 
     private Fleet fleet() {
