@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -84,6 +85,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final DomainStatusMirror mirror;
     private final StatusUpdates<VirtualMachine, VirtualMachineStatus, VirtualMachinePhase> updates;
     private final AgentCleanup cleanup;
+    private final EventRecorder events;
     private final Duration settled;
 
     /**
@@ -111,6 +113,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
                 VirtualMachinePhase.Failed, gauges);
         this.cleanup = cleanup;
+        this.events = events;
         this.settled = settled;
     }
 
@@ -266,8 +269,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             boolean wantRunning = wantRunning(agent, domainName, spec);
             DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(),
                     spec, AgentNames.of(volume), wantRunning, status.getInstanceId(), secrets);
-            return Optional.of(mirror.mirror(status, generation, spec, agent.putDomain(domainName, desired),
-                    wantRunning));
+            DomainStatus observed = agent.putDomain(domainName, desired);
+            LiveHardwareMirror.mirror(status, observed)
+                    .ifPresent(change -> events.normal(vm, Reason.HARDWARE_UPDATED, change));
+            return Optional.of(mirror.mirror(status, generation, spec, observed, wantRunning));
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
