@@ -1,8 +1,10 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
@@ -203,6 +205,50 @@ class VirtualMachineLifecycleEndToEndTest {
 
         deleteAndExpectNothingLeft(fleet, "guest01");
         assertSecretsOnlyInTheSeed(fleet, secrets, List.of(Serialization.asJson(vm.getStatus())));
+    }
+
+    /**
+     * vCPUs within {@code spec.liveUpdate.maxVcpus} are hot-plugged into the running domain (TCG allows it; this
+     * domain has no guest OS, so the guest's view is shown by the agent's booted-guest test); a new maximum waits for a
+     * restart. The balloon needs a guest driver, so memory is proven there too.
+     */
+    @Test
+    void vcpusChangeOnTheRunningVmWithinItsMaximumAndANewMaximumWaitsForARestart() throws Exception {
+        Fleet fleet = fleet();
+        VirtualMachine created = SampleObjects.vm(fleet.namespace(), "live01", Fleet.volumeSpec("64Mi"), null);
+        LiveUpdate live = new LiveUpdate();
+        live.setMaxVcpus(2);
+        created.getSpec().setLiveUpdate(live);
+        client.resource(created).create();
+        String domain = fleet.namespace() + ".live01";
+        VirtualMachine running = fleet.awaitPhase("live01", VirtualMachinePhase.Running);
+        assertThat(running.getStatus().getHardware()).satisfies(hardware -> {
+            assertThat(hardware.getVcpus()).isEqualTo(1);
+            assertThat(hardware.getMaxVcpus()).isEqualTo(2);
+            assertThat(hardware.getMaxMemory().toString()).isEqualTo("128Mi");
+        });
+        int id = host.domain(domain).orElseThrow().id();
+
+        fleet.editSpec("live01", spec -> spec.setVcpus(2));
+        VirtualMachine resized = await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("live01"),
+                vm -> vm.getStatus().getHardware() != null && vm.getStatus().getHardware().getVcpus() == 2);
+        assertThat(Fleet.isTrue(resized.getStatus(), "RestartRequired")).isFalse();
+        assertThat(host.domain(domain).orElseThrow()).satisfies(domainNow -> {
+            assertThat(domainNow.id()).as("the same running instance, no restart").isEqualTo(id);
+            assertThat(domainNow.vcpus()).isEqualTo(2);
+        });
+        assertThat(client.v1().events().inNamespace(fleet.namespace()).list().getItems())
+                .filteredOn(e -> "HardwareUpdated".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getMessage()).contains("vCPUs 1 -> 2"));
+
+        fleet.editSpec("live01", spec -> spec.getLiveUpdate().setMaxMemory(new Quantity("256Mi")));
+        VirtualMachine needsRestart = await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("live01"),
+                vm -> Fleet.isTrue(vm.getStatus(), "RestartRequired"));
+        assertThat(needsRestart.getStatus().getHardware().getMaxMemory().toString()).as("still the running one")
+                .isEqualTo("128Mi");
+        assertThat(host.domain(domain).orElseThrow().id()).isEqualTo(id);
+
+        deleteAndExpectNothingLeft(fleet, "live01");
     }
 
     private void deleteAndExpectNothingLeft(Fleet fleet, String name) throws Exception {
