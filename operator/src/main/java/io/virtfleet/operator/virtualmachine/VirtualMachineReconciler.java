@@ -26,6 +26,7 @@ import io.virtfleet.operator.agent.AgentCallException;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.base.AgentNames;
+import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
@@ -53,6 +54,7 @@ import io.virtfleet.operator.status.Steps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +85,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final VolumeGate volumes;
     private final Reprovisioning reprovisioning;
     private final DomainStatusMirror mirror;
+    private final BalloonFollow balloons = new BalloonFollow(Clock.systemUTC());
     private final StatusUpdates<VirtualMachine, VirtualMachineStatus, VirtualMachinePhase> updates;
     private final AgentCleanup cleanup;
     private final EventRecorder events;
@@ -272,7 +275,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             DomainStatus observed = agent.putDomain(domainName, desired);
             LiveHardwareMirror.mirror(status, observed)
                     .ifPresent(change -> events.normal(vm, Reason.HARDWARE_UPDATED, change));
-            return Optional.of(mirror.mirror(status, generation, spec, observed, wantRunning));
+            return Optional.of(balloons.sooner(vm.getMetadata().getUid(), Quantities.bytes(spec.getMemory()), observed,
+                    mirror.mirror(status, generation, spec, observed, wantRunning)));
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
@@ -340,6 +344,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         }
         if (control.isRemoveFinalizer()) {
             updates.forget(vm);
+            balloons.forget(vm.getMetadata().getUid());
         }
         return control;
     }
