@@ -22,6 +22,7 @@ class CrdValidationRulesTest {
             spec:
               vcpus: 2
               memory: 2Gi
+              liveUpdate: {maxVcpus: 4, maxMemory: 4Gi}
               rootVolume:
                 template:
                   image: {url: "s3://images/debian-12.qcow2"}
@@ -62,6 +63,9 @@ class CrdValidationRulesTest {
             name with a dot                  | 'name: web01'                  | 'name: web.01'                | metadata.name must match
             name ending with a dash          | 'name: web01'                  | 'name: web01-'                | metadata.name must match
             zero vcpus                       | 'vcpus: 2'                     | 'vcpus: 0'                    | .spec.vcpus: below
+            vcpus above the live maximum     | 'vcpus: 2'                     | 'vcpus: 5'                    | vcpus must not exceed liveUpdate.maxVcpus
+            zero live vCPU maximum           | 'maxVcpus: 4'                  | 'maxVcpus: 0'                 | .spec.liveUpdate.maxVcpus: below
+            zero live memory maximum         | 'maxMemory: 4Gi'               | 'maxMemory: 0'                | maxMemory must be a positive quantity
             zero memory                      | 'memory: 2Gi'                  | 'memory: 0Gi'                 | memory must be a positive quantity
             negative memory                  | 'memory: 2Gi'                  | 'memory: -1Gi'                | memory must be a positive quantity
             zero integer disk size           | 'size: 1073741824'             | 'size: 0'                     | size must be a positive quantity

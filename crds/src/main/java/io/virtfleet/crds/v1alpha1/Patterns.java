@@ -65,6 +65,13 @@ public final class Patterns {
     public static final String UNIQUE_IPS_RULE =
             "self.all(n, self.exists_one(m, (m.ip + '/').substring(0, (m.ip + '/').indexOf('/'))"
             + " == (n.ip + '/').substring(0, (n.ip + '/').indexOf('/'))))";
+    /**
+     * CEL rule on a VM spec: vcpus within the declared maximum. memory against maxMemory is checked by the operator
+     * only: comparing quantities needs the Kubernetes quantity CEL library (API servers 1.29+), which the chart's
+     * minimum (1.25) lacks.
+     */
+    public static final String VCPUS_WITHIN_MAXIMUM_RULE =
+            "!has(self.liveUpdate) || !has(self.liveUpdate.maxVcpus) || self.vcpus <= self.liveUpdate.maxVcpus";
     /** CEL rule on the NIC list: at most one NIC carries the default route. */
     public static final String ONE_DEFAULT_ROUTE_RULE =
             "self.filter(n, has(n.defaultRoute) && n.defaultRoute).size() <= 1";

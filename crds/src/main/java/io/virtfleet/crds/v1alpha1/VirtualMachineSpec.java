@@ -23,6 +23,7 @@ import java.util.Map;
         message = "set either nodeName or nodeSelector, not both")
 @ValidationRule(value = "!has(self.reprovisionToken) || has(self.rootVolume.template)",
         message = "reprovisionToken needs rootVolume.template; reprovision a named RootVolume through its own reprovisionToken")
+@ValidationRule(value = Patterns.VCPUS_WITHIN_MAXIMUM_RULE, message = "vcpus must not exceed liveUpdate.maxVcpus")
 public class VirtualMachineSpec {
     @Required
     @Min(1)
@@ -34,6 +35,9 @@ public class VirtualMachineSpec {
     @ValidationRule(value = Patterns.POSITIVE_QUANTITY_RULE, message = "memory must be a positive quantity")
     @JsonPropertyDescription("Memory of the guest (e.g. 2Gi).")
     private Quantity memory;
+
+    @JsonPropertyDescription("Maxima up to which vcpus and memory change on the running VM; without them a change waits for a restart.")
+    private LiveUpdate liveUpdate;
 
     @Required
     @JsonPropertyDescription("The root disk: a RootVolume by name, or a template the operator creates one from.")
@@ -93,6 +97,14 @@ public class VirtualMachineSpec {
 
     public void setMemory(Quantity memory) {
         this.memory = memory;
+    }
+
+    public LiveUpdate getLiveUpdate() {
+        return liveUpdate;
+    }
+
+    public void setLiveUpdate(LiveUpdate liveUpdate) {
+        this.liveUpdate = liveUpdate;
     }
 
     public RootVolumeReference getRootVolume() {

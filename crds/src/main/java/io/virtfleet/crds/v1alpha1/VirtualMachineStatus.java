@@ -35,6 +35,9 @@ public class VirtualMachineStatus extends ConditionedStatus {
     @JsonPropertyDescription("How to reach the consoles.")
     private Console console;
 
+    @JsonPropertyDescription("vCPUs and memory of the running domain, as its node reports them; absent while it does not run.")
+    private LiveHardware hardware;
+
     @Size(max = 253)
     @JsonPropertyDescription("cloud-init instance-id of the current seed; a new one after each reprovision.")
     private String instanceId;
@@ -89,6 +92,14 @@ public class VirtualMachineStatus extends ConditionedStatus {
 
     public void setConsole(Console console) {
         this.console = console;
+    }
+
+    public LiveHardware getHardware() {
+        return hardware;
+    }
+
+    public void setHardware(LiveHardware hardware) {
+        this.hardware = hardware;
     }
 
     public String getInstanceId() {

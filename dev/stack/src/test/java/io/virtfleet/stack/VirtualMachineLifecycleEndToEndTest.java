@@ -1,8 +1,11 @@
 package io.virtfleet.stack;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.virtfleet.crds.v1alpha1.KernelBoot;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
@@ -203,6 +206,66 @@ class VirtualMachineLifecycleEndToEndTest {
 
         deleteAndExpectNothingLeft(fleet, "guest01");
         assertSecretsOnlyInTheSeed(fleet, secrets, List.of(Serialization.asJson(vm.getStatus())));
+    }
+
+    /**
+     * vCPUs and memory within {@code spec.liveUpdate} change on the running guest, through the operator: a booted
+     * Linux guest (TCG) with the virtio balloon driver onlines a hot-plugged vCPU and its balloon follows the lower
+     * memory, which {@code status.hardware} shows; a new maximum waits for a restart.
+     */
+    @Test
+    void vcpusAndMemoryChangeOnTheRunningGuestWithinItsMaximaAndANewMaximumWaitsForARestart() throws Exception {
+        TestGuest guest = TestGuests.buildStaying(work.resolve(LocalStack.KERNEL_BOOT_DIR).resolve("staying"));
+        Fleet fleet = fleet();
+        fleet.allow(policy -> policy.setKernelBootDirectories(List.of(guest.kernel().getParent().toString())));
+        VirtualMachine created = SampleObjects.vm(fleet.namespace(), "live01", Fleet.volumeSpec("64Mi"), null);
+        created.getSpec().setMemory(new Quantity("384Mi"));
+        created.getSpec().setKernelBoot(new KernelBoot(guest.kernel().toString(), guest.initrd().toString(),
+                guest.cmdline()));
+        LiveUpdate live = new LiveUpdate();
+        live.setMaxVcpus(2);
+        live.setMaxMemory(new Quantity("384Mi"));
+        created.getSpec().setLiveUpdate(live);
+        client.resource(created).create();
+        String domain = fleet.namespace() + ".live01";
+        Path console = host.consoleLog(domain);
+        VirtualMachine running = fleet.awaitPhase("live01", VirtualMachinePhase.Running);
+        assertThat(running.getStatus().getHardware()).satisfies(hardware -> {
+            assertThat(hardware.getVcpus()).isEqualTo(1);
+            assertThat(hardware.getMaxVcpus()).isEqualTo(2);
+            assertThat(hardware.getMaxMemory().toString()).isEqualTo("384Mi");
+        });
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> NodeContents.text(console).contains(TestGuest.cpusOnlineLine("0")));
+        int id = host.domain(domain).orElseThrow().id();
+
+        fleet.editSpec("live01", spec -> {
+            spec.setVcpus(2);
+            spec.setMemory(new Quantity("256Mi"));
+        });
+        VirtualMachine resized = await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("live01"),
+                vm -> vm.getStatus().getHardware().getVcpus() == 2
+                        && "256Mi".equals(vm.getStatus().getHardware().getMemory().toString()));
+        assertThat(Fleet.isTrue(resized.getStatus(), "RestartRequired")).isFalse();
+        assertThat(host.domain(domain).orElseThrow()).satisfies(domainNow -> {
+            assertThat(domainNow.id()).as("the same running instance, no restart").isEqualTo(id);
+            assertThat(domainNow.vcpus()).isEqualTo(2);
+        });
+        await().atMost(Fleet.TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> NodeContents.text(console).contains(TestGuest.cpusOnlineLine("0-1")));
+        assertThat(client.v1().events().inNamespace(fleet.namespace()).list().getItems())
+                .filteredOn(e -> "HardwareUpdated".equals(e.getReason())).extracting(Event::getMessage)
+                .anySatisfy(m -> assertThat(m).contains("vCPUs 1 -> 2"))
+                .anySatisfy(m -> assertThat(m).contains("-> 256Mi (balloon)"));
+
+        fleet.editSpec("live01", spec -> spec.getLiveUpdate().setMaxMemory(new Quantity("512Mi")));
+        VirtualMachine needsRestart = await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("live01"),
+                vm -> Fleet.isTrue(vm.getStatus(), "RestartRequired"));
+        assertThat(needsRestart.getStatus().getHardware().getMaxMemory().toString()).as("still the running one")
+                .isEqualTo("384Mi");
+        assertThat(host.domain(domain).orElseThrow().id()).isEqualTo(id);
+
+        deleteAndExpectNothingLeft(fleet, "live01");
     }
 
     private void deleteAndExpectNothingLeft(Fleet fleet, String name) throws Exception {

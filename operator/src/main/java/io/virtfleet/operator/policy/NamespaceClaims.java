@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.operator.base.HardwareMaxima;
 import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.policy.QuotaCheck.Claim;
 import io.virtfleet.operator.policy.QuotaCheck.Footprint;
@@ -38,8 +39,7 @@ public final class NamespaceClaims {
                 : Quantities.bytes(spec.getRootVolume().getTemplate().getSize());
         boolean placed = vm.getStatus() != null && vm.getStatus().getNodeName() != null;
         return new Claim("VirtualMachine", vm.getMetadata().getName(), created(vm), placed,
-                new Footprint(spec.getVcpus() == null ? 0 : spec.getVcpus(), Quantities.bytes(spec.getMemory()),
-                        disks + template));
+                new Footprint(HardwareMaxima.vcpus(spec), HardwareMaxima.memoryBytes(spec), disks + template));
     }
 
     public static Claim of(RootVolume volume, Collection<VirtualMachine> machines) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.base.HardwareMaxima;
 import io.virtfleet.operator.base.Quantities;
 
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import java.util.Set;
 /**
  * Commitments read from the cluster (informer caches, no API calls per placement): each bound RootVolume holds its
  * size in its node's pool and its image; each bound VirtualMachine holds its memory, vCPUs and data disks. The same
- * caches serve the per-namespace totals of tenant quotas.
+ * caches serve the per-namespace totals of tenant quotas. A VM holds its declared maxima ({@code spec.liveUpdate}),
+ * which it can reach live without another placement.
  */
 public final class ClusterCommitments implements Commitments, AutoCloseable {
     private final SharedIndexInformer<RootVolume> volumes;
@@ -54,9 +56,8 @@ public final class ClusterCommitments implements Commitments, AutoCloseable {
             }
             long dataDisks = vm.getSpec().getDataDisks() == null ? 0 : vm.getSpec().getDataDisks().stream()
                     .mapToLong(d -> Quantities.bytes(d.getSize())).sum();
-            int vcpus = vm.getSpec().getVcpus() == null ? 0 : vm.getSpec().getVcpus();
-            byNode.put(node, byNode.getOrDefault(node, Committed.nothing()).plus(
-                    new Demand(dataDisks, null, Quantities.bytes(vm.getSpec().getMemory()), vcpus, null, null)));
+            byNode.put(node, byNode.getOrDefault(node, Committed.nothing()).plus(new Demand(dataDisks, null,
+                    HardwareMaxima.memoryBytes(vm.getSpec()), HardwareMaxima.vcpus(vm.getSpec()), null, null)));
         }
         return byNode;
     }

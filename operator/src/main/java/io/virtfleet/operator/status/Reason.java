@@ -20,6 +20,8 @@ public final class Reason {
     public static final String WAITING_FOR_DOMAIN_STOP = "WaitingForDomainStop";
     public static final String HARDWARE_CHANGED = "HardwareChanged";
     public static final String DEFINITION_APPLIED = "DefinitionApplied";
+    /** Event: vCPUs or memory of a running VM changed live (within spec.liveUpdate's maxima), no restart. */
+    public static final String HARDWARE_UPDATED = "HardwareUpdated";
     public static final String MANUAL = "Manual";
     /** Ready=False of a VM stopped because its runStrategy is Halted: settled, not running. */
     public static final String HALTED = "Halted";

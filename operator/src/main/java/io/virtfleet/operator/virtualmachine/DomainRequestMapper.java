@@ -7,6 +7,7 @@ import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
@@ -37,7 +38,13 @@ public final class DomainRequestMapper {
                 disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), MacAddresses.forNic(n.getMac(), n.getIp())))
                         .toList(),
                 seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, kernelBoot(spec.getKernelBoot()),
-                runStrategy(spec) == RunStrategy.Always, ownerUid);
+                runStrategy(spec) == RunStrategy.Always, ownerUid, maxima(spec.getLiveUpdate()));
+    }
+
+    /** Absent maxima keep the definition older agents wrote: any change of vcpus or memory waits for a restart. */
+    private static DomainRequest.Maxima maxima(LiveUpdate live) {
+        return live == null ? null : new DomainRequest.Maxima(live.getMaxVcpus(),
+                live.getMaxMemory() == null ? null : Quantities.bytes(live.getMaxMemory()));
     }
 
     private static DomainRequest.CpuMode cpuMode(CpuMode mode) {

@@ -51,7 +51,8 @@ final class DomainStatusMirror {
                 running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED, "the domain is " + observed.phase());
         if (observed.restartRequired()) {
             conditions.set(status, generation, ConditionType.RestartRequired, true, Reason.HARDWARE_CHANGED,
-                    "the definition changed while the domain ran; stop and start the VM (runStrategy Halted, then "
+                    "the definition changed while the domain ran (outside spec.liveUpdate's maxima, a new maximum, or a "
+                            + "change the guest did not take live); stop and start the VM (runStrategy Halted, then "
                             + "Always) to apply it");
         } else if (Conditions.find(status, ConditionType.RestartRequired).isPresent()) {
             conditions.set(status, generation, ConditionType.RestartRequired, false, Reason.DEFINITION_APPLIED,

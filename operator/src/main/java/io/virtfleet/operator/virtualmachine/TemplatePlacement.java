@@ -6,6 +6,7 @@ import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineStatus;
+import io.virtfleet.operator.base.HardwareMaxima;
 import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.Demand;
@@ -72,7 +73,7 @@ final class TemplatePlacement {
         long disks = spec.getDataDisks() == null ? 0
                 : spec.getDataDisks().stream().mapToLong(d -> Quantities.bytes(d.getSize())).sum();
         return new Demand(Quantities.bytes(template.getSize()) + disks, template.getStorage(),
-                Quantities.bytes(spec.getMemory()), spec.getVcpus(), template.getImage().getSha256(),
+                HardwareMaxima.memoryBytes(spec), HardwareMaxima.vcpus(spec), template.getImage().getSha256(),
                 template.getImage().getUrl());
     }
 

@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -25,6 +26,7 @@ import io.virtfleet.operator.agent.AgentCallException;
 import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.base.AgentNames;
+import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
@@ -52,6 +54,7 @@ import io.virtfleet.operator.status.Steps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -82,8 +85,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final VolumeGate volumes;
     private final Reprovisioning reprovisioning;
     private final DomainStatusMirror mirror;
+    private final BalloonFollow balloons = new BalloonFollow(Clock.systemUTC());
     private final StatusUpdates<VirtualMachine, VirtualMachineStatus, VirtualMachinePhase> updates;
     private final AgentCleanup cleanup;
+    private final EventRecorder events;
     private final Duration settled;
 
     /**
@@ -111,6 +116,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
                 VirtualMachinePhase.Failed, gauges);
         this.cleanup = cleanup;
+        this.events = events;
         this.settled = settled;
     }
 
@@ -266,8 +272,11 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             boolean wantRunning = wantRunning(agent, domainName, spec);
             DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(),
                     spec, AgentNames.of(volume), wantRunning, status.getInstanceId(), secrets);
-            return Optional.of(mirror.mirror(status, generation, spec, agent.putDomain(domainName, desired),
-                    wantRunning));
+            DomainStatus observed = agent.putDomain(domainName, desired);
+            LiveHardwareMirror.mirror(status, observed)
+                    .ifPresent(change -> events.normal(vm, Reason.HARDWARE_UPDATED, change));
+            return Optional.of(balloons.sooner(vm.getMetadata().getUid(), Quantities.bytes(spec.getMemory()), observed,
+                    mirror.mirror(status, generation, spec, observed, wantRunning)));
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
@@ -335,6 +344,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         }
         if (control.isRemoveFinalizer()) {
             updates.forget(vm);
+            balloons.forget(vm.getMetadata().getUid());
         }
         return control;
     }

@@ -4,9 +4,11 @@ import io.virtfleet.agent.contract.MacAddresses;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
+import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.rootvolume.RootVolumeSpecCheck;
 import io.virtfleet.operator.spec.FieldCheck;
 import io.virtfleet.operator.spec.Problem;
@@ -46,7 +48,25 @@ public final class VirtualMachineSpecCheck {
         checkNics(check, spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces());
         checkCloudInit(check, spec.getCloudInit());
         checkKernelBoot(check, spec.getKernelBoot());
+        checkLiveUpdate(check, spec);
         return check.result(Reason.INVALID_SPEC);
+    }
+
+    /** The requested values within the declared maxima (the CRD's CEL checks vcpus; memory only here, see Patterns). */
+    private static void checkLiveUpdate(FieldCheck check, VirtualMachineSpec spec) {
+        LiveUpdate live = spec.getLiveUpdate();
+        if (live == null) {
+            return;
+        }
+        check.require(live.getMaxVcpus() == null || spec.getVcpus() == null || spec.getVcpus() <= live.getMaxVcpus(),
+                "spec.vcpus (" + spec.getVcpus() + ") must not exceed spec.liveUpdate.maxVcpus (" + live.getMaxVcpus()
+                        + ")");
+        if (live.getMaxMemory() != null) {
+            check.positive(live.getMaxMemory(), "spec.liveUpdate.maxMemory", "4Gi")
+                    .require(Quantities.bytes(spec.getMemory()) <= Quantities.bytes(live.getMaxMemory()),
+                            "spec.memory (" + spec.getMemory() + ") must not exceed spec.liveUpdate.maxMemory ("
+                                    + live.getMaxMemory() + ")");
+        }
     }
 
     private static void checkDisks(FieldCheck check, List<DataDisk> disks) {

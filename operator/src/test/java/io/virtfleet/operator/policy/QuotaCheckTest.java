@@ -3,6 +3,7 @@ package io.virtfleet.operator.policy;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
@@ -92,6 +93,12 @@ class QuotaCheckTest {
         RootVolume disguised = volume("stash", "uid-web01");
 
         assertThat(NamespaceClaims.of(vm).footprint()).isEqualTo(new Footprint(2, GIB, 20 * GIB));
+        LiveUpdate live = new LiveUpdate();
+        live.setMaxVcpus(4);
+        live.setMaxMemory(new Quantity("3Gi"));
+        spec.setLiveUpdate(live);
+        assertThat(NamespaceClaims.of(vm).footprint()).as("a running VM grows to its maxima without asking the quota")
+                .isEqualTo(new Footprint(4, 3 * GIB, 20 * GIB));
         assertThat(NamespaceClaims.of(owned, List.of(vm)).footprint()).isEqualTo(Footprint.NONE);
         assertThat(NamespaceClaims.of(disguised, List.of(vm)).footprint().storageBytes()).isEqualTo(20 * GIB);
     }

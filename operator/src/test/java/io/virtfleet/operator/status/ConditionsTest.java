@@ -3,9 +3,7 @@ package io.virtfleet.operator.status;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,28 +78,5 @@ class ConditionsTest {
                 .satisfies(c -> assertThat(c.getStatus()).as("the binding is known").isEqualTo("True"));
         assertThat(Conditions.find(status, ConditionType.ImageCached)).isEmpty();
         assertThat(Conditions.isTrue(status, ConditionType.Populated)).isFalse();
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

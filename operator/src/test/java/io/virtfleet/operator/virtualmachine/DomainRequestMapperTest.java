@@ -5,7 +5,9 @@ import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
+import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
 import io.virtfleet.operator.secrets.SeedSecrets;
@@ -69,6 +71,27 @@ class DomainRequestMapperTest {
                 .containsExactly("null [10.0.0.5/24] false", "null [192.168.7.5/16] true");
         assertThat(seed.toString()).as("secret values never in logs")
                 .doesNotContain("$6$salt$hash").doesNotContain("nginx");
+    }
+
+    /** A running VM reaches its maxima without another placement: the agent defines them, the scheduler counts them. */
+    @Test
+    void liveMaximaReachTheAgentAndThePlacementDemand() {
+        VirtualMachineSpec spec = fullSpec();
+        assertThat(DomainRequestMapper.map("web01", "uid-1", spec, "r", true, "i-1", SeedSecrets.none()).maxima())
+                .as("no maxima: the definition older agents wrote").isNull();
+        spec.setLiveUpdate(VirtualMachineSpecCheckTest.liveUpdate(8, "6Gi"));
+
+        var request = DomainRequestMapper.map("web01", "uid-1", spec, "r", true, "i-1", SeedSecrets.none());
+        assertThat(request.maxima()).isEqualTo(new DomainRequest.Maxima(8, 6L << 30));
+        assertThat(request.vcpus()).isEqualTo(2);
+        RootVolumeSpec template = new RootVolumeSpec();
+        template.setImage(new ImageSource("s3://images/debian.qcow2", null));
+        template.setSize(new Quantity("10Gi"));
+        spec.getRootVolume().setTemplate(template);
+        assertThat(TemplatePlacement.demand(spec)).satisfies(demand -> {
+            assertThat(demand.vcpus()).isEqualTo(8);
+            assertThat(demand.memoryBytes()).isEqualTo(6L << 30);
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
+import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RootVolumeReference;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
@@ -92,6 +93,31 @@ class VirtualMachineSpecCheckTest {
         assertThat(problem(token)).contains("spec.reprovisionToken needs rootVolume.template");
     }
 
+    /** memory against maxMemory is checked here only: CEL cannot compare quantities on API servers before 1.29. */
+    @Test
+    void requestedValuesAboveTheirLiveMaximaAreInvalidAndNameBothFields() {
+        VirtualMachineSpec within = spec();
+        within.setLiveUpdate(liveUpdate(4, "2Gi"));
+        assertThat(VirtualMachineSpecCheck.check("web01", within)).isEmpty();
+        VirtualMachineSpec memory = spec();
+        memory.setLiveUpdate(liveUpdate(null, "512Mi"));
+        assertThat(problem(memory)).startsWith("InvalidSpec")
+                .contains("spec.memory (1Gi) must not exceed spec.liveUpdate.maxMemory (512Mi)");
+        VirtualMachineSpec vcpus = spec();
+        vcpus.setLiveUpdate(liveUpdate(1, null));
+        assertThat(problem(vcpus)).contains("spec.vcpus (2) must not exceed spec.liveUpdate.maxVcpus (1)");
+        VirtualMachineSpec zero = spec();
+        zero.setLiveUpdate(liveUpdate(null, "0"));
+        assertThat(problem(zero)).contains("spec.liveUpdate.maxMemory");
+    }
+
+    static LiveUpdate liveUpdate(Integer maxVcpus, String maxMemory) {
+        LiveUpdate live = new LiveUpdate();
+        live.setMaxVcpus(maxVcpus);
+        live.setMaxMemory(maxMemory == null ? null : new Quantity(maxMemory));
+        return live;
+    }
+
     @Test
     void everyFieldOfTheApiIsAcceptedNoneRefusedAsUnsupported() {
         VirtualMachineSpec spec = spec();
@@ -102,6 +128,7 @@ class VirtualMachineSpecCheckTest {
         spec.setDataDisks(List.of(disk("vdb", "1Gi")));
         spec.setNetworkInterfaces(List.of(nic("br0", "10.0.0.5/24")));
         spec.setKernelBoot(new KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
+        spec.setLiveUpdate(liveUpdate(4, "4Gi"));
         assertThat(VirtualMachineSpecCheck.check("web01", spec)).isEmpty();
     }
 }

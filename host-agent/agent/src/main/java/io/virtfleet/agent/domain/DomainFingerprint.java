@@ -11,7 +11,8 @@ import java.util.Optional;
  * What the agent defined, kept in the domain's own {@code <description>}: the SHA-256 of the definition it wrote
  * (and of the seed's content). libvirt fills in much more (addresses, controllers, emulator path), so documents
  * cannot be compared; the fingerprint can. The running instance keeps the fingerprint it was started with, so a
- * persistent definition with another fingerprint means "restart required".
+ * persistent definition with another fingerprint means "restart required". What a running domain takes live (current
+ * vCPUs and balloon target within the declared maxima) is not part of the fingerprint.
  */
 final class DomainFingerprint {
     private static final String PREFIX = "Defined by the VirtFleet host agent; definition sha256:";
@@ -25,7 +26,7 @@ final class DomainFingerprint {
     }
 
     static String of(DomainXml desired, String seedSha256) {
-        String document = LibvirtXml.write(desired.withDescription(null)) + "\nseed:" + seedSha256;
+        String document = LibvirtXml.write(desired.withDescription(null).withoutLiveValues()) + "\nseed:" + seedSha256;
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash);

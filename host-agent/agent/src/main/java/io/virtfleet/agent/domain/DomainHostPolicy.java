@@ -51,6 +51,6 @@ public final class DomainHostPolicy {
                 initrd == null ? null : initrd.toString(), boot.cmdline());
         return new DomainRequest(request.vcpus(), request.memoryBytes(), request.rootVolume(), request.running(),
                 request.firmware(), request.cpuMode(), request.dataDisks(), request.nics(), request.cloudInit(),
-                request.vnc(), resolved, request.autostart(), request.ownerUid());
+                request.vnc(), resolved, request.autostart(), request.ownerUid(), request.maxima());
     }
 }

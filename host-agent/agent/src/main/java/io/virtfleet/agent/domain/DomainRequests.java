@@ -32,6 +32,15 @@ final class DomainRequests {
         if (request.memoryBytes() < MIN_MEMORY_BYTES) {
             throw AgentException.invalid("memoryBytes must be at least " + MIN_MEMORY_BYTES + ", got " + request.memoryBytes());
         }
+        if (request.maxima() != null && request.maxima().vcpus() != null && request.maxima().vcpus() < request.vcpus()) {
+            throw AgentException.invalid("vcpus (" + request.vcpus() + ") must not exceed maxima.vcpus ("
+                    + request.maxima().vcpus() + ")");
+        }
+        if (request.maxima() != null && request.maxima().memoryBytes() != null
+                && request.maxima().memoryBytes() < request.memoryBytes()) {
+            throw AgentException.invalid("memoryBytes (" + request.memoryBytes() + ") must not exceed "
+                    + "maxima.memoryBytes (" + request.maxima().memoryBytes() + ")");
+        }
         if (request.rootVolume() == null || request.rootVolume().isBlank()) {
             throw AgentException.invalid("rootVolume is required");
         }

@@ -86,9 +86,11 @@ public final class DomainService implements AutoCloseable {
             String definition = existing.isPresent() ? existing.get().getXMLDesc(XML_INACTIVE) : null;
             DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId,
                     definition);
+            String desired = LibvirtXml.write(DomainFingerprint.stamped(DomainXmlConverter.convert(prepared.plan()),
+                    prepared.plan().seedSha256()));
             Domain domain;
             try {
-                domain = define(connect, existing, prepared.plan());
+                domain = define(connect, existing, definition, desired, prepared.plan());
             } catch (LibvirtException | RuntimeException e) {
                 prepared.undo().run();
                 throw e;
@@ -97,6 +99,11 @@ public final class DomainService implements AutoCloseable {
                 domain.setAutostart(request.autostart());
             }
             boolean active = domain.isActive() == 1;
+            if (active && definition != null
+                    && DomainFingerprint.read(domain.getXMLDesc(0)).equals(DomainFingerprint.read(desired))) {
+                // Started from the same definition, so within the same maxima: current values change live.
+                LiveResize.apply(name, domain, LiveResize.Current.of(definition), LiveResize.Current.of(desired));
+            }
             if (request.running() && !active) {
                 start(name, domain, existing.isEmpty(), prepared);
             } else if (!request.running() && active) {
@@ -210,14 +217,20 @@ public final class DomainService implements AutoCloseable {
         void apply(Domain domain) throws LibvirtException;
     }
 
-    private Domain define(Connect connect, Optional<Domain> existing, DomainPlan plan) throws LibvirtException {
-        DomainXml desired = DomainFingerprint.stamped(DomainXmlConverter.convert(plan), plan.seedSha256());
-        Optional<String> wanted = DomainFingerprint.read(LibvirtXml.write(desired));
-        if (existing.isPresent() && DomainFingerprint.read(existing.get().getXMLDesc(XML_INACTIVE)).equals(wanted)) {
+    /**
+     * (Re)defines the domain when its fingerprint or its current vCPUs/memory differ from the persistent definition.
+     *
+     * @param definition the existing domain's persistent definition; null for a new domain
+     * @param desired    the stamped definition to hold
+     */
+    private Domain define(Connect connect, Optional<Domain> existing, String definition, String desired,
+                          DomainPlan plan) throws LibvirtException {
+        if (existing.isPresent() && DomainFingerprint.read(definition).equals(DomainFingerprint.read(desired))
+                && LiveResize.Current.of(definition).equals(LiveResize.Current.of(desired))) {
             return existing.get();
         }
-        // A running domain takes a changed definition at its next start; its status says a restart is required.
-        Domain domain = connect.domainDefineXML(LibvirtXml.write(desired));
+        // A running domain takes a changed fingerprint at its next start; its status says a restart is required.
+        Domain domain = connect.domainDefineXML(desired);
         LOG.info("domain={} {} uuid={} type={} firmware={}", plan.name(), existing.isPresent() ? "redefined" : "defined",
                 plan.uuid(), plan.domainType(), plan.uefi() == null ? "bios" : "uefi");
         return domain;
@@ -267,13 +280,17 @@ public final class DomainService implements AutoCloseable {
         DomainPhase phase = phase(domain.getInfo().state);
         boolean restartRequired = false;
         String vncAddress = null;
+        DomainStatus.LiveHardware hardware = null;
         if (domain.isActive() == 1) {
             String live = domain.getXMLDesc(0);
-            restartRequired = !DomainFingerprint.read(live).equals(DomainFingerprint.read(domain.getXMLDesc(XML_INACTIVE)));
+            String inactive = domain.getXMLDesc(XML_INACTIVE);
+            restartRequired = !DomainFingerprint.read(live).equals(DomainFingerprint.read(inactive))
+                    || LiveResize.pending(domain, inactive);
             vncAddress = vncAddress(live);
+            hardware = LiveResize.observe(domain);
         }
         return new DomainStatus(name, domain.getUUIDString(), phase, restartRequired, vncAddress,
-                resources.instanceId(name).orElse(null), macAddresses(domain.getXMLDesc(0)));
+                resources.instanceId(name).orElse(null), macAddresses(domain.getXMLDesc(0)), hardware);
     }
 
     /** The NICs' MACs as libvirt holds them (observed, not echoed from the request), in guest order. */

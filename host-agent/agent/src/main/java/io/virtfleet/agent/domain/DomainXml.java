@@ -15,7 +15,7 @@ import java.util.List;
  * (https://libvirt.org/formatdomain.html). A null component is left out of the document.
  */
 @JacksonXmlRootElement(localName = "domain")
-@JsonPropertyOrder({"type", "name", "uuid", "description", "memory", "vcpu", "os", "features", "cpu", "on_poweroff",
+@JsonPropertyOrder({"type", "name", "uuid", "description", "memory", "currentMemory", "vcpu", "os", "features", "cpu", "on_poweroff",
         "on_reboot", "on_crash", "devices"})
 public record DomainXml(
         @JacksonXmlProperty(isAttribute = true) String type,
@@ -23,7 +23,8 @@ public record DomainXml(
         String uuid,
         String description,
         ScaledInteger memory,
-        int vcpu,
+        ScaledInteger currentMemory,
+        Vcpu vcpu,
         Os os,
         Features features,
         Cpu cpu,
@@ -33,8 +34,22 @@ public record DomainXml(
         Devices devices) {
 
     public DomainXml withDescription(String value) {
-        return new DomainXml(type, name, uuid, value, memory, vcpu, os, features, cpu, onPoweroff, onReboot, onCrash,
-                devices);
+        return new DomainXml(type, name, uuid, value, memory, currentMemory, vcpu, os, features, cpu, onPoweroff,
+                onReboot, onCrash, devices);
+    }
+
+    /** The definition without what a running domain changes live (current vCPUs, balloon target). */
+    public DomainXml withoutLiveValues() {
+        return new DomainXml(type, name, uuid, description, memory, null, new Vcpu(null, vcpu.max()), os, features,
+                cpu, onPoweroff, onReboot, onCrash, devices);
+    }
+
+    /** {@code <vcpu current='2'>4</vcpu>}: 4 vCPUs possible, 2 plugged in at start; no current means all. */
+    public record Vcpu(@JacksonXmlProperty(isAttribute = true) Integer current, @JacksonXmlText int max) {
+    }
+
+    /** {@code <memballoon model='virtio'/>}: the device through which a running guest's memory is changed. */
+    public record Memballoon(@JacksonXmlProperty(isAttribute = true) String model) {
     }
 
     /** Boot: firmware (loader + NVRAM template for UEFI), direct kernel boot, or the first disk. */
@@ -73,13 +88,18 @@ public record DomainXml(
     public record Cpu(@JacksonXmlProperty(isAttribute = true) String mode) {
     }
 
-    @JsonPropertyOrder({"disk", "interface", "serial", "console", "graphics"})
+    @JsonPropertyOrder({"disk", "interface", "serial", "console", "graphics", "memballoon"})
     public record Devices(
             @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "disk") List<Disk> disks,
             @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "interface") List<Interface> interfaces,
             Serial serial,
             Console console,
-            Graphics graphics) {
+            Graphics graphics,
+            Memballoon memballoon) {
+        public Devices(List<Disk> disks, List<Interface> interfaces, Serial serial, Console console,
+                       Graphics graphics) {
+            this(disks, interfaces, serial, console, graphics, null);
+        }
     }
 
     @JsonPropertyOrder({"type", "device", "driver", "source", "backingStore", "target", "readonly"})

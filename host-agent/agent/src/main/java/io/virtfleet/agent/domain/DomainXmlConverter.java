@@ -18,13 +18,15 @@ public final class DomainXmlConverter {
 
     public static DomainXml convert(DomainPlan plan) {
         DomainRequest request = plan.request();
+        boolean resizable = request.maxima() != null;
         return new DomainXml(
                 plan.domainType(),
                 plan.name(),
                 plan.uuid().toString(),
                 null,
-                ScaledInteger.kibibytes(Math.ceilDiv(request.memoryBytes(), KIB)),
-                request.vcpus(),
+                kibibytes(request.maxMemoryBytesOrRequested()),
+                resizable ? kibibytes(request.memoryBytes()) : null,
+                new DomainXml.Vcpu(resizable ? request.vcpus() : null, request.maxVcpusOrRequested()),
                 os(plan),
                 new DomainXml.Features(new DomainXml.Flag(), new DomainXml.Flag()),
                 request.cpuMode() == null ? null : new DomainXml.Cpu(request.cpuMode().wireName()),
@@ -36,7 +38,13 @@ public final class DomainXmlConverter {
                                 : new DomainXml.Log(plan.consoleLog().toString(), "off"),
                                 new DomainXml.CharTarget(null, 0)),
                         new DomainXml.Console("pty", new DomainXml.CharTarget("serial", 0)),
-                        request.vnc() ? new DomainXml.Graphics("vnc", "yes", VNC_LISTEN) : null));
+                        request.vnc() ? new DomainXml.Graphics("vnc", "yes", VNC_LISTEN) : null,
+                        resizable ? new DomainXml.Memballoon("virtio") : null));
+    }
+
+    /** libvirt's memory unit, rounded up to whole KiB. */
+    static ScaledInteger kibibytes(long bytes) {
+        return ScaledInteger.kibibytes(Math.ceilDiv(bytes, KIB));
     }
 
     private static DomainXml.Os os(DomainPlan plan) {

@@ -31,7 +31,7 @@ public final class HostCapabilities {
 
     /**
      * Refuses (409 {@code ExceedsHostCapacity}) a domain with more vCPUs than the host has logical CPUs or more memory
-     * than the host has in total: such a domain could never run here, and libvirt would only say so with an internal
+     * than the host has in total, counting the declared maxima (a running domain grows to them without asking): such a domain could never run here, and libvirt would only say so with an internal
      * error (or start a guest that the host cannot back). Sharing the host with other domains is the scheduler's
      * business, not refused here.
      */
@@ -42,13 +42,15 @@ public final class HostCapabilities {
             var info = connect.nodeInfo();
             return new Host(info.cpus, info.memory * 1024);
         });
-        if (request.vcpus() > host.cpus()) {
-            throw AgentException.conflict(AgentErrorReasons.EXCEEDS_HOST_CAPACITY, "the domain asks for "
-                    + request.vcpus() + " vCPUs; this host has " + host.cpus() + " logical CPUs");
+        int vcpus = request.maxVcpusOrRequested();
+        long memory = request.maxMemoryBytesOrRequested();
+        if (vcpus > host.cpus()) {
+            throw AgentException.conflict(AgentErrorReasons.EXCEEDS_HOST_CAPACITY, "the domain asks for up to "
+                    + vcpus + " vCPUs; this host has " + host.cpus() + " logical CPUs");
         }
-        if (request.memoryBytes() > host.memoryBytes()) {
-            throw AgentException.conflict(AgentErrorReasons.EXCEEDS_HOST_CAPACITY, "the domain asks for "
-                    + request.memoryBytes() + " bytes of memory; this host has " + host.memoryBytes() + " bytes");
+        if (memory > host.memoryBytes()) {
+            throw AgentException.conflict(AgentErrorReasons.EXCEEDS_HOST_CAPACITY, "the domain asks for up to "
+                    + memory + " bytes of memory; this host has " + host.memoryBytes() + " bytes");
         }
     }
 

@@ -197,6 +197,39 @@ class DomainXmlTest {
     }
 
     @Test
+    void declaredMaximaDefineCurrentValuesBelowThemWithABalloonAndKeepTheFingerprintAcrossLiveChanges() {
+        DomainRequest request = new DomainRequest(2, 1L << 30, "v", true)
+                .withMaxima(new DomainRequest.Maxima(4, 2L << 30));
+
+        DomainXml xml = DomainXmlConverter.convert(plan("d", request, ROOT));
+
+        assertThat(LibvirtXml.write(xml)).containsIgnoringWhitespaces("""
+                <memory unit="KiB">2097152</memory>
+                <currentMemory unit="KiB">1048576</currentMemory>
+                <vcpu current="2">4</vcpu>""").containsIgnoringWhitespaces("<memballoon model=\"virtio\"/>");
+        DomainXml moreLive = DomainXmlConverter.convert(plan("d", new DomainRequest(3, 1536L << 20, "v", true)
+                .withMaxima(new DomainRequest.Maxima(4, 2L << 30)), ROOT));
+        assertThat(DomainFingerprint.of(moreLive, null)).as("vCPUs and memory within the maxima change live")
+                .isEqualTo(DomainFingerprint.of(xml, null));
+        DomainXml higherMaximum = DomainXmlConverter.convert(plan("d", request
+                .withMaxima(new DomainRequest.Maxima(8, 2L << 30)), ROOT));
+        assertThat(DomainFingerprint.of(higherMaximum, null)).as("a new maximum needs a restart")
+                .isNotEqualTo(DomainFingerprint.of(xml, null));
+        assertThat(LiveResize.Current.of(LibvirtXml.write(moreLive))).isEqualTo(new LiveResize.Current(3, 1536 * 1024));
+    }
+
+    @Test
+    void withoutMaximaTheDefinitionIsTheOneOlderAgentsWroteSoRunningDomainsKeepTheirFingerprint() {
+        String xml = LibvirtXml.write(DomainXmlConverter.convert(plan("d", new DomainRequest(2, 1L << 30, "v", true),
+                ROOT)));
+
+        assertThat(xml).contains("<vcpu>2</vcpu>").doesNotContain("currentMemory").doesNotContain("memballoon");
+        assertThat(LiveResize.Current.of(xml)).isEqualTo(new LiveResize.Current(2, 1024 * 1024));
+        assertThat(LiveResize.Current.of("<domain><memory unit='MiB'>512</memory><vcpu placement='static'>1</vcpu>"
+                + "</domain>")).isEqualTo(new LiveResize.Current(1, 512 * 1024));
+    }
+
+    @Test
     void autoDomainTypeSeesWhatTheCapabilitiesOffer() {
         String capabilities = """
                 <capabilities>

@@ -40,6 +40,20 @@ class HostCapacityRefusalTest {
         assertThat(refused.getMessage()).contains(String.valueOf(hostBytes));
     }
 
+    /** A running domain grows to its maxima without asking again: they must fit the host, not only the current values. */
+    @Test
+    void maximaAboveTheHostAreAConflictEvenWhenTheCurrentValuesFit() {
+        AgentException vcpus = catchThrowableOfType(AgentException.class, () -> HostCapabilities.requireFits(libvirt,
+                new DomainRequest(1, 64L << 20, "root", true).withMaxima(new DomainRequest.Maxima(node.cpus + 1, null))));
+        assertThat(vcpus.reason()).isEqualTo(AgentErrorReasons.EXCEEDS_HOST_CAPACITY);
+        assertThat(vcpus.getMessage()).contains("up to " + (node.cpus + 1) + " vCPUs");
+        long hostBytes = node.memory * 1024;
+        AgentException memory = catchThrowableOfType(AgentException.class, () -> HostCapabilities.requireFits(libvirt,
+                new DomainRequest(1, 64L << 20, "root", true).withMaxima(new DomainRequest.Maxima(null, hostBytes + 1))));
+        assertThat(memory.reason()).isEqualTo(AgentErrorReasons.EXCEEDS_HOST_CAPACITY);
+        assertThat(memory.getMessage()).contains(String.valueOf(hostBytes + 1));
+    }
+
     @Test
     void exactlyTheHostsSizeFits() {
         assertThatCode(() -> HostCapabilities.requireFits(libvirt,

@@ -20,12 +20,37 @@ import java.util.List;
  * @param ownerUid    Kubernetes UID of the object the domain belongs to; the agent records it (domain metadata) and
  *                    refuses requests and deletions that carry another UID ({@link AgentErrorReasons#OWNED_BY_ANOTHER}).
  *                    Null only for callers outside Kubernetes
+ * @param maxima      how far {@code vcpus} and {@code memoryBytes} may change while the domain runs; null (or null
+ *                    parts) means the requested values are the maxima, so any change of them waits for a restart
  */
 public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
                             CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
-                            boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid) {
+                            boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid, Maxima maxima) {
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
         this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false, null);
+    }
+
+    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
+                         CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+                         boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid) {
+        this(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics, cloudInit, vnc, kernelBoot,
+                autostart, ownerUid, null);
+    }
+
+    /** The domain's vCPU maximum: the declared one, else the requested count. */
+    public int maxVcpusOrRequested() {
+        return maxima == null || maxima.vcpus() == null ? vcpus : maxima.vcpus();
+    }
+
+    /** The domain's memory maximum: the declared one, else the requested size. */
+    public long maxMemoryBytesOrRequested() {
+        return maxima == null || maxima.memoryBytes() == null ? memoryBytes : maxima.memoryBytes();
+    }
+
+    /** The same request with other maxima. */
+    public DomainRequest withMaxima(Maxima other) {
+        return new DomainRequest(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics,
+                cloudInit, vnc, kernelBoot, autostart, ownerUid, other);
     }
 
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
@@ -77,6 +102,14 @@ public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, bool
     public record Nic(String bridge, String mac) {
         /** A Linux interface name: at most 15 characters, no '/' or whitespace (unanchored). */
         public static final String BRIDGE = "[A-Za-z0-9_.-]{1,15}";
+    }
+
+    /**
+     * Declared maxima: the domain is defined with {@code <vcpu current='vcpus'>maxVcpus</vcpu>} and
+     * {@code <memory>maxMemory</memory>} with {@code <currentMemory>memoryBytes</currentMemory>} and a virtio balloon,
+     * so a running domain takes vCPU hot-plug and balloon changes within them. Changing a maximum needs a restart.
+     */
+    public record Maxima(Integer vcpus, Long memoryBytes) {
     }
 
     /** Direct kernel boot: paths on the host. */

@@ -10,9 +10,16 @@ import java.util.List;
  * @param instanceId      the instance-id of the attached cloud-init seed, null when there is none
  * @param macAddresses    the MACs of the domain's NICs as libvirt holds them, in guest order; null from agents that
  *                        predate the field
+ * @param hardware        vCPUs and memory of the running domain as libvirt reports them; null when it does not run
+ *                        (and from agents that predate the field)
  */
 public record DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
-                           String instanceId, List<String> macAddresses) {
+                           String instanceId, List<String> macAddresses, LiveHardware hardware) {
+    public DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
+                        String instanceId, List<String> macAddresses) {
+        this(name, uuid, phase, restartRequired, vncAddress, instanceId, macAddresses, null);
+    }
+
     public DomainStatus(String name, String uuid, DomainPhase phase) {
         this(name, uuid, phase, false, null, null, List.of());
     }
@@ -20,5 +27,17 @@ public record DomainStatus(String name, String uuid, DomainPhase phase, boolean 
     public DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
                         String instanceId) {
         this(name, uuid, phase, restartRequired, vncAddress, instanceId, List.of());
+    }
+
+    /**
+     * What a running domain has now.
+     *
+     * @param vcpus          vCPUs plugged in now ({@code virsh vcpucount --live --active})
+     * @param maxVcpus       the most vCPUs it can take without a restart
+     * @param memoryBytes    the balloon's actual size ({@code virsh dommemstat}: actual): what the guest has; it follows
+     *                       a new target only as fast as the guest's balloon driver moves (never, without one)
+     * @param maxMemoryBytes the memory it was started with: the balloon's ceiling
+     */
+    public record LiveHardware(int vcpus, int maxVcpus, long memoryBytes, long maxMemoryBytes) {
     }
 }
