@@ -43,6 +43,10 @@ public class VirtualMachineStatus extends ConditionedStatus {
     @JsonPropertyDescription("The reprovisionToken the VM was last provisioned with.")
     private String provisionedToken;
 
+    @Size(max = 253)
+    @JsonPropertyDescription("The spec.restartToken the operator last acted on (restarted, or recorded without a restart).")
+    private String observedRestartToken;
+
     public VirtualMachinePhase getPhase() {
         return phase;
     }
@@ -105,5 +109,13 @@ public class VirtualMachineStatus extends ConditionedStatus {
 
     public void setProvisionedToken(String provisionedToken) {
         this.provisionedToken = provisionedToken;
+    }
+
+    public String getObservedRestartToken() {
+        return observedRestartToken;
+    }
+
+    public void setObservedRestartToken(String observedRestartToken) {
+        this.observedRestartToken = observedRestartToken;
     }
 }
