@@ -67,6 +67,16 @@ public final class AgentClient {
         return call("GET", AgentPaths.domain(name), null, DomainStatus.class);
     }
 
+    /** Pauses a running domain (libvirt suspend); a paused one stays paused; a stopped one is a 409 conflict. */
+    public DomainStatus suspendDomain(String name) throws AgentCallException {
+        return call("POST", AgentPaths.domainSuspend(name), null, DomainStatus.class).orElseThrow();
+    }
+
+    /** Continues a paused domain; a running one keeps running; a stopped one is a 409 conflict. */
+    public DomainStatus resumeDomain(String name) throws AgentCallException {
+        return call("POST", AgentPaths.domainResume(name), null, DomainStatus.class).orElseThrow();
+    }
+
     /**
      * Deletes the domain only if the agent recorded it for {@code ownerUid}; another owner's is refused. A running
      * guest is shut down first (202 with the domain's status; the agent finishes the removal by itself), so the

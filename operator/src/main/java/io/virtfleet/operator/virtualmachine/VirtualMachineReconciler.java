@@ -14,9 +14,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
-import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
@@ -61,8 +62,8 @@ import java.util.stream.Collectors;
 /**
  * Makes a VirtualMachine a libvirt domain on the node of its root volume. Steps: check the spec; admit it under the
  * tenant's policy; check its node answers; read the seed's Secrets; place it and create its owned root volume
- * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; state the
- * desired domain and mirror the agent's view.
+ * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; restart
+ * when the restartToken changed; state the desired domain, pause or resume it, and mirror the agent's view.
  */
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
@@ -170,7 +171,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             try {
                 return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::readSeedSecrets,
                         this::placeWithOwnedVolume, this::awaitVolume, this::runWhereTheVolumeIs, this::findAgent,
-                        this::defineDomain);
+                        this::restart, this::defineDomain);
             } catch (AgentCallException e) {
                 String node = status.getNodeName();
                 if (e.unreachable()) {
@@ -256,18 +257,29 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                     "no host agent is known for node " + node));
         }
 
-        /** States the full desired domain (the agent converges it) and mirrors what the agent reports. */
+        /** A new restartToken: shut down, record it, and let the next reconcile start the domain again. */
+        private Optional<Outcome<VirtualMachinePhase>> restart() throws AgentCallException {
+            return Restart.step(spec, status, agent, AgentNames.of(vm), () -> domainRequest(false));
+        }
+
+        /**
+         * States the full desired domain (the agent converges it: defined, started or stopped), pauses or resumes it
+         * to match the runStrategy, and mirrors what the agent reports.
+         */
         private Optional<Outcome<VirtualMachinePhase>> defineDomain() throws AgentCallException {
-            RootVolume volume = rootVolume.orElseThrow();
-            String token = token(volume);
+            String token = token(rootVolume.orElseThrow());
             status.setProvisionedToken(token);
             status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
             String domainName = AgentNames.of(vm);
-            boolean wantRunning = wantRunning(agent, domainName, spec);
-            DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(),
-                    spec, AgentNames.of(volume), wantRunning, status.getInstanceId(), secrets);
-            return Optional.of(mirror.mirror(status, generation, spec, agent.putDomain(domainName, desired),
-                    wantRunning));
+            Power desired = desiredPower(agent, domainName, spec, status);
+            DomainStatus observed = desired.settle(agent, domainName,
+                    agent.putDomain(domainName, domainRequest(desired.active())));
+            return Optional.of(mirror.mirror(status, generation, spec, observed, desired));
+        }
+
+        private DomainRequest domainRequest(boolean running) {
+            return DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(), spec,
+                    AgentNames.of(rootVolume.orElseThrow()), running, status.getInstanceId(), secrets);
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
@@ -287,14 +299,19 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return Outcome.notReady(phase, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
-    /** Always: running; Halted: stopped; Manual: whatever the domain is now (a new domain stays stopped). */
-    private static boolean wantRunning(AgentClient agent, String domainName, VirtualMachineSpec spec)
-            throws AgentCallException {
-        return switch (DomainRequestMapper.runStrategy(spec)) {
-            case Always -> true;
-            case Halted -> false;
-            case Manual -> agent.getDomain(domainName).map(d -> d.phase() == DomainPhase.Running).orElse(false);
-        };
+    /**
+     * What the runStrategy asks ({@link Power#desired}); the agent is asked only when the answer depends on the
+     * domain (Manual), or when a VM last seen paused is to stop: its guest is resumed first, so that it can shut down.
+     */
+    private static Power desiredPower(AgentClient agent, String domainName, VirtualMachineSpec spec,
+                                      VirtualMachineStatus status) throws AgentCallException {
+        RunStrategy strategy = DomainRequestMapper.runStrategy(spec);
+        Power desired = Power.desired(strategy, strategy == RunStrategy.Manual
+                ? agent.getDomain(domainName).map(DomainStatus::phase) : Optional.empty());
+        if (desired == Power.STOPPED && status.getPhase() == VirtualMachinePhase.Paused) {
+            Power.resumeBeforeStop(agent, domainName);
+        }
+        return desired;
     }
 
     private static Optional<String> rootVolumeName(VirtualMachine vm) {
