@@ -63,6 +63,18 @@ class PowerApiTest extends ReconcilerApiTests {
     }
 
     @Test
+    void deletingAPausedVmRemovesItsDomain() throws Exception {
+        VirtualMachine vm = running("api-pause-delete");
+        VirtualMachine paused = awaitStatus(edit(vm, s -> s.setRunStrategy(RunStrategy.Paused)),
+                v -> v.getStatus().getPhase() == VirtualMachinePhase.Paused);
+
+        client.resource(paused).delete();
+
+        await().atMost(TIMEOUT).until(() -> client.resource(paused).get() == null);
+        assertThat(stack.agent().getDomain(AgentNames.of(vm))).isEmpty();
+    }
+
+    @Test
     void eachNewRestartTokenRestartsOnceAndIsRecorded() {
         VirtualMachine vm = running("api-restart");
 

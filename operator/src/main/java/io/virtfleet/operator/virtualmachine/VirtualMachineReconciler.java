@@ -356,9 +356,16 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return control;
     }
 
+    /** A paused guest is resumed first: the agent's deletion shuts a running guest down gracefully (ACPI). */
     private static AgentCleanup.Counterpart counterpart(VirtualMachine vm) {
         String domain = AgentNames.of(vm);
-        return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> agent.deleteDomain(name, uid).isEmpty(),
+        boolean paused = vm.getStatus() != null && vm.getStatus().getPhase() == VirtualMachinePhase.Paused;
+        return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> {
+            if (paused) {
+                Power.resumeBeforeStop(agent, name);
+            }
+            return agent.deleteDomain(name, uid).isEmpty();
+        },
                 "libvirt domain " + domain + " (possibly still running) with its NVRAM, data disks " + domain + "_vd*, "
                         + "cloud-init seed and console log", RETRY_AFTER_FAILURE);
     }
