@@ -67,14 +67,19 @@ public final class AgentClient {
         return call("GET", AgentPaths.domain(name), null, DomainStatus.class);
     }
 
-    /** Pauses a running domain (libvirt suspend); a paused one stays paused; a stopped one is a 409 conflict. */
-    public DomainStatus suspendDomain(String name) throws AgentCallException {
-        return call("POST", AgentPaths.domainSuspend(name), null, DomainStatus.class).orElseThrow();
+    /**
+     * Pauses a running domain (libvirt suspend) if the agent recorded it for {@code ownerUid}; a paused one stays
+     * paused; a stopped one is a 409 conflict.
+     */
+    public DomainStatus suspendDomain(String name, String ownerUid) throws AgentCallException {
+        return call("POST", AgentPaths.domainSuspend(name) + ownerQuery(ownerUid), null, DomainStatus.class)
+                .orElseThrow();
     }
 
-    /** Continues a paused domain; a running one keeps running; a stopped one is a 409 conflict. */
-    public DomainStatus resumeDomain(String name) throws AgentCallException {
-        return call("POST", AgentPaths.domainResume(name), null, DomainStatus.class).orElseThrow();
+    /** Continues a paused domain of {@code ownerUid}; a running one keeps running; a stopped one is a 409 conflict. */
+    public DomainStatus resumeDomain(String name, String ownerUid) throws AgentCallException {
+        return call("POST", AgentPaths.domainResume(name) + ownerQuery(ownerUid), null, DomainStatus.class)
+                .orElseThrow();
     }
 
     /**

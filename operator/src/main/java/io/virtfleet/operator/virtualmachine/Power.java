@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * The power state a VM's domain should be in, and the agent calls that get it there. The agent's PUT starts and stops
- * (its {@code running}); pausing and resuming are its two imperative calls, made only when the observed state differs.
+ * (its {@code running}); pausing and resuming are its two imperative calls, made only when the observed state differs
+ * and always with the VM's UID, so that the agent refuses them for another owner's domain.
  * A paused guest cannot act on an ACPI shutdown request, so every graceful stop of a paused domain resumes it first.
  */
 enum Power {
@@ -51,21 +52,22 @@ enum Power {
      *
      * @return what the agent reports afterwards
      */
-    DomainStatus settle(AgentClient agent, String domainName, DomainStatus observed) throws AgentCallException {
+    DomainStatus settle(AgentClient agent, String domainName, String ownerUid, DomainStatus observed)
+            throws AgentCallException {
         if (this == PAUSED && observed.phase() == DomainPhase.Running) {
-            return agent.suspendDomain(domainName);
+            return agent.suspendDomain(domainName, ownerUid);
         }
         if (this == RUNNING && observed.phase() == DomainPhase.Paused) {
-            return agent.resumeDomain(domainName);
+            return agent.resumeDomain(domainName, ownerUid);
         }
         return observed;
     }
 
     /** Resumes a paused domain that is about to be stopped, so that its guest can shut down gracefully. */
-    static void resumeBeforeStop(AgentClient agent, String domainName) throws AgentCallException {
+    static void resumeBeforeStop(AgentClient agent, String domainName, String ownerUid) throws AgentCallException {
         Optional<DomainStatus> domain = agent.getDomain(domainName);
         if (domain.isPresent() && domain.get().phase() == DomainPhase.Paused) {
-            agent.resumeDomain(domainName);
+            agent.resumeDomain(domainName, ownerUid);
         }
     }
 
@@ -73,7 +75,7 @@ enum Power {
      * One step of a graceful shutdown: asks the agent to stop the domain (ACPI, destroy after its timeout) unless it
      * is off already.
      *
-     * @param stopped the domain's desired state with {@code running} false
+     * @param stopped the domain's desired state with {@code running} false (and the owner's UID)
      * @return true once the domain is off (or absent)
      */
     static boolean shutDown(AgentClient agent, String domainName, DomainRequest stopped) throws AgentCallException {
@@ -82,7 +84,7 @@ enum Power {
             return true;
         }
         if (domain.get().phase() == DomainPhase.Paused) {
-            agent.resumeDomain(domainName);
+            agent.resumeDomain(domainName, stopped.ownerUid());
         }
         agent.putDomain(domainName, stopped);
         return false;

@@ -271,8 +271,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             status.setProvisionedToken(token);
             status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
             String domainName = AgentNames.of(vm);
-            Power desired = desiredPower(agent, domainName, spec, status);
-            DomainStatus observed = desired.settle(agent, domainName,
+            Power desired = desiredPower(agent, domainName, vm.getMetadata().getUid(), spec, status);
+            DomainStatus observed = desired.settle(agent, domainName, vm.getMetadata().getUid(),
                     agent.putDomain(domainName, domainRequest(desired.active())));
             return Optional.of(mirror.mirror(status, generation, spec, observed, desired));
         }
@@ -303,13 +303,13 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
      * What the runStrategy asks ({@link Power#desired}); the agent is asked only when the answer depends on the
      * domain (Manual), or when a VM last seen paused is to stop: its guest is resumed first, so that it can shut down.
      */
-    private static Power desiredPower(AgentClient agent, String domainName, VirtualMachineSpec spec,
+    private static Power desiredPower(AgentClient agent, String domainName, String ownerUid, VirtualMachineSpec spec,
                                       VirtualMachineStatus status) throws AgentCallException {
         RunStrategy strategy = DomainRequestMapper.runStrategy(spec);
         Power desired = Power.desired(strategy, strategy == RunStrategy.Manual
                 ? agent.getDomain(domainName).map(DomainStatus::phase) : Optional.empty());
         if (desired == Power.STOPPED && status.getPhase() == VirtualMachinePhase.Paused) {
-            Power.resumeBeforeStop(agent, domainName);
+            Power.resumeBeforeStop(agent, domainName, ownerUid);
         }
         return desired;
     }
@@ -362,7 +362,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         boolean paused = vm.getStatus() != null && vm.getStatus().getPhase() == VirtualMachinePhase.Paused;
         return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> {
             if (paused) {
-                Power.resumeBeforeStop(agent, name);
+                Power.resumeBeforeStop(agent, name, uid);
             }
             return agent.deleteDomain(name, uid).isEmpty();
         },
