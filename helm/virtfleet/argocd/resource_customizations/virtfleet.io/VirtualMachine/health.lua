@@ -104,30 +104,22 @@ if scheduled ~= nil and scheduled.status == "False" and secondsSince(scheduled.l
   return hs
 end
 
-if obj.kind == "VirtualMachine" and obj.spec ~= nil and phase == "Stopped" then
-  if obj.spec.runStrategy == "Halted" then
-    hs.status = "Suspended"
-    hs.message = "Halted: the VM is stopped as spec.runStrategy asks"
-    return hs
-  end
-  if obj.spec.runStrategy == "Manual" then
-    hs.status = "Suspended"
-    hs.message = "Manual: the VM is stopped; with spec.runStrategy Manual a person starts it"
-    return hs
-  end
-end
-
-if obj.kind == "VirtualMachine" and obj.spec ~= nil and phase == "Paused" then
-  if obj.spec.runStrategy == "Paused" then
-    hs.status = "Suspended"
-    hs.message = "Paused: the VM is paused as spec.runStrategy asks"
-    return hs
-  end
-  if obj.spec.runStrategy == "Manual" then
-    hs.status = "Suspended"
-    hs.message = "Manual: the VM is paused; with spec.runStrategy Manual a person resumes it"
-    return hs
-  end
+-- A VM settled on purpose in the phase its runStrategy (or, for Manual, a person) chose: by phase, then strategy.
+local SUSPENDED = {
+  Stopped = {
+    Halted = "Halted: the VM is stopped as spec.runStrategy asks",
+    Manual = "Manual: the VM is stopped; with spec.runStrategy Manual a person starts it",
+  },
+  Paused = {
+    Paused = "Paused: the VM is paused as spec.runStrategy asks",
+    Manual = "Manual: the VM is paused; with spec.runStrategy Manual a person resumes it",
+  },
+}
+if obj.kind == "VirtualMachine" and obj.spec ~= nil and SUSPENDED[phase] ~= nil
+    and SUSPENDED[phase][obj.spec.runStrategy] ~= nil then
+  hs.status = "Suspended"
+  hs.message = SUSPENDED[phase][obj.spec.runStrategy]
+  return hs
 end
 
 if ready ~= nil and ready.status == "True" then

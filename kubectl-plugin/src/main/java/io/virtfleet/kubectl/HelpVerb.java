@@ -12,18 +12,8 @@ public final class HelpVerb implements Verb {
     }
 
     @Override
-    public String name() {
-        return "help";
-    }
-
-    @Override
-    public String arguments() {
-        return "";
-    }
-
-    @Override
-    public String summary() {
-        return "this text";
+    public Usage usage() {
+        return new Usage("help", "", "this text");
     }
 
     @Override
@@ -35,8 +25,9 @@ public final class HelpVerb implements Verb {
         out.println("Usage: kubectl virtfleet VERB [flags] [NAME]");
         out.println();
         for (Verb verb : verbs.get()) {
-            out.printf("  %-22s %s%n", verb.name() + (verb.arguments().isEmpty() ? "" : " " + verb.arguments()),
-                    verb.summary());
+            Usage usage = verb.usage();
+            out.printf("  %-22s %s%n", usage.name() + (usage.arguments().isEmpty() ? "" : " " + usage.arguments()),
+                    usage.summary());
         }
         out.println();
         out.println("Flags: -n, --namespace NS   --context NAME   --kubeconfig FILE");

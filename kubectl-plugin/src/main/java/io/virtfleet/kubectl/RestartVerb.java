@@ -6,35 +6,26 @@ import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Map;
 
 /**
  * restart: sets {@code spec.restartToken} to the current time (RFC 3339, nanoseconds); the operator restarts the VM
  * once per new token and records it in {@code status.observedRestartToken}.
  */
-public final class RestartVerb implements Verb {
+public final class RestartVerb implements VmVerb {
     private static final DateTimeFormatter RFC3339_NANOS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.nnnnnnnnn'Z'").withZone(ZoneOffset.UTC);
 
+    private static final Usage USAGE = new Usage("restart", "NAME",
+            "restart once: graceful shutdown, then start (sets spec.restartToken)");
+
     @Override
-    public String name() {
-        return "restart";
+    public Usage usage() {
+        return USAGE;
     }
 
     @Override
-    public String arguments() {
-        return "NAME";
-    }
-
-    @Override
-    public String summary() {
-        return "restart once: graceful shutdown, then start (sets spec.restartToken)";
-    }
-
-    @Override
-    public int run(Session session, List<String> args) throws CliException {
-        String name = VirtualMachines.singleName(this, args);
+    public int run(Session session, String name) throws CliException {
         VirtualMachines vms = session.virtualMachines();
         VirtualMachine vm = vms.get(name);
         String token = newToken(session.clock().instant(), vm.getSpec() == null ? null : vm.getSpec().getRestartToken());

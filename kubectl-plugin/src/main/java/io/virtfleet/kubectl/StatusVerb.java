@@ -8,25 +8,17 @@ import java.util.List;
 import java.util.Objects;
 
 /** status NAME: what the operator reports — phase, node, run strategy, restart token, one line per condition. */
-public final class StatusVerb implements Verb {
+public final class StatusVerb implements VmVerb {
+    private static final Usage USAGE = new Usage("status", "NAME",
+            "phase, node, runStrategy, restart token and conditions of a VirtualMachine");
+
     @Override
-    public String name() {
-        return "status";
+    public Usage usage() {
+        return USAGE;
     }
 
     @Override
-    public String arguments() {
-        return "NAME";
-    }
-
-    @Override
-    public String summary() {
-        return "phase, node, runStrategy, restart token and conditions of a VirtualMachine";
-    }
-
-    @Override
-    public int run(Session session, List<String> args) throws CliException {
-        String name = VirtualMachines.singleName(this, args);
+    public int run(Session session, String name) throws CliException {
         VirtualMachine vm = session.virtualMachines().get(name);
         VirtualMachineStatus status = vm.getStatus() == null ? new VirtualMachineStatus() : vm.getStatus();
         var out = session.out();

@@ -7,18 +7,23 @@ import java.util.List;
  * VirtualMachine, the same change a person could make with {@code kubectl patch}: nothing goes around the API.
  */
 public interface Verb {
-    /** The word on the command line, e.g. {@code pause}. */
-    String name();
-
-    /** Its arguments after the verb, e.g. {@code NAME}. */
-    String arguments();
-
-    /** One line for {@code help}. */
-    String summary();
+    /** How the verb is called and what it does, for the dispatcher and {@code help}. */
+    Usage usage();
 
     /**
      * @param args what followed the verb (global flags already removed)
      * @return the process's exit code
      */
     int run(Session session, List<String> args) throws CliException;
+
+    /**
+     * @param name      the word on the command line, e.g. {@code pause}
+     * @param arguments what follows it, e.g. {@code NAME} ("" for none)
+     * @param summary   one line for {@code help}
+     */
+    record Usage(String name, String arguments, String summary) {
+        String line() {
+            return "kubectl virtfleet " + name + (arguments.isEmpty() ? "" : " " + arguments);
+        }
+    }
 }

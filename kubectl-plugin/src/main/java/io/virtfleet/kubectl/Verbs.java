@@ -27,8 +27,8 @@ public final class Verbs {
     }
 
     public Verbs add(Verb verb) {
-        if (byName.putIfAbsent(verb.name(), verb) != null) {
-            throw new IllegalArgumentException("two verbs named " + verb.name());
+        if (byName.putIfAbsent(verb.usage().name(), verb) != null) {
+            throw new IllegalArgumentException("two verbs named " + verb.usage().name());
         }
         return this;
     }

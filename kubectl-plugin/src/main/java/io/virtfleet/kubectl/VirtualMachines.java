@@ -57,12 +57,4 @@ public final class VirtualMachines {
                 + namespace + "\": " + (e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage() : e.getMessage()));
     }
-
-    /** The one NAME a verb takes. */
-    static String singleName(Verb verb, java.util.List<String> args) throws CliException {
-        if (args.size() != 1 || args.get(0).startsWith("-")) {
-            throw CliException.usage("usage: kubectl virtfleet " + verb.name() + " " + verb.arguments());
-        }
-        return args.get(0);
-    }
 }

@@ -169,7 +169,7 @@ class KubectlVirtfleetTest {
     @Test
     void aVerbIsOneClassAndOneNameOnly() {
         Verbs verbs = Verbs.standard();
-        assertThat(verbs.all()).extracting(Verb::name)
+        assertThat(verbs.all()).extracting(v -> v.usage().name())
                 .containsExactly("start", "stop", "pause", "unpause", "restart", "status", "help");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> verbs.add(new StatusVerb()))
                 .hasMessageContaining("two verbs named status");

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Power operations through the reconciler (mock API, real agent on libvirt's test driver): runStrategy Paused and back,
  * Halted from Paused, spec.restartToken restarting exactly once per new token, recorded only while Halted, and an
- * oversized token refused. The same on QEMU: PowerEndToEndTest.
+ * oversized token refused. The same on QEMU: VirtualMachineLifecycleEndToEndTest (powerOperationsThroughThePlugin).
  */
 class PowerApiTest extends ReconcilerApiTests {
     @Test

@@ -34,8 +34,7 @@ class DomainStatusMirrorTest {
     @Test
     void aHaltedVmIsSettledButNotReadyWithReasonHalted() {
         VirtualMachineStatus status = new VirtualMachineStatus();
-        Outcome<VirtualMachinePhase> outcome = mirror.mirror(status, 1, spec(RunStrategy.Halted),
-                new DomainStatus("default.web01", "u", DomainPhase.Stopped), Power.STOPPED);
+        Outcome<VirtualMachinePhase> outcome = mirror(status, RunStrategy.Halted, DomainPhase.Stopped, Power.STOPPED);
 
         assertThat(outcome.ready()).isEqualTo(ConditionStatus.False);
         assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Stopped);
@@ -66,8 +65,7 @@ class DomainStatusMirrorTest {
     @Test
     void aPausedVmIsSettledInPhasePausedButNotReady() {
         VirtualMachineStatus status = new VirtualMachineStatus();
-        Outcome<VirtualMachinePhase> outcome = mirror.mirror(status, 1, spec(RunStrategy.Paused),
-                new DomainStatus("default.web01", "u", DomainPhase.Paused), Power.PAUSED);
+        Outcome<VirtualMachinePhase> outcome = mirror(status, RunStrategy.Paused, DomainPhase.Paused, Power.PAUSED);
 
         assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Paused);
         assertThat(outcome.ready()).isEqualTo(ConditionStatus.False);
@@ -102,8 +100,12 @@ class DomainStatusMirrorTest {
     }
 
     private Outcome<VirtualMachinePhase> mirror(RunStrategy strategy, DomainPhase phase, Power desired) {
-        return mirror.mirror(new VirtualMachineStatus(), 1, spec(strategy),
-                new DomainStatus("default.web01", "u", phase), desired);
+        return mirror(new VirtualMachineStatus(), strategy, phase, desired);
+    }
+
+    private Outcome<VirtualMachinePhase> mirror(VirtualMachineStatus status, RunStrategy strategy, DomainPhase phase,
+                                                Power desired) {
+        return mirror.mirror(status, 1, spec(strategy), new DomainStatus("default.web01", "u", phase), desired);
     }
 
     private static VirtualMachineSpec spec(RunStrategy strategy) {

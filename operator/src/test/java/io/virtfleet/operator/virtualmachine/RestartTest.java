@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * When a restartToken restarts and when it is only recorded. The steps that call an agent (shut down, then record) run
- * against the real reconciler and agent in dev/stack's VirtualMachineApiTest and on QEMU in PowerEndToEndTest; here no
- * agent exists at all (null), so a step that touched one would fail.
+ * When a restartToken restarts and when it is only recorded. The steps that call an agent (shut down, then record)
+ * run against the real reconciler and agent in dev/stack's PowerApiTest and on QEMU in
+ * VirtualMachineLifecycleEndToEndTest; here no agent exists at all (null), so a step that touched one would fail.
  */
 class RestartTest {
     @Test
