@@ -13,7 +13,7 @@ import java.util.List;
 // conditions as metav1.Condition lists are declared: one per type (a list map keyed by type), bounded
 @SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"conditions\":{\"maxItems\":32,\"x-kubernetes-list-type\":\"map\",\"x-kubernetes-list-map-keys\":[\"type\"]}}}")
 public class VirtualMachineStatus extends ConditionedStatus {
-    @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Stopped, Reprovisioning or Failed.")
+    @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Paused, Stopped, Reprovisioning or Failed.")
     private VirtualMachinePhase phase;
 
     @Size(max = 253)
