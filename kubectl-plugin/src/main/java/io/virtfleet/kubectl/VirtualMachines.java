@@ -52,9 +52,21 @@ public final class VirtualMachines {
                 "virtualmachine \"" + name + "\" not found in namespace \"" + namespace + "\"");
     }
 
+    /** The API server's own message when it answered; else what kept the client from it, and which server it was. */
     private CliException failed(String what, String name, KubernetesClientException e) {
+        String detail;
+        if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+            detail = e.getStatus().getMessage();
+        } else {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            detail = (cause == e ? e.getMessage() : cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()))
+                    + " (API server " + client.getMasterUrl() + ")";
+        }
         return new CliException(CliException.FAILED, what + " virtualmachine \"" + name + "\" in namespace \""
-                + namespace + "\": " + (e.getStatus() != null && e.getStatus().getMessage() != null
-                ? e.getStatus().getMessage() : e.getMessage()));
+                + namespace + "\": " + detail);
     }
 }

@@ -154,6 +154,25 @@ class KubectlVirtfleetTest {
     }
 
     @Test
+    void anApiServerThatDoesNotAnswerIsNamedInTheError() throws java.io.IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        String server = "http://127.0.0.1:" + closedPort;
+        KubectlVirtfleet unreachable = new KubectlVirtfleet(Verbs.standard(), flags -> new io.fabric8.kubernetes.client
+                .KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+                        .withMasterUrl(server).withRequestRetryBackoffLimit(0).build()).build(), Clock.systemUTC());
+        var err = new java.io.ByteArrayOutputStream();
+
+        int code = unreachable.run(List.of("stop", "web01", "-n", NS), System.out, new java.io.PrintStream(err, true));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: cannot patch virtualmachine \"web01\" in namespace \"team-a\": ")
+                .contains("(API server " + server);
+    }
+
+    @Test
     void helpListsEveryVerbWithoutTouchingTheCluster() {
         KubectlVirtfleet offline = new KubectlVirtfleet(Verbs.standard(), flags -> {
             throw new AssertionError("help must not connect");
