@@ -1,8 +1,8 @@
 -- Argo CD health of VirtFleet's VirtualMachine and RootVolume (virtfleet.io/v1alpha1), read from status.conditions.
 -- Degraded: a deletion that cannot finish (DeletionBlocked=True: the node gone, the volume in use), the node
 -- unreachable, phase Failed for the current generation, or unscheduled for over 10 minutes;
--- Suspended: a VM stopped on purpose (runStrategy Halted or Manual, phase Stopped; Ready=False there, since Ready
--- means running); Healthy: Ready=True for the current
+-- Suspended: a VM stopped or paused on purpose (runStrategy Halted, Paused or Manual, phase Stopped or Paused;
+-- Ready=False there, since Ready means running); Healthy: Ready=True for the current
 -- generation; anything else (an older generation's status included) is Progressing with the operator's words.
 -- Laid out as Argo CD's resource_customizations/<group>/<kind>/ (health.lua, health_test.yaml, testdata/).
 local hs = { status = "Progressing", message = "Waiting for the VirtFleet operator to report status" }
@@ -104,17 +104,22 @@ if scheduled ~= nil and scheduled.status == "False" and secondsSince(scheduled.l
   return hs
 end
 
-if obj.kind == "VirtualMachine" and obj.spec ~= nil and phase == "Stopped" then
-  if obj.spec.runStrategy == "Halted" then
-    hs.status = "Suspended"
-    hs.message = "Halted: the VM is stopped as spec.runStrategy asks"
-    return hs
-  end
-  if obj.spec.runStrategy == "Manual" then
-    hs.status = "Suspended"
-    hs.message = "Manual: the VM is stopped; with spec.runStrategy Manual a person starts it"
-    return hs
-  end
+-- A VM settled on purpose in the phase its runStrategy (or, for Manual, a person) chose: by phase, then strategy.
+local SUSPENDED = {
+  Stopped = {
+    Halted = "Halted: the VM is stopped as spec.runStrategy asks",
+    Manual = "Manual: the VM is stopped; with spec.runStrategy Manual a person starts it",
+  },
+  Paused = {
+    Paused = "Paused: the VM is paused as spec.runStrategy asks",
+    Manual = "Manual: the VM is paused; with spec.runStrategy Manual a person resumes it",
+  },
+}
+if obj.kind == "VirtualMachine" and obj.spec ~= nil and SUSPENDED[phase] ~= nil
+    and SUSPENDED[phase][obj.spec.runStrategy] ~= nil then
+  hs.status = "Suspended"
+  hs.message = SUSPENDED[phase][obj.spec.runStrategy]
+  return hs
 end
 
 if ready ~= nil and ready.status == "True" then

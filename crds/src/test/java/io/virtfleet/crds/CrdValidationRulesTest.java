@@ -84,14 +84,24 @@ class CrdValidationRulesTest {
             SSH key without body             | '- ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHkq ops@example.org' | '- ssh-ed25519' | sshAuthorizedKeys entries must be OpenSSH
             firmware outside the enum        | 'firmware: uefi'               | 'firmware: efi'               | .spec.firmware: not one of
             run strategy outside the enum    | 'runStrategy: Always'          | 'runStrategy: Sometimes'      | .spec.runStrategy: not one of
+            run strategy in the wrong case   | 'runStrategy: Always'          | 'runStrategy: paused'         | .spec.runStrategy: not one of
+            restart token over 253 chars     | 'reprovisionToken: "1"'        | 'reprovisionToken: "1"\n  restartToken: "%s"' | .spec.restartToken: longer than 253
             both pin and selector            | 'runStrategy: Always'          | 'runStrategy: Always\n  nodeName: hv1\n  nodeSelector: {rack: a}' | set either nodeName or nodeSelector
             name and template                | '  rootVolume:'                | '  rootVolume:\n    name: web01-root' | set exactly one of name or template
             token without template           | '    template:'                | '    name: web01-root\n    unused:' | reprovisionToken needs rootVolume.template
             """)
     void eachBrokenRuleIsReportedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_VM.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
+        String yaml = VALID_VM.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n").formatted("t".repeat(254)));
         assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_VM);
         assertThat(VM.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+    }
+
+    @Test
+    void thePowerFieldsAcceptTheirValues() {
+        String paused = VALID_VM.replace("runStrategy: Always", "runStrategy: Paused\n  restartToken: \"2026-11-30T16:20:01.123456789Z\"");
+        assertThat(paused).contains("Paused");
+        assertThat(VM.violations(paused)).isEmpty();
+        assertThat(VM.violations(paused.replace("2026-11-30T16:20:01.123456789Z", "t".repeat(253)))).isEmpty();
     }
 
     @Test

@@ -2,5 +2,5 @@ package io.virtfleet.crds.v1alpha1;
 
 /** Which power state the operator keeps a VM in. */
 public enum RunStrategy {
-    Always, Halted, Manual
+    Always, Halted, Manual, Paused
 }

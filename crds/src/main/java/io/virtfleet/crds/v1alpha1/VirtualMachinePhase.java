@@ -2,5 +2,5 @@ package io.virtfleet.crds.v1alpha1;
 
 /** Human-readable summary of a VM's state; machines read the conditions. */
 public enum VirtualMachinePhase {
-    Pending, Provisioning, Starting, Running, Stopped, Reprovisioning, Failed
+    Pending, Provisioning, Starting, Running, Paused, Stopped, Reprovisioning, Failed
 }

@@ -68,7 +68,8 @@ public class VirtualMachineSpec {
     private KernelBoot kernelBoot;
 
     @Default("Always")
-    @JsonPropertyDescription("Always (default): keep running; Halted: keep stopped; Manual: leave the power state alone.")
+    @JsonPropertyDescription("Always (default): keep running; Halted: keep stopped (graceful shutdown); Paused: keep defined and started but "
+            + "paused (started first when stopped); Manual: leave the power state alone.")
     private RunStrategy runStrategy;
 
     @Size(max = 253)
@@ -82,6 +83,12 @@ public class VirtualMachineSpec {
     @Size(max = 253)
     @JsonPropertyDescription("Any change reprovisions the VM: stop, re-populate the root volume, new seed, start.")
     private String reprovisionToken;
+
+    @Size(max = 253)
+    @JsonPropertyDescription("Any change to a new value restarts the VM once (graceful shutdown, then start); the "
+            + "operator records the value it acted on in status.observedRestartToken. Recorded only, without a restart, "
+            + "while runStrategy is Halted or Manual or before the VM first ran.")
+    private String restartToken;
 
     public Integer getVcpus() {
         return vcpus;
@@ -193,5 +200,13 @@ public class VirtualMachineSpec {
 
     public void setReprovisionToken(String reprovisionToken) {
         this.reprovisionToken = reprovisionToken;
+    }
+
+    public String getRestartToken() {
+        return restartToken;
+    }
+
+    public void setRestartToken(String restartToken) {
+        this.restartToken = restartToken;
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 // conditions as metav1.Condition lists are declared: one per type (a list map keyed by type), bounded
 @SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"conditions\":{\"maxItems\":32,\"x-kubernetes-list-type\":\"map\",\"x-kubernetes-list-map-keys\":[\"type\"]}}}")
 public class VirtualMachineStatus extends ConditionedStatus {
-    @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Stopped, Reprovisioning or Failed.")
+    @JsonPropertyDescription("Pending, Provisioning, Starting, Running, Paused, Stopped, Reprovisioning or Failed.")
     private VirtualMachinePhase phase;
 
     @Size(max = 253)
@@ -45,6 +45,10 @@ public class VirtualMachineStatus extends ConditionedStatus {
     @Size(max = 253)
     @JsonPropertyDescription("The reprovisionToken the VM was last provisioned with.")
     private String provisionedToken;
+
+    @Size(max = 253)
+    @JsonPropertyDescription("The spec.restartToken the operator last acted on (restarted, or recorded without a restart).")
+    private String observedRestartToken;
 
     public VirtualMachinePhase getPhase() {
         return phase;
@@ -116,5 +120,13 @@ public class VirtualMachineStatus extends ConditionedStatus {
 
     public void setProvisionedToken(String provisionedToken) {
         this.provisionedToken = provisionedToken;
+    }
+
+    public String getObservedRestartToken() {
+        return observedRestartToken;
+    }
+
+    public void setObservedRestartToken(String observedRestartToken) {
+        this.observedRestartToken = observedRestartToken;
     }
 }

@@ -46,6 +46,9 @@ public final class LocalStackMain {
             say("local stack up: Kubernetes API (Fabric8 mock server) " + stack.kubernetes().url()
                     + ", S3 (S3Proxy) " + stack.s3().endpoint() + ", agent " + stack.agent().baseUri());
             say("kubectl: kubectl --kubeconfig " + kubeconfig + " get vfvm,vfrv");
+            // kubectl passes no global flags to plugins: the plugin reads KUBECONFIG (or takes --kubeconfig itself).
+            say("kubectl plugin (built by this run): PATH=" + repo.resolve("kubectl-plugin/bin") + ":$PATH KUBECONFIG="
+                    + kubeconfig + " kubectl virtfleet status quickstart   (or pause|unpause|restart|stop|start)");
             Path manifest = repo.resolve("examples/quickstart.yaml");
             List<HasMetadata> applied = stack.apply(manifest);
             say("applied " + repo.relativize(manifest) + ": " + applied.size() + " objects");

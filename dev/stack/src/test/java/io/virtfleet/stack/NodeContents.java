@@ -4,6 +4,7 @@ import io.virtfleet.agent.libvirt.LibvirtXml;
 import io.virtfleet.fixtures.HostPrerequisites;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 
 import java.io.IOException;
@@ -32,16 +33,21 @@ final class NodeContents {
         this.node = node;
     }
 
-    /** A libvirt domain as libvirt reports it; {@code id} is new at every start, -1 while shut off. */
-    record DomainFacts(boolean active, int id, int vcpus, boolean autostart, LibvirtXml.Parsed xml) {
+    /**
+     * A libvirt domain as libvirt reports it; {@code id} is new at every start, -1 while shut off; {@code state} is
+     * libvirt's own (running, paused, shut off, ...).
+     */
+    record DomainFacts(boolean active, int id, int vcpus, boolean autostart, LibvirtXml.Parsed xml,
+                       DomainInfo.DomainState state) {
     }
 
     Optional<DomainFacts> domain(String name) throws LibvirtException {
         Connect libvirt = new Connect(HostPrerequisites.LIBVIRT_URI);
         try {
             Domain domain = libvirt.domainLookupByName(name);
-            return Optional.of(new DomainFacts(domain.isActive() == 1, domain.getID(), domain.getInfo().nrVirtCpu,
-                    domain.getAutostart(), LibvirtXml.parse(domain.getXMLDesc(0))));
+            DomainInfo info = domain.getInfo();
+            return Optional.of(new DomainFacts(domain.isActive() == 1, domain.getID(), info.nrVirtCpu,
+                    domain.getAutostart(), LibvirtXml.parse(domain.getXMLDesc(0)), info.state));
         } catch (LibvirtException e) {
             return Optional.empty();
         } finally {

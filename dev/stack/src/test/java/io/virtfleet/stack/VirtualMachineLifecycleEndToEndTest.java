@@ -3,6 +3,7 @@ package io.virtfleet.stack;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.LiveUpdate;
@@ -15,21 +16,27 @@ import io.virtfleet.fixtures.TestBridge;
 import io.virtfleet.fixtures.TestGuest;
 import io.virtfleet.fixtures.TestGuests;
 import io.virtfleet.fixtures.TestImages;
+import io.virtfleet.kubectl.KubectlVirtfleet;
+import io.virtfleet.kubectl.Verbs;
 import io.virtfleet.operator.OperatorSettings;
+import io.virtfleet.operator.status.Reason;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.libvirt.DomainInfo.DomainState;
 
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A VirtualMachine's whole life driven through the Kubernetes API (mock API server) by the operator, on a real agent,
  * the real libvirtd with QEMU (TCG) and a real Linux bridge: create with a data disk, a NIC and a seed built from
- * Secrets; reprovision; a hardware change that needs a restart; deletion that leaves nothing on the host. The
+ * Secrets; reprovision; a hardware change that needs a restart; power operations (pause, unpause, restart) through
+ * the kubectl plugin; deletion that leaves nothing on the host. The
  * Secret values must reach the seed and nowhere else: not the status, not the Events, not the log.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -268,6 +276,85 @@ class VirtualMachineLifecycleEndToEndTest {
         deleteAndExpectNothingLeft(fleet, "live01");
     }
 
+    /**
+     * Power operations on a real QEMU domain through the kubectl plugin, the mock API and the operator: pause and
+     * unpause keep the same running instance (libvirt's domain id), a restart gives it a new one exactly once — also
+     * when the operator itself restarts in the middle — and a restart of a halted VM is only recorded. The guest has no
+     * OS (the sample image), so its graceful shutdown ends with the agent's destroy after the stack's 5 s timeout.
+     */
+    @Test
+    void powerOperationsThroughThePlugin() throws Exception {
+        Fleet fleet = fleet();
+        fleet.createVm("web01", Fleet.volumeSpec("64Mi"), null);
+        String domain = fleet.namespace() + ".web01";
+        fleet.awaitPhase("web01", VirtualMachinePhase.Running);
+        int firstId = host.domain(domain).orElseThrow().id();
+
+        // pause: phase Paused, libvirt's state paused, the same instance
+        assertThat(plugin("pause", "web01", "-n", fleet.namespace())).isZero();
+        fleet.awaitPhase("web01", VirtualMachinePhase.Paused);
+        assertThat(host.domain(domain).orElseThrow()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DomainState.VIR_DOMAIN_PAUSED);
+            assertThat(d.id()).isEqualTo(firstId);
+        });
+
+        // unpause: Running again, still the same instance
+        assertThat(plugin("unpause", "web01", "-n", fleet.namespace())).isZero();
+        fleet.awaitPhase("web01", VirtualMachinePhase.Running);
+        assertThat(host.domain(domain).orElseThrow()).satisfies(d -> {
+            assertThat(d.state()).isEqualTo(DomainState.VIR_DOMAIN_RUNNING);
+            assertThat(d.id()).isEqualTo(firstId);
+        });
+
+        // restart, with the operator restarted while the guest shuts down: one new instance, the token recorded
+        assertThat(plugin("restart", "web01", "-n", fleet.namespace())).isZero();
+        String token = fleet.vm("web01").getSpec().getRestartToken();
+        await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("web01"),
+                vm -> Reason.RESTARTING.equals(readyReason(vm)));
+        stack.stopOperator();
+        stack.startOperator();
+        VirtualMachine restarted = await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm("web01"),
+                vm -> token.equals(vm.getStatus().getObservedRestartToken())
+                        && vm.getStatus().getPhase() == VirtualMachinePhase.Running
+                        && Reason.DOMAIN_RUNNING.equals(readyReason(vm)));
+        assertThat(restarted.getStatus().getObservedRestartToken()).isEqualTo(token);
+        int secondId = host.domain(domain).orElseThrow().id();
+        assertThat(secondId).as("a new instance").isNotEqualTo(firstId).isPositive();
+        await().atMost(Fleet.TIMEOUT).until(() -> restartedEvents(fleet) >= 1);
+        assertThat(restartedEvents(fleet)).as("Restarted once: %s", token).isEqualTo(1);
+
+        // halted: a new token is recorded, nothing starts
+        assertThat(plugin("stop", "web01", "-n", fleet.namespace())).isZero();
+        fleet.awaitPhase("web01", VirtualMachinePhase.Stopped);
+        assertThat(plugin("restart", "web01", "-n", fleet.namespace())).isZero();
+        String haltedToken = fleet.vm("web01").getSpec().getRestartToken();
+        await().atMost(Fleet.TIMEOUT).until(() -> haltedToken.equals(
+                fleet.vm("web01").getStatus().getObservedRestartToken()));
+        assertThat(fleet.vm("web01").getStatus().getPhase()).isEqualTo(VirtualMachinePhase.Stopped);
+        assertThat(host.domain(domain).orElseThrow().active()).isFalse();
+        assertThat(restartedEvents(fleet)).isEqualTo(1);
+
+        deleteAndExpectNothingLeft(fleet, "web01");
+    }
+
+    /** The plugin as a person runs it, on a client of its own to the stack's API. */
+    private int plugin(String... args) {
+        return new KubectlVirtfleet(Verbs.standard(),
+                flags -> new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(), Clock.systemUTC())
+                .run(List.of(args), System.out, System.err);
+    }
+
+    private static String readyReason(VirtualMachine vm) {
+        return vm.getStatus() == null ? null : Fleet.condition(vm.getStatus(), "Ready").map(c -> c.getReason())
+                .orElse(null);
+    }
+
+    /** Restarted Events of the VM, occurrences summed (a restarted operator may start a new Event object). */
+    private int restartedEvents(Fleet fleet) {
+        return events(fleet, "web01").filter(e -> Reason.RESTARTED.equals(e.getReason()))
+                .mapToInt(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
     private void deleteAndExpectNothingLeft(Fleet fleet, String name) throws Exception {
         client.resource(fleet.vm(name)).delete();
         await().atMost(Fleet.TIMEOUT).until(() -> fleet.vm(name) == null && fleet.volume(name + "-root") == null);
@@ -292,7 +379,11 @@ class VirtualMachineLifecycleEndToEndTest {
     }
 
     private List<String> eventMessages(Fleet fleet, String name) {
+        return events(fleet, name).map(Event::getMessage).toList();
+    }
+
+    private Stream<Event> events(Fleet fleet, String name) {
         return client.v1().events().inNamespace(fleet.namespace()).list().getItems().stream()
-                .filter(e -> name.equals(e.getInvolvedObject().getName())).map(Event::getMessage).toList();
+                .filter(e -> name.equals(e.getInvolvedObject().getName()));
     }
 }

@@ -95,6 +95,15 @@ class OwnershipIntegrationTest {
         assertThat(deleteForB.status()).isEqualTo(409);
         assertThat(deleteForB.error().reason()).isEqualTo(AgentErrorReasons.OWNED_BY_ANOTHER);
         assertThat(client.domains().get(domain).status()).isEqualTo(200);
+
+        // pausing and resuming are the owner's too; the owner passes the check and meets the domain's state instead
+        for (String path : List.of(AgentPaths.domainSuspend(domain), AgentPaths.domainResume(domain))) {
+            AgentClient.Response forB = client.send("POST", path + "?" + AgentPaths.OWNER_UID + "=" + UID_B, null);
+            assertThat(forB.status()).as(path).isEqualTo(409);
+            assertThat(forB.error().reason()).as(path).isEqualTo(AgentErrorReasons.OWNED_BY_ANOTHER);
+            AgentClient.Response forA = client.send("POST", path + "?" + AgentPaths.OWNER_UID + "=" + UID_A, null);
+            assertThat(forA.error().reason()).as(path).isEqualTo(AgentErrorReasons.INVALID_STATE);
+        }
         assertThat(dataDisk).isRegularFile();
 
         assertThat(delete(AgentPaths.domain(domain), UID_A).status()).isEqualTo(204);

@@ -68,6 +68,21 @@ public final class AgentClient {
     }
 
     /**
+     * Pauses a running domain (libvirt suspend) if the agent recorded it for {@code ownerUid}; a paused one stays
+     * paused; a stopped one is a 409 conflict.
+     */
+    public DomainStatus suspendDomain(String name, String ownerUid) throws AgentCallException {
+        return call("POST", AgentPaths.domainSuspend(name) + ownerQuery(ownerUid), null, DomainStatus.class)
+                .orElseThrow();
+    }
+
+    /** Continues a paused domain of {@code ownerUid}; a running one keeps running; a stopped one is a 409 conflict. */
+    public DomainStatus resumeDomain(String name, String ownerUid) throws AgentCallException {
+        return call("POST", AgentPaths.domainResume(name) + ownerQuery(ownerUid), null, DomainStatus.class)
+                .orElseThrow();
+    }
+
+    /**
      * Deletes the domain only if the agent recorded it for {@code ownerUid}; another owner's is refused. A running
      * guest is shut down first (202 with the domain's status; the agent finishes the removal by itself), so the
      * caller repeats the call until it answers empty (204).

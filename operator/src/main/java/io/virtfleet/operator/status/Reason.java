@@ -25,6 +25,16 @@ public final class Reason {
     public static final String MANUAL = "Manual";
     /** Ready=False of a VM stopped because its runStrategy is Halted: settled, not running. */
     public static final String HALTED = "Halted";
+    /** Ready=False of a VM paused because its runStrategy is Paused: settled, defined and started, not running. */
+    public static final String PAUSED = "Paused";
+    /** On the way to Paused (started first when it was stopped). */
+    public static final String PAUSING = "Pausing";
+    /** The Running condition of a paused domain. */
+    public static final String DOMAIN_PAUSED = "DomainPaused";
+    /** A new spec.restartToken: the guest is being shut down (gracefully) to be started again. */
+    public static final String RESTARTING = "Restarting";
+    /** The guest of a restart is off and its token recorded; the next reconcile starts it. */
+    public static final String RESTARTED = "Restarted";
     public static final String RETAINED = "Retained";
     public static final String NODE_UNREACHABLE = "NodeUnreachable";
     /** A deleted VM's guest was asked to shut down (ACPI); the agent removes the domain once it is off. */

@@ -32,7 +32,7 @@ final class DomainStatusMirror {
     }
 
     Outcome<VirtualMachinePhase> mirror(VirtualMachineStatus status, long generation, VirtualMachineSpec spec,
-                                        DomainStatus observed, boolean wantRunning) {
+                                        DomainStatus observed, Power desired) {
         status.setDomainUUID(observed.uuid());
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
         if (observed.macAddresses() != null) {
@@ -47,39 +47,52 @@ final class DomainStatusMirror {
         conditions.set(status, generation, ConditionType.DomainDefined, true, Reason.DOMAIN_DEFINED,
                 "domain " + observed.name() + " is defined");
         boolean running = observed.phase() == DomainPhase.Running;
-        conditions.set(status, generation, ConditionType.Running, running,
-                running ? Reason.DOMAIN_RUNNING : Reason.DOMAIN_STOPPED, "the domain is " + observed.phase());
+        conditions.set(status, generation, ConditionType.Running, running, running ? Reason.DOMAIN_RUNNING
+                : observed.phase() == DomainPhase.Paused ? Reason.DOMAIN_PAUSED : Reason.DOMAIN_STOPPED,
+                "the domain is " + observed.phase());
         if (observed.restartRequired()) {
             conditions.set(status, generation, ConditionType.RestartRequired, true, Reason.HARDWARE_CHANGED,
                     "the definition changed while the domain ran (outside spec.liveUpdate's maxima, a new maximum, or a "
-                            + "change the guest did not take live); stop and start the VM (runStrategy Halted, then "
-                            + "Always) to apply it");
+                            + "change the guest did not take live); restart the VM (a new spec.restartToken, e.g. "
+                            + "kubectl virtfleet restart) to apply it");
         } else if (Conditions.find(status, ConditionType.RestartRequired).isPresent()) {
             conditions.set(status, generation, ConditionType.RestartRequired, false, Reason.DEFINITION_APPLIED,
                     "the running domain matches its definition");
         }
         boolean manual = DomainRequestMapper.runStrategy(spec) == RunStrategy.Manual;
-        if (manual || running == wantRunning) {
-            return settled(running, manual, observed);
+        if (manual || desired.matches(observed.phase())) {
+            return settled(Power.of(observed.phase()), manual, observed);
         }
-        return Outcome.notReady(wantRunning ? VirtualMachinePhase.Starting : VirtualMachinePhase.Running,
-                wantRunning ? Reason.STARTING : Reason.STOPPING, "the domain is " + observed.phase()
-                        + "; waiting for it to be " + (wantRunning ? "running" : "stopped"), POLL_WHILE_CHANGING);
+        return switch (desired) {
+            case RUNNING -> Outcome.notReady(VirtualMachinePhase.Starting, Reason.STARTING,
+                    waiting(observed, "running"), POLL_WHILE_CHANGING);
+            case PAUSED -> Outcome.notReady(VirtualMachinePhase.Starting, Reason.PAUSING,
+                    waiting(observed, "paused"), POLL_WHILE_CHANGING);
+            case STOPPED -> Outcome.notReady(observed.phase() == DomainPhase.Paused ? VirtualMachinePhase.Paused
+                    : VirtualMachinePhase.Running, Reason.STOPPING, waiting(observed, "stopped"), POLL_WHILE_CHANGING);
+        };
+    }
+
+    private static String waiting(DomainStatus observed, String wanted) {
+        return "the domain is " + observed.phase() + "; waiting for it to be " + wanted;
     }
 
     /**
      * The domain is as the runStrategy asks (or, for Manual, as a person left it). Ready means the VM runs, as in
-     * KubeVirt: a VM kept stopped is settled (phase Stopped, nothing to do) but not Ready, so that
-     * {@code kubectl wait --for=condition=Ready} means "the guest is up". Reason {@code Halted} tells it was asked for.
+     * KubeVirt: a VM kept stopped or paused is settled (phase Stopped or Paused, nothing to do) but not Ready, so that
+     * {@code kubectl wait --for=condition=Ready} means "the guest is up". Reasons {@code Halted} and {@code Paused}
+     * tell it was asked for.
      */
-    private Outcome<VirtualMachinePhase> settled(boolean running, boolean manual, DomainStatus observed) {
-        if (running) {
-            return Outcome.ready(VirtualMachinePhase.Running, manual ? Reason.MANUAL : Reason.DOMAIN_RUNNING,
-                    manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
-                            + "power state alone" : "the VM is running", recheckWhenSettled);
-        }
-        return Outcome.notReady(VirtualMachinePhase.Stopped, manual ? Reason.MANUAL : Reason.HALTED,
-                manual ? "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its power "
-                        + "state alone" : "the VM is stopped, as runStrategy Halted asks", recheckWhenSettled);
+    private Outcome<VirtualMachinePhase> settled(Power power, boolean manual, DomainStatus observed) {
+        String manualMessage = "runStrategy Manual: the domain is " + observed.phase() + "; the operator leaves its "
+                + "power state alone";
+        return switch (power) {
+            case RUNNING -> Outcome.ready(VirtualMachinePhase.Running, manual ? Reason.MANUAL : Reason.DOMAIN_RUNNING,
+                    manual ? manualMessage : "the VM is running", recheckWhenSettled);
+            case PAUSED -> Outcome.notReady(VirtualMachinePhase.Paused, manual ? Reason.MANUAL : Reason.PAUSED,
+                    manual ? manualMessage : "the VM is paused, as runStrategy Paused asks", recheckWhenSettled);
+            case STOPPED -> Outcome.notReady(VirtualMachinePhase.Stopped, manual ? Reason.MANUAL : Reason.HALTED,
+                    manual ? manualMessage : "the VM is stopped, as runStrategy Halted asks", recheckWhenSettled);
+        };
     }
 }

@@ -1,7 +1,5 @@
 package io.virtfleet.operator.virtualmachine;
 
-import io.virtfleet.agent.contract.DomainPhase;
-import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -45,17 +43,12 @@ final class Reprovisioning {
             throws AgentCallException {
         String node = status.getNodeName();
         Optional<AgentClient> agent = node == null ? Optional.empty() : agents.forNode(node);
-        if (agent.isPresent()) {
-            String domainName = AgentNames.of(vm);
-            Optional<DomainStatus> domain = agent.get().getDomain(domainName);
-            if (domain.isPresent() && domain.get().phase() != DomainPhase.Stopped) {
-                agent.get().putDomain(domainName, DomainRequestMapper.map(vm.getMetadata().getName(),
-                        vm.getMetadata().getUid(), vm.getSpec(), AgentNames.of(volume), false,
-                        status.getInstanceId(), secrets));
-                return Optional.of(Outcome.notReady(VirtualMachinePhase.Reprovisioning, Reason.REPROVISIONING,
-                        "stopping the domain to reprovision (token " + token + ")",
-                        DomainStatusMirror.POLL_WHILE_CHANGING));
-            }
+        if (agent.isPresent() && !Power.shutDown(agent.get(), AgentNames.of(vm), DomainRequestMapper.map(
+                vm.getMetadata().getName(), vm.getMetadata().getUid(), vm.getSpec(), AgentNames.of(volume), false,
+                status.getInstanceId(), secrets))) {
+            return Optional.of(Outcome.notReady(VirtualMachinePhase.Reprovisioning, Reason.REPROVISIONING,
+                    "stopping the domain to reprovision (token " + token + ")",
+                    DomainStatusMirror.POLL_WHILE_CHANGING));
         }
         if (template && !Objects.equals(volume.getSpec().getReprovisionToken(), token)) {
             owned.reprovision(volume, token, vm.getSpec().getRootVolume().getTemplate().getProvisioning());

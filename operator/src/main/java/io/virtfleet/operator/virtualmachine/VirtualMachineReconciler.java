@@ -14,10 +14,10 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
-import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSpec;
@@ -64,8 +64,8 @@ import java.util.stream.Collectors;
 /**
  * Makes a VirtualMachine a libvirt domain on the node of its root volume. Steps: check the spec; admit it under the
  * tenant's policy; check its node answers; read the seed's Secrets; place it and create its owned root volume
- * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; state the
- * desired domain and mirror the agent's view.
+ * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; restart
+ * when the restartToken changed; state the desired domain, pause or resume it, and mirror the agent's view.
  */
 @ControllerConfiguration(name = "virtualmachine")
 public final class VirtualMachineReconciler implements Reconciler<VirtualMachine>, Cleaner<VirtualMachine> {
@@ -176,7 +176,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             try {
                 return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::readSeedSecrets,
                         this::placeWithOwnedVolume, this::awaitVolume, this::runWhereTheVolumeIs, this::findAgent,
-                        this::defineDomain);
+                        this::restart, this::defineDomain);
             } catch (AgentCallException e) {
                 String node = status.getNodeName();
                 if (e.unreachable()) {
@@ -262,21 +262,32 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                     "no host agent is known for node " + node));
         }
 
-        /** States the full desired domain (the agent converges it) and mirrors what the agent reports. */
+        /** A new restartToken: shut down, record it, and let the next reconcile start the domain again. */
+        private Optional<Outcome<VirtualMachinePhase>> restart() throws AgentCallException {
+            return Restart.step(spec, status, agent, AgentNames.of(vm), () -> domainRequest(false));
+        }
+
+        /**
+         * States the full desired domain (the agent converges it: defined, started or stopped), pauses or resumes it
+         * to match the runStrategy, and mirrors what the agent reports.
+         */
         private Optional<Outcome<VirtualMachinePhase>> defineDomain() throws AgentCallException {
-            RootVolume volume = rootVolume.orElseThrow();
-            String token = token(volume);
+            String token = token(rootVolume.orElseThrow());
             status.setProvisionedToken(token);
             status.setInstanceId(DomainRequestMapper.instanceId(vm.getMetadata().getUid(), token));
             String domainName = AgentNames.of(vm);
-            boolean wantRunning = wantRunning(agent, domainName, spec);
-            DomainRequest desired = DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(),
-                    spec, AgentNames.of(volume), wantRunning, status.getInstanceId(), secrets);
-            DomainStatus observed = agent.putDomain(domainName, desired);
+            Power desired = desiredPower(agent, domainName, vm.getMetadata().getUid(), spec, status);
+            DomainStatus observed = desired.settle(agent, domainName, vm.getMetadata().getUid(),
+                    agent.putDomain(domainName, domainRequest(desired.active())));
             LiveHardwareMirror.mirror(status, observed)
                     .ifPresent(change -> events.normal(vm, Reason.HARDWARE_UPDATED, change));
             return Optional.of(balloons.sooner(vm.getMetadata().getUid(), Quantities.bytes(spec.getMemory()), observed,
-                    mirror.mirror(status, generation, spec, observed, wantRunning)));
+                    mirror.mirror(status, generation, spec, observed, desired)));
+        }
+
+        private DomainRequest domainRequest(boolean running) {
+            return DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(), spec,
+                    AgentNames.of(rootVolume.orElseThrow()), running, status.getInstanceId(), secrets);
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */
@@ -296,14 +307,19 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return Outcome.notReady(phase, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
-    /** Always: running; Halted: stopped; Manual: whatever the domain is now (a new domain stays stopped). */
-    private static boolean wantRunning(AgentClient agent, String domainName, VirtualMachineSpec spec)
-            throws AgentCallException {
-        return switch (DomainRequestMapper.runStrategy(spec)) {
-            case Always -> true;
-            case Halted -> false;
-            case Manual -> agent.getDomain(domainName).map(d -> d.phase() == DomainPhase.Running).orElse(false);
-        };
+    /**
+     * What the runStrategy asks ({@link Power#desired}); the agent is asked only when the answer depends on the
+     * domain (Manual), or when a VM last seen paused is to stop: its guest is resumed first, so that it can shut down.
+     */
+    private static Power desiredPower(AgentClient agent, String domainName, String ownerUid, VirtualMachineSpec spec,
+                                      VirtualMachineStatus status) throws AgentCallException {
+        RunStrategy strategy = DomainRequestMapper.runStrategy(spec);
+        Power desired = Power.desired(strategy, strategy == RunStrategy.Manual
+                ? agent.getDomain(domainName).map(DomainStatus::phase) : Optional.empty());
+        if (desired == Power.STOPPED && status.getPhase() == VirtualMachinePhase.Paused) {
+            Power.resumeBeforeStop(agent, domainName, ownerUid);
+        }
+        return desired;
     }
 
     private static Optional<String> rootVolumeName(VirtualMachine vm) {
@@ -349,9 +365,16 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         return control;
     }
 
+    /** A paused guest is resumed first: the agent's deletion shuts a running guest down gracefully (ACPI). */
     private static AgentCleanup.Counterpart counterpart(VirtualMachine vm) {
         String domain = AgentNames.of(vm);
-        return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> agent.deleteDomain(name, uid).isEmpty(),
+        boolean paused = vm.getStatus() != null && vm.getStatus().getPhase() == VirtualMachinePhase.Paused;
+        return new AgentCleanup.Counterpart("the domain", (agent, name, uid) -> {
+            if (paused) {
+                Power.resumeBeforeStop(agent, name, uid);
+            }
+            return agent.deleteDomain(name, uid).isEmpty();
+        },
                 "libvirt domain " + domain + " (possibly still running) with its NVRAM, data disks " + domain + "_vd*, "
                         + "cloud-init seed and console log", RETRY_AFTER_FAILURE);
     }

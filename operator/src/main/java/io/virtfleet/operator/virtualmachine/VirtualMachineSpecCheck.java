@@ -33,7 +33,10 @@ public final class VirtualMachineSpecCheck {
         check.require(spec.getVcpus() != null && spec.getVcpus() >= 1, "spec.vcpus must be at least 1")
                 .positive(spec.getMemory(), "spec.memory", "1Gi")
                 .require(spec.getNodeName() == null || spec.getNodeSelector() == null
-                        || spec.getNodeSelector().isEmpty(), "spec: set either nodeName or nodeSelector, not both");
+                        || spec.getNodeSelector().isEmpty(), "spec: set either nodeName or nodeSelector, not both")
+                // The token is copied into status and Event messages: bounded as the CRD bounds it.
+                .require(spec.getRestartToken() == null || spec.getRestartToken().length() <= 253,
+                        "spec.restartToken is longer than 253 characters");
         var root = spec.getRootVolume();
         if (root == null || (root.getName() == null) == (root.getTemplate() == null)) {
             check.require(false, "spec.rootVolume must set exactly one of name or template");

@@ -24,7 +24,7 @@ class DomainStatusMirrorTest {
 
     @Test
     void aRunningVmIsReady() {
-        Outcome<VirtualMachinePhase> outcome = mirror(RunStrategy.Always, DomainPhase.Running, true);
+        Outcome<VirtualMachinePhase> outcome = mirror(RunStrategy.Always, DomainPhase.Running, Power.RUNNING);
 
         assertThat(outcome.ready()).isEqualTo(ConditionStatus.True);
         assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Running);
@@ -34,8 +34,7 @@ class DomainStatusMirrorTest {
     @Test
     void aHaltedVmIsSettledButNotReadyWithReasonHalted() {
         VirtualMachineStatus status = new VirtualMachineStatus();
-        Outcome<VirtualMachinePhase> outcome = mirror.mirror(status, 1, spec(RunStrategy.Halted),
-                new DomainStatus("default.web01", "u", DomainPhase.Stopped), false);
+        Outcome<VirtualMachinePhase> outcome = mirror(status, RunStrategy.Halted, DomainPhase.Stopped, Power.STOPPED);
 
         assertThat(outcome.ready()).isEqualTo(ConditionStatus.False);
         assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Stopped);
@@ -47,8 +46,8 @@ class DomainStatusMirrorTest {
 
     @Test
     void aManualVmIsReadyOnlyWhileItRuns() {
-        assertThat(mirror(RunStrategy.Manual, DomainPhase.Running, true).ready()).isEqualTo(ConditionStatus.True);
-        Outcome<VirtualMachinePhase> stopped = mirror(RunStrategy.Manual, DomainPhase.Stopped, false);
+        assertThat(mirror(RunStrategy.Manual, DomainPhase.Running, Power.RUNNING).ready()).isEqualTo(ConditionStatus.True);
+        Outcome<VirtualMachinePhase> stopped = mirror(RunStrategy.Manual, DomainPhase.Stopped, Power.STOPPED);
         assertThat(stopped.ready()).isEqualTo(ConditionStatus.False);
         assertThat(stopped.reason()).isEqualTo(Reason.MANUAL);
         assertThat(stopped.phase()).isEqualTo(VirtualMachinePhase.Stopped);
@@ -56,16 +55,57 @@ class DomainStatusMirrorTest {
 
     @Test
     void aVmOnItsWayToStoppedIsNotReadyAndPolled() {
-        Outcome<VirtualMachinePhase> outcome = mirror(RunStrategy.Halted, DomainPhase.Running, false);
+        Outcome<VirtualMachinePhase> outcome = mirror(RunStrategy.Halted, DomainPhase.Running, Power.STOPPED);
 
         assertThat(outcome.ready()).isEqualTo(ConditionStatus.False);
         assertThat(outcome.reason()).isEqualTo(Reason.STOPPING);
         assertThat(outcome.retryAfter()).isEqualTo(DomainStatusMirror.POLL_WHILE_CHANGING);
     }
 
-    private Outcome<VirtualMachinePhase> mirror(RunStrategy strategy, DomainPhase phase, boolean wantRunning) {
-        return mirror.mirror(new VirtualMachineStatus(), 1, spec(strategy),
-                new DomainStatus("default.web01", "u", phase), wantRunning);
+    @Test
+    void aPausedVmIsSettledInPhasePausedButNotReady() {
+        VirtualMachineStatus status = new VirtualMachineStatus();
+        Outcome<VirtualMachinePhase> outcome = mirror(status, RunStrategy.Paused, DomainPhase.Paused, Power.PAUSED);
+
+        assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Paused);
+        assertThat(outcome.ready()).isEqualTo(ConditionStatus.False);
+        assertThat(outcome.reason()).isEqualTo(Reason.PAUSED);
+        assertThat(outcome.retryAfter()).as("settled: nothing to poll").isEqualTo(Duration.ofMinutes(30));
+        assertThat(Conditions.find(status, io.virtfleet.operator.status.ConditionType.Running)).get()
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo(Reason.DOMAIN_PAUSED));
+    }
+
+    @Test
+    void aVmOnItsWayToPausedOrOutOfItIsPolled() {
+        Outcome<VirtualMachinePhase> pausing = mirror(RunStrategy.Paused, DomainPhase.Stopped, Power.PAUSED);
+        assertThat(pausing.phase()).isEqualTo(VirtualMachinePhase.Starting);
+        assertThat(pausing.reason()).isEqualTo(Reason.PAUSING);
+        assertThat(pausing.retryAfter()).isEqualTo(DomainStatusMirror.POLL_WHILE_CHANGING);
+
+        Outcome<VirtualMachinePhase> stopping = mirror(RunStrategy.Halted, DomainPhase.Paused, Power.STOPPED);
+        assertThat(stopping.phase()).as("still paused while it stops").isEqualTo(VirtualMachinePhase.Paused);
+        assertThat(stopping.reason()).isEqualTo(Reason.STOPPING);
+
+        Outcome<VirtualMachinePhase> resuming = mirror(RunStrategy.Always, DomainPhase.Paused, Power.RUNNING);
+        assertThat(resuming.reason()).isEqualTo(Reason.STARTING);
+        assertThat(resuming.retryAfter()).isEqualTo(DomainStatusMirror.POLL_WHILE_CHANGING);
+    }
+
+    @Test
+    void aManualVmPausedByAPersonIsSettledAsPaused() {
+        Outcome<VirtualMachinePhase> outcome = mirror(RunStrategy.Manual, DomainPhase.Paused, Power.PAUSED);
+
+        assertThat(outcome.phase()).isEqualTo(VirtualMachinePhase.Paused);
+        assertThat(outcome.reason()).isEqualTo(Reason.MANUAL);
+    }
+
+    private Outcome<VirtualMachinePhase> mirror(RunStrategy strategy, DomainPhase phase, Power desired) {
+        return mirror(new VirtualMachineStatus(), strategy, phase, desired);
+    }
+
+    private Outcome<VirtualMachinePhase> mirror(VirtualMachineStatus status, RunStrategy strategy, DomainPhase phase,
+                                                Power desired) {
+        return mirror.mirror(status, 1, spec(strategy), new DomainStatus("default.web01", "u", phase), desired);
     }
 
     private static VirtualMachineSpec spec(RunStrategy strategy) {

@@ -91,6 +91,12 @@ class VirtualMachineSpecCheckTest {
         VirtualMachineSpec token = spec();
         token.setReprovisionToken("2");
         assertThat(problem(token)).contains("spec.reprovisionToken needs rootVolume.template");
+
+        VirtualMachineSpec restart = spec();
+        restart.setRestartToken("r".repeat(253));
+        assertThat(VirtualMachineSpecCheck.check("web01", restart)).isEmpty();
+        restart.setRestartToken("r".repeat(10_000));
+        assertThat(problem(restart)).contains("spec.restartToken is longer than 253 characters");
     }
 
     /** memory against maxMemory is checked here only: CEL cannot compare quantities on API servers before 1.29. */

@@ -8,7 +8,7 @@ import io.virtfleet.agent.domain.DomainService;
 
 /**
  * The domains' routes: {@code PUT /api/v1/domains/{name}} (200 once the domain's state matches {@code running}, 202
- * while a stop is under way), {@code GET}, {@code POST .../suspend} and {@code .../resume}, and {@code DELETE} (202 with
+ * while a stop is under way), {@code GET}, {@code POST .../suspend} and {@code .../resume} (with {@code ?ownerUid=}: only the owner's), and {@code DELETE} (202 with
  * the domain's status while its guest shuts down before the removal, 204 once it is gone, also when absent;
  * {@code ?ownerUid=} deletes only the owner's).
  */
@@ -23,8 +23,8 @@ final class DomainRoutes {
             ResourceNames.requireOwnerUid(request.ownerUid());
         }, domains::put, (request, status) -> request.running() == (status.phase() == DomainPhase.Running)));
         app.get(path, ctx -> ctx.json(domains.get(Requests.name(ctx))));
-        app.post(path + "/suspend", ctx -> ctx.json(domains.suspend(Requests.name(ctx))));
-        app.post(path + "/resume", ctx -> ctx.json(domains.resume(Requests.name(ctx))));
+        app.post(path + "/suspend", ctx -> ctx.json(domains.suspend(Requests.name(ctx), Requests.ownerUid(ctx))));
+        app.post(path + "/resume", ctx -> ctx.json(domains.resume(Requests.name(ctx), Requests.ownerUid(ctx))));
         app.delete(path, Requests.deleteInBackground(domains::delete));
     }
 }

@@ -119,13 +119,18 @@ public final class DomainService implements AutoCloseable {
         return libvirt.call("read domain " + name, connect -> status(name, require(connect, name)));
     }
 
-    /** Pauses a running domain; a paused one stays paused. */
-    public synchronized DomainStatus suspend(String name) {
+    /**
+     * Pauses a running domain; a paused one stays paused. With {@code ownerUid}, another owner's domain is refused
+     * (409 OwnedByAnotherObject); null checks nothing (callers outside Kubernetes).
+     */
+    public synchronized DomainStatus suspend(String name, String ownerUid) {
+        owners.checkDelete(name, ownerUid); // the check a deletion makes: only the owner changes the domain's state
         return transition(name, "suspend", DomainPhase.Running, DomainPhase.Paused, Domain::suspend);
     }
 
-    /** Continues a paused domain; a running one keeps running. */
-    public synchronized DomainStatus resume(String name) {
+    /** Continues a paused domain; a running one keeps running. The owner check as for {@link #suspend}. */
+    public synchronized DomainStatus resume(String name, String ownerUid) {
+        owners.checkDelete(name, ownerUid);
         return transition(name, "resume", DomainPhase.Paused, DomainPhase.Running, Domain::resume);
     }
 
