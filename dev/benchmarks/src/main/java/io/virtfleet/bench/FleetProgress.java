@@ -103,8 +103,10 @@ final class FleetProgress implements AutoCloseable {
                 S was = status.apply(before);
                 S now = status.apply(after);
                 boolean statusChanged = !Serialization.asJson(was).equals(Serialization.asJson(now));
-                tally(after.getKind() + (statusChanged ? " status " + describe(was, phase) + " -> "
-                        + describe(now, phase) : " metadata"));
+                String from = describe(was, phase);
+                String to = describe(now, phase);
+                tally(after.getKind() + (!statusChanged ? " metadata" : " status " + from + " -> " + to
+                        + (from.equals(to) ? " " + changedFields(was, now) : "")));
             }
 
             @Override
@@ -147,6 +149,35 @@ final class FleetProgress implements AutoCloseable {
                 .filter(rv -> rv.getStatus() == null || rv.getStatus().getPhase() != RootVolumePhase.Ready)
                 .map(rv -> "RootVolume " + describe(rv.getStatus(), s -> s.getPhase()));
         return histogram(java.util.stream.Stream.concat(vms, rvs).toList());
+    }
+
+    /** The status fields that differ (a condition by its type), for a write that kept the phase and reason. */
+    private static String changedFields(Object was, Object now) {
+        var before = Serialization.jsonMapper().valueToTree(was);
+        var after = Serialization.jsonMapper().valueToTree(now);
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        after.fieldNames().forEachRemaining(f -> {
+            if (!after.get(f).equals(before.get(f))) {
+                fields.add(f);
+            }
+        });
+        before.fieldNames().forEachRemaining(f -> {
+            if (!after.has(f)) {
+                fields.add(f);
+            }
+        });
+        if (fields.remove("conditions")) {
+            after.path("conditions").forEach(c -> {
+                boolean same = false;
+                for (var b : before.path("conditions")) {
+                    same |= b.equals(c);
+                }
+                if (!same) {
+                    fields.add("conditions[" + c.path("type").asText() + "]");
+                }
+            });
+        }
+        return fields.toString();
     }
 
     private static <S extends ConditionedStatus> String describe(S status, Function<S, Object> phase) {

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reschedule stays as the slower refresh of progress figures.
  */
 final class VolumeProgressWatch extends AbstractEventSource<Void, RootVolume> {
-    static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /** Just under the agent's ceiling (60 s): a poll that ends without a move costs a call and a reconcile. */
+    static final Duration LONG_POLL = Duration.ofSeconds(55);
     /** How soon a poll that ended without a move (ran out, failed) wakes the reconcile. */
     static final Duration AFTER_A_QUIET_POLL = Duration.ofSeconds(1);
     /**

@@ -24,7 +24,7 @@ final class VolumeStatusMirror {
      */
     static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(5);
     /** Refresh of the progress figures while a {@link VolumeProgressWatch} poll waits for the next phase. */
-    static final Duration REFRESH_WHILE_WATCHED = Duration.ofSeconds(10);
+    static final Duration REFRESH_WHILE_WATCHED = Duration.ofSeconds(30);
     /**
      * Progress is reported in steps of a tenth of the total: a status write per step, however often the volume is
      * looked at, and never one per poll of a long download.
