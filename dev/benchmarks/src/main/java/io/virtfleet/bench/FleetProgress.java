@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
@@ -30,6 +31,8 @@ final class FleetProgress implements AutoCloseable {
     private final AtomicLong eventRepeats = new AtomicLong();
     private final AtomicLong machineUpdates = new AtomicLong();
     private final AtomicLong volumeUpdates = new AtomicLong();
+    /** Every write seen, by kind and what it changed (status transition, or metadata only), and Events by reason. */
+    private final Map<String, AtomicLong> writesByWhat = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** VMs seen, VMs Running, RootVolumes seen, RootVolumes Ready. */
     record Counts(int machines, int running, int volumes, int ready) {
@@ -44,17 +47,21 @@ final class FleetProgress implements AutoCloseable {
     }
 
     FleetProgress(KubernetesClient client, String namespace) {
-        machines = client.resources(VirtualMachine.class).inNamespace(namespace).inform(counting(machineUpdates));
-        volumes = client.resources(RootVolume.class).inNamespace(namespace).inform(counting(volumeUpdates));
+        machines = client.resources(VirtualMachine.class).inNamespace(namespace)
+                .inform(counting(machineUpdates, VirtualMachine::getStatus, s -> s.getPhase()));
+        volumes = client.resources(RootVolume.class).inNamespace(namespace)
+                .inform(counting(volumeUpdates, RootVolume::getStatus, s -> s.getPhase()));
         events = client.v1().events().inNamespace(namespace).inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Event event) {
                 eventsCreated.incrementAndGet();
+                tally("Event " + event.getInvolvedObject().getKind() + " " + event.getReason());
             }
 
             @Override
             public void onUpdate(Event before, Event after) {
                 eventRepeats.incrementAndGet();
+                tally("Event (repeat) " + after.getInvolvedObject().getKind() + " " + after.getReason());
             }
 
             @Override
@@ -72,7 +79,19 @@ final class FleetProgress implements AutoCloseable {
         return eventRepeats.get();
     }
 
-    private static <T extends HasMetadata> ResourceEventHandler<T> counting(AtomicLong updates) {
+    private void tally(String what) {
+        writesByWhat.computeIfAbsent(what, w -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Writes seen so far by what they were: status transitions ({@code phase/reason -> phase/reason}), metadata. */
+    Map<String, Long> writesByWhat() {
+        Map<String, Long> copy = new TreeMap<>();
+        writesByWhat.forEach((what, n) -> copy.put(what, n.get()));
+        return copy;
+    }
+
+    private <T extends HasMetadata, S extends ConditionedStatus> ResourceEventHandler<T> counting(
+            AtomicLong updates, Function<T, S> status, Function<S, Object> phase) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
@@ -81,6 +100,13 @@ final class FleetProgress implements AutoCloseable {
             @Override
             public void onUpdate(T before, T after) {
                 updates.incrementAndGet();
+                S was = status.apply(before);
+                S now = status.apply(after);
+                boolean statusChanged = !Serialization.asJson(was).equals(Serialization.asJson(now));
+                String from = describe(was, phase);
+                String to = describe(now, phase);
+                tally(after.getKind() + (!statusChanged ? " metadata" : " status " + from + " -> " + to
+                        + (from.equals(to) ? " " + changedFields(was, now) : "")));
             }
 
             @Override
@@ -123,6 +149,35 @@ final class FleetProgress implements AutoCloseable {
                 .filter(rv -> rv.getStatus() == null || rv.getStatus().getPhase() != RootVolumePhase.Ready)
                 .map(rv -> "RootVolume " + describe(rv.getStatus(), s -> s.getPhase()));
         return histogram(java.util.stream.Stream.concat(vms, rvs).toList());
+    }
+
+    /** The status fields that differ (a condition by its type), for a write that kept the phase and reason. */
+    private static String changedFields(Object was, Object now) {
+        var before = Serialization.jsonMapper().valueToTree(was);
+        var after = Serialization.jsonMapper().valueToTree(now);
+        java.util.Set<String> fields = new java.util.TreeSet<>();
+        after.fieldNames().forEachRemaining(f -> {
+            if (!after.get(f).equals(before.get(f))) {
+                fields.add(f);
+            }
+        });
+        before.fieldNames().forEachRemaining(f -> {
+            if (!after.has(f)) {
+                fields.add(f);
+            }
+        });
+        if (fields.remove("conditions")) {
+            after.path("conditions").forEach(c -> {
+                boolean same = false;
+                for (var b : before.path("conditions")) {
+                    same |= b.equals(c);
+                }
+                if (!same) {
+                    fields.add("conditions[" + c.path("type").asText() + "]");
+                }
+            });
+        }
+        return fields.toString();
     }
 
     private static <S extends ConditionedStatus> String describe(S status, Function<S, Object> phase) {

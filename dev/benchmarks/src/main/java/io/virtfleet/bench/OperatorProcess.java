@@ -45,6 +45,18 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     /**
+     * The JVM options the Helm chart gives the operator ({@code operator.javaOptions} in the chart's values), so that
+     * a benchmark measures the operator as it is deployed.
+     */
+    static List<String> chartJavaOptions() throws IOException {
+        Path values = Path.of(System.getProperty("virtfleet.repo", ".")).resolve("helm/virtfleet/values.yaml");
+        String options = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(values.toFile())
+                .path("operator").path("javaOptions").asText();
+        return List.of(options.trim().split("\\s+"));
+    }
+
+    /**
      * @param jvmOptions e.g. the heap ceiling; the class path is this JVM's
      * @param log        where the operator's output goes
      */

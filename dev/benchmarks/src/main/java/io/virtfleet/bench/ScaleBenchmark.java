@@ -32,8 +32,8 @@ public final class ScaleBenchmark {
     private static final String AGENT_CALLS = "virtfleet_agent_calls_seconds_count";
     /** Agent calls one settled VM costs at each recheck: GET of its volume (RootVolume), PUT of its domain (VM). */
     private static final int CALLS_PER_SETTLED_RECHECK = 2;
-    /** The operator's heap ceiling is the budget: exceeding it ends the run (ExitOnOutOfMemoryError). */
-    private static final List<String> OPERATOR_JVM = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+    /** The operator's heap ceiling is the budget: exceeding it ends the run (the chart sets ExitOnOutOfMemoryError). */
+    private static final String HEAP_BUDGET = "-Xmx512m";
     /**
      * Each simulated hypervisor has room (memory) for 104 of the 1 GiB VMs, so that the scheduler's capacity rules,
      * not a selector, spread 1000 VMs over all 10 nodes.
@@ -78,7 +78,7 @@ public final class ScaleBenchmark {
         try (ScaleFleet fleet = ScaleFleet.start(work, settings.agents(), HYPERVISOR);
              OperatorProcess operator = OperatorProcess.start(
                      fleet.kubernetes().writeKubeconfig(work.resolve("kubeconfig")), fleet.agentList(),
-                     fleet.agentToken(), OPERATOR_JVM, settings.operatorEnv(), work.resolve("operator.log"));
+                     fleet.agentToken(), operatorJvm(), settings.operatorEnv(), work.resolve("operator.log"));
              FleetProgress progress = new FleetProgress(fleet.kubernetes().client(), ScaleFleet.NAMESPACE)) {
             operator.awaitReady(Duration.ofSeconds(60));
             exit = run(settings, fleet.kubernetes().client(), operator, progress);
@@ -113,6 +113,7 @@ public final class ScaleBenchmark {
         long volumeWrites = progress.volumeUpdates();
         long eventObjects = progress.eventsCreated();
         long eventRepeats = progress.eventRepeats();
+        Map<String, Long> writesToSteadyState = progress.writesByWhat();
         OperatorProcess.Heap heap = operator.heapAfterGc();
 
         Thread.sleep(Duration.ofSeconds(settings.idleSeconds()));
@@ -154,6 +155,10 @@ public final class ScaleBenchmark {
                         + "the window)" : " (settled recheck 30 min: none in the window)", idleEventObjects,
                 idleEventRepeats, idleWrites, (double) (idleEventObjects + idleEventRepeats) / vms,
                 (double) idleWrites / vms);
+        atSteadyState.sumBy(AGENT_CALLS, "method", "route", "outcome").forEach((call, n) -> BenchResult.figure(NAME,
+                "until steady state, per VM: %.2f agent calls %s", n / vms, call));
+        writesToSteadyState.forEach((what, n) -> BenchResult.figure(NAME, "until steady state, per VM: %.2f %s",
+                (double) n / vms, what));
         BenchResult.figure(NAME, "phase gauges at steady state: virtfleet_virtualmachines{phase=\"Running\"}=%.0f "
                 + "virtfleet_rootvolumes{phase=\"Ready\"}=%.0f", atSteadyState.sum("virtfleet_virtualmachines",
                 "phase=\"Running\""), atSteadyState.sum("virtfleet_rootvolumes", "phase=\"Ready\""));
@@ -178,6 +183,14 @@ public final class ScaleBenchmark {
                 settings.agents(), HYPERVISOR.cpus(), HYPERVISOR.memoryBytes() >> 30);
         BenchResult.atMost(NAME, steadySeconds / BUDGET_SECONDS, 1.0).print();
         return 0;
+    }
+
+    /** The chart's JVM options, the heap ceiling replaced by the budget. */
+    private static List<String> operatorJvm() throws java.io.IOException {
+        List<String> options = new java.util.ArrayList<>(OperatorProcess.chartJavaOptions());
+        options.removeIf(o -> o.startsWith("-XX:MaxRAMPercentage="));
+        options.add(HEAP_BUDGET);
+        return options;
     }
 
     private static double ownCpuSeconds() {

@@ -99,7 +99,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         this.mirror = new VolumeStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, RootVolumeStatus::getPhase,
                 RootVolumeStatus::setPhase, RootVolumePhase.Pending), events, RootVolumeStatus::getPhase,
-                RootVolumePhase.Failed, gauges);
+                RootVolumePhase.Failed, gauges, (volume, phase) -> phase == RootVolumePhase.Ready
+                        && !ownedByVirtualMachine(volume));
         this.cleanup = cleanup;
         this.retries = new RetryGate(clock, RETRY_AFTER_FAILURE);
         this.settled = settled;
@@ -192,10 +193,13 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             }
             VolumeStatus observed = converge(agent, volume,
                     desiredVolume(spec, credentials, volume.getMetadata().getUid()), specChanged);
-            if (observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed) {
-                progress.watch(volume, agent, AgentNames.of(volume), observed.phase());
+            Outcome<RootVolumePhase> outcome = mirror.mirror(status, generation, observed);
+            boolean atWork = observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed;
+            if (atWork && progress.watch(volume, agent, AgentNames.of(volume), observed.phase())) {
+                // The watch wakes the reconcile when the phase moves; this refresh is for the progress figures.
+                return Optional.of(outcome.retryingAfter(VolumeStatusMirror.REFRESH_WHILE_WATCHED));
             }
-            return Optional.of(mirror.mirror(status, generation, observed));
+            return Optional.of(outcome);
         }
 
         private Outcome<RootVolumePhase> agentFailed(AgentCallException e) {
@@ -253,6 +257,15 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                 credentials.orElse(null),
                 spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid,
                 spec.getProvisioning() == Provisioning.Overlay ? VolumeProvisioning.Overlay : null);
+    }
+
+    /**
+     * A VM's own root volume ({@code rootVolume.template}) tells its happy path through the VM's Events (Running says
+     * the volume is Ready); its Warnings stay its own.
+     */
+    private static boolean ownedByVirtualMachine(RootVolume volume) {
+        return volume.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && "VirtualMachine".equals(o.getKind()));
     }
 
     private static RootVolumeStatus statusOf(RootVolume volume) {

@@ -18,8 +18,18 @@ import java.util.Set;
  * {@link Outcome} (phase, Ready, when to look again).
  */
 final class VolumeStatusMirror {
-    /** Refresh of progress figures while work runs; a phase change is noticed at once by {@link VolumeProgressWatch}. */
-    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(1);
+    /**
+     * Look again while work runs and no {@link VolumeProgressWatch} poll waits for the next phase (its agent's polls
+     * are all taken: the volume is in line for one, and a freed poll wakes it).
+     */
+    static final Duration POLL_WHILE_WORKING = Duration.ofSeconds(5);
+    /** Refresh of the progress figures while a {@link VolumeProgressWatch} poll waits for the next phase. */
+    static final Duration REFRESH_WHILE_WATCHED = Duration.ofSeconds(30);
+    /**
+     * Progress is reported in steps of a tenth of the total: a status write per step, however often the volume is
+     * looked at, and never one per poll of a long download.
+     */
+    static final int PROGRESS_STEPS = 10;
     private static final Set<String> IMAGE_PROBLEMS = Set.of(AgentErrorReasons.CHECKSUM_MISMATCH,
             AgentErrorReasons.CHECKSUM_UNAVAILABLE, AgentErrorReasons.IMAGE_NOT_FOUND,
             AgentErrorReasons.DOWNLOAD_FAILED, AgentErrorReasons.UNSUPPORTED_IMAGE_URL,
@@ -40,7 +50,7 @@ final class VolumeStatusMirror {
         if (observed.imageVerified() != null) {
             status.setImageVerified(observed.imageVerified());
         }
-        status.setBytesDone(observed.bytesDone());
+        status.setBytesDone(reportedBytesDone(observed));
         status.setBytesTotal(observed.bytesTotal());
         status.setPopulatedToken(observed.populatedToken());
         switch (observed.phase()) {
@@ -114,6 +124,17 @@ final class VolumeStatusMirror {
         if (observed.bytesTotal() <= 0) {
             return what;
         }
-        return String.format("%s: %d of %d MiB", what, observed.bytesDone() >> 20, observed.bytesTotal() >> 20);
+        return String.format("%s: %d of %d MiB", what, reportedBytesDone(observed) >> 20, observed.bytesTotal() >> 20);
+    }
+
+    /** Bytes done, rounded down to a whole {@link #PROGRESS_STEPS step} of the total while work runs. */
+    static long reportedBytesDone(VolumeStatus observed) {
+        long total = observed.bytesTotal();
+        long done = observed.bytesDone();
+        if (total <= 0 || done >= total) {
+            return done;
+        }
+        long step = Math.max(1, total / PROGRESS_STEPS);
+        return done - done % step;
     }
 }

@@ -32,4 +32,9 @@ public record Outcome<P extends Enum<P>>(P phase, ConditionStatus ready, String 
                                                                       Duration retryAfter) {
         return new Outcome<>(null, ConditionStatus.False, reason, message, retryAfter);
     }
+
+    /** The same conclusion, looked at again after {@code delay}. */
+    public Outcome<P> retryingAfter(Duration delay) {
+        return new Outcome<>(phase, ready, reason, message, delay);
+    }
 }

@@ -49,7 +49,10 @@ public final class StatusChange {
         return !before.equals(Serialization.asJson(status));
     }
 
-    /** Records the Event for this reconcile's changes, if any; Warning when {@code failed}. */
+    /**
+     * Logs this reconcile's changes, if any, and records them as an Event unless {@code events} is null (a step on
+     * the way, which the status and the log show); Warning when {@code failed}.
+     */
     public void announce(EventRecorder events, HasMetadata object, ConditionedStatus status, Object phase,
                          boolean failed) {
         announcement(status, phase, failed).ifPresent(a -> {
@@ -57,6 +60,9 @@ public final class StatusChange {
             (a.warning() ? LOG.atWarn() : LOG.atInfo()).addKeyValue("kind", object.getKind())
                     .addKeyValue("phase", phase).addKeyValue("reason", a.reason())
                     .log("status transition: {}", a.message());
+            if (events == null) {
+                return;
+            }
             if (a.warning()) {
                 events.warning(object, a.reason(), a.message());
             } else {

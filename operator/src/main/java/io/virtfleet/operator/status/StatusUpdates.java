@@ -12,13 +12,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
- * Ends a reconcile of one kind: writes its {@link Outcome}, records one Event for what changed (Warning when the
- * object failed, was refused or its node cannot be reached) and writes the status only when it changed, as a whole
- * ({@link StatusReplace}). An unexpected exception ends the same
- * way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
+ * Ends a reconcile of one kind: writes its {@link Outcome}, writes the status only when it changed, as a whole
+ * ({@link StatusReplace}), and records an Event for a change a person may want in the object's history: a Warning
+ * whenever the object failed, was refused or its node cannot be reached, a Normal Event only when it reaches a
+ * settled phase (a VM Running or Stopped, a volume Ready). Steps on the way (Provisioning, Downloading, Starting) are
+ * in the status and the operator's log, not in Events: an Event is an API write, and one per step would be most of
+ * what a VM costs the API server (docs/operator-decisions.md). An unexpected exception ends the same way, as
+ * {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
     private static final Logger LOG = LoggerFactory.getLogger(StatusUpdates.class);
@@ -27,18 +31,21 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
     private final Function<S, P> phase;
     private final P failed;
     private final PhaseGauges<P> gauges;
+    private final BiPredicate<R, P> normalEventWorthy;
 
     /**
-     * @param failed the kind's Failed phase: its Events are Warnings
-     * @param gauges counts objects by the phase each reconcile concludes
+     * @param failed            the kind's Failed phase: its Events are Warnings
+     * @param gauges            counts objects by the phase each reconcile concludes
+     * @param normalEventWorthy whether arriving in this phase deserves a Normal Event for this object
      */
     public StatusUpdates(OutcomeWriter<S, P> writer, EventRecorder events, Function<S, P> phase, P failed,
-                         PhaseGauges<P> gauges) {
+                         PhaseGauges<P> gauges, BiPredicate<R, P> normalEventWorthy) {
         this.writer = writer;
         this.events = events;
         this.phase = phase;
         this.failed = failed;
         this.gauges = gauges;
+        this.normalEventWorthy = normalEventWorthy;
     }
 
     /** The object is gone (its cleanup ended): it no longer counts in any phase. */
@@ -59,8 +66,9 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
         // Warning: failed, refused, or the node cannot be reached (Unknown); Normal otherwise.
-        change.announce(events, object, status, now, now == failed || Reason.isRefusal(status)
-                || outcome.ready() == ConditionStatus.Unknown);
+        boolean warning = now == failed || Reason.isRefusal(status) || outcome.ready() == ConditionStatus.Unknown;
+        change.announce(warning || normalEventWorthy.test(object, now) ? events : null, object, status, now,
+                warning);
         gauges.record(key(object), now);
         if (change.changed(status)) {
             StatusReplace.write(client, object);

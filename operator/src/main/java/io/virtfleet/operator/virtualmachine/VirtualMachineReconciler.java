@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +74,9 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     /** The agent reconnects to libvirtd within seconds of its return (backoff capped at 10 s). */
     static final Duration RETRY_WHILE_LIBVIRT_DOWN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
+    /** Phases a VM rests in: arriving there is worth a Normal Event; the steps on the way are not. */
+    private static final Set<VirtualMachinePhase> SETTLED = EnumSet.of(VirtualMachinePhase.Running,
+            VirtualMachinePhase.Stopped);
 
     private final AgentDirectory agents;
     private final AgentHealth health;
@@ -114,7 +118,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.mirror = new DomainStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
-                VirtualMachinePhase.Failed, gauges);
+                VirtualMachinePhase.Failed, gauges, (vm, phase) -> SETTLED.contains(phase));
         this.cleanup = cleanup;
         this.events = events;
         this.settled = settled;

@@ -12,6 +12,7 @@ import io.virtfleet.operator.status.Reason;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Orders the VM after its root volume: the volume must exist and be Ready before the domain is defined, and the VM
@@ -21,6 +22,9 @@ import java.util.Optional;
 final class VolumeGate {
     /** An owned volume was just asked for: the informer brings it within moments. */
     private static final Duration OWNED_VOLUME_EXPECTED = Duration.ofSeconds(2);
+    /** A volume's Ready reasons while it is simply at work (no trouble to report). */
+    private static final Set<String> AT_WORK = Set.of(Reason.DOWNLOADING, Reason.POPULATING, Reason.IN_PROGRESS,
+            Reason.VOLUME_READY);
 
     private final Conditions conditions;
     private final Duration settled;
@@ -45,10 +49,8 @@ final class VolumeGate {
     Optional<Outcome<VirtualMachinePhase>> ready(VirtualMachineStatus status, long generation, RootVolume volume) {
         String volumeName = volume.getMetadata().getName();
         if (!isReady(volume)) {
-            String why = Conditions.find(volume.getStatus(), ConditionType.Ready)
-                    .map(c -> c.getReason() + ": " + c.getMessage()).orElse("not reconciled yet");
             conditions.set(status, generation, ConditionType.VolumeReady, false, Reason.ROOT_VOLUME_NOT_READY,
-                    "RootVolume " + volumeName + " is not Ready (" + why + ")");
+                    notReadyMessage(volume));
             return Optional.of(Outcome.notReady(VirtualMachinePhase.Provisioning, Reason.ROOT_VOLUME_NOT_READY,
                     "waiting for RootVolume " + volumeName, VirtualMachineReconciler.RETRY_AFTER_FAILURE));
         }
@@ -76,6 +78,19 @@ final class VolumeGate {
                     "runs on node " + node + ", where its root volume is");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the volume is not Ready, as far as the VM should repeat it: a volume at work says only that (its own status
+     * shows each step and its progress; echoing them here would cost a VM status write per step), a volume in trouble
+     * says what the trouble is.
+     */
+    private static String notReadyMessage(RootVolume volume) {
+        String name = volume.getMetadata().getName();
+        return Conditions.find(volume.getStatus(), ConditionType.Ready)
+                .filter(c -> !AT_WORK.contains(c.getReason()))
+                .map(c -> "RootVolume " + name + " is not Ready (" + c.getReason() + ": " + c.getMessage() + ")")
+                .orElse("RootVolume " + name + " is being provisioned (kubectl get rootvolume " + name + ")");
     }
 
     static boolean isReady(RootVolume volume) {
