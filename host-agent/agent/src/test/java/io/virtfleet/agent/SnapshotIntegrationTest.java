@@ -13,6 +13,7 @@ import io.virtfleet.agent.contract.SnapshotList;
 import io.virtfleet.agent.contract.SnapshotRequest;
 import io.virtfleet.agent.contract.SnapshotStatus;
 import io.virtfleet.agent.contract.VolumePhase;
+import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.fixtures.TestImages;
@@ -183,6 +184,20 @@ class SnapshotIntegrationTest {
 
         assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
         assertThat(restore(volume, new RestoreRequest(snapshot, VOLUME_OWNER, SNAPSHOT_OWNER)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOverlayVolumeIsRefusedWithNothingChanged() {
+        String overlay = harness.sandbox().name("layered");
+        harness.provision(overlay, new VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE, null,
+                "t", null, null, VOLUME_OWNER, VolumeProvisioning.Overlay));
+        assertRefused(client.send("PUT", AgentPaths.snapshot(harness.sandbox().name("layered-snap")),
+                new SnapshotRequest(overlay, VOLUME_OWNER, SNAPSHOT_OWNER)), 409, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED);
+        assertRefused(clone(harness.sandbox().name("layered-copy"), new CloneRequest(overlay, null, VOLUME_OWNER, null)),
+                409, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED);
+        assertThat(client.send("GET", AgentPaths.snapshot(harness.sandbox().name("layered-snap")), null).status())
+                .isEqualTo(404);
+        assertThat(client.volumes().get(harness.sandbox().name("layered-copy")).status()).isEqualTo(404);
     }
 
     private String provisioned(String suffix) {
