@@ -15,6 +15,18 @@ class SnapshotCrdsTest {
     private static final CrdSchemaValidator RESTORE =
             CrdSchemaValidator.forCommittedCrd("virtualmachinerestores.virtfleet.io-v1.yml");
 
+    private static final CrdSchemaValidator RV = CrdSchemaValidator.forCommittedCrd("rootvolumes.virtfleet.io-v1.yml");
+    private static final CrdSchemaValidator VM = CrdSchemaValidator.forCommittedCrd("virtualmachines.virtfleet.io-v1.yml");
+
+    private static final String CLONE = """
+            apiVersion: virtfleet.io/v1alpha1
+            kind: RootVolume
+            metadata: {name: web02-root}
+            spec:
+              source: {rootVolume: web01-root}
+              size: 20Gi
+            """;
+
     private static final String SNAP = """
             apiVersion: virtfleet.io/v1alpha1
             kind: VirtualMachineSnapshot
@@ -45,6 +57,39 @@ class SnapshotCrdsTest {
                 .anySatisfy(v -> assertThat(v).contains("a snapshot's spec cannot change"));
         assertThat(RESTORE.updateViolations(RESTORE_WEB01, RESTORE_WEB01.replace("web01-before-upgrade", "other")))
                 .anySatisfy(v -> assertThat(v).contains("a restore's spec cannot change"));
+    }
+
+    @Test
+    void aCloneNamesExactlyOneSourceInsteadOfAnImageAndKeepsIt() {
+        assertThat(RV.violations(CLONE)).isEmpty();
+        assertThat(RV.violations(CLONE.replace("{rootVolume: web01-root}", "{virtualMachineSnapshot: web01-before}")))
+                .isEmpty();
+        assertThat(RV.violations(CLONE.replace("{rootVolume: web01-root}",
+                "{rootVolume: web01-root, virtualMachineSnapshot: web01-before}")))
+                .anySatisfy(v -> assertThat(v).contains("set exactly one of rootVolume and virtualMachineSnapshot"));
+        assertThat(RV.violations(CLONE.replace("  size: 20Gi", "  size: 20Gi\n  image: {url: \"s3://i/d.qcow2\"}")))
+                .anySatisfy(v -> assertThat(v).contains("set exactly one of image and source"));
+        assertThat(RV.violations(CLONE.replace("  source: {rootVolume: web01-root}\n", "")))
+                .anySatisfy(v -> assertThat(v).contains("set exactly one of image and source"));
+        assertThat(RV.violations(CLONE + "  reprovisionToken: again\n"))
+                .anySatisfy(v -> assertThat(v).contains("a clone (spec.source) has no reprovisionToken"));
+        assertThat(RV.violations(CLONE.replace("web01-root}", "../web01-root}"))).isNotEmpty();
+        assertThat(RV.updateViolations(CLONE, CLONE.replace("web01-root}", "db01-root}")))
+                .anySatisfy(v -> assertThat(v).contains("spec.source cannot change"));
+    }
+
+    @Test
+    void aVmTemplateCannotClone() {
+        String vm = """
+                apiVersion: virtfleet.io/v1alpha1
+                kind: VirtualMachine
+                metadata: {name: web02}
+                spec:
+                  vcpus: 1
+                  memory: 1Gi
+                  rootVolume: {template: {source: {rootVolume: web01-root}, size: 20Gi}}
+                """;
+        assertThat(VM.violations(vm)).anySatisfy(v -> assertThat(v).contains("a template cannot clone"));
     }
 
     @Test

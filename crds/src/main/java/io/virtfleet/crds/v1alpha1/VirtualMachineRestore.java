@@ -22,8 +22,8 @@ import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
         + "volume with a VirtualMachineSnapshot of it. Carried out only while the VM has runStrategy Halted and its "
         + "domain is off; refused otherwise (Ready=False, reason VirtualMachineNotStopped) with nothing changed. "
         + "Short name vfrestore.\"}")
-@AdditionalPrinterColumn(name = "TARGET", jsonPath = ".spec.target.name")
-@AdditionalPrinterColumn(name = "SNAPSHOT", jsonPath = ".spec.virtualMachineSnapshotName")
+@AdditionalPrinterColumn(name = "TARGET", jsonPath = ".spec.target.name", priority = 1)
+@AdditionalPrinterColumn(name = "SNAPSHOT", jsonPath = ".spec.virtualMachineSnapshotName", priority = 1)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "COMPLETE", jsonPath = ".status.complete", type = AdditionalPrinterColumn.Type.BOOLEAN)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

@@ -21,10 +21,10 @@ import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
 @SchemaCustomizer(value = DeepMergePatch.class, input = "{\"description\":\"A crash-consistent snapshot of a "
         + "VirtualMachine's root volume on its node (as if the power were cut; no guest freeze). Restore it with a "
         + "VirtualMachineRestore while the VM is Halted; deleting it removes its data from the node. Short name vfsnap.\"}")
-@AdditionalPrinterColumn(name = "SOURCE", jsonPath = ".spec.source.name")
+@AdditionalPrinterColumn(name = "SOURCE", jsonPath = ".spec.source.name", priority = 1)
 @AdditionalPrinterColumn(name = "PHASE", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "READYTOUSE", jsonPath = ".status.readyToUse", type = AdditionalPrinterColumn.Type.BOOLEAN)
-@AdditionalPrinterColumn(name = "NODE", jsonPath = ".status.nodeName", priority = 1)
+@AdditionalPrinterColumn(name = "NODE", jsonPath = ".status.nodeName")
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class VirtualMachineSnapshot extends CustomResource<VirtualMachineSnapshotSpec, VirtualMachineSnapshotStatus>
         implements Namespaced {

@@ -3,16 +3,10 @@ package io.virtfleet.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.virtfleet.crds.v1alpha1.RootVolume;
-import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.SnapshotPhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
-import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
-import io.virtfleet.crds.v1alpha1.VirtualMachineReference;
 import io.virtfleet.crds.v1alpha1.VirtualMachineRestore;
-import io.virtfleet.crds.v1alpha1.VirtualMachineRestoreSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSnapshot;
-import io.virtfleet.crds.v1alpha1.VirtualMachineSnapshotSpec;
 import io.virtfleet.fixtures.TestImages;
 import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.status.Reason;
@@ -31,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * there holds the volume as a real one would, without a guest). The sentinel is written into the volume file while the
  * VM is stopped, as a guest would have written it.
  */
-class SnapshotApiTest extends ReconcilerApiTests {
+class SnapshotApiTest extends SnapshotApiTests {
     private static final byte[] SENTINEL = "virtfleet-sentinel".getBytes(StandardCharsets.US_ASCII);
 
     @Test
@@ -101,45 +95,6 @@ class SnapshotApiTest extends ReconcilerApiTests {
         assertThat(ready(awaitStatus(client.resource(foreignRestore).create(),
                 r -> ready(r).getReason() != null)).getReason()).isEqualTo(Reason.SNAPSHOT_NOT_READY);
         assertThat(stack.agent().getSnapshot(AgentNames.of(waiting))).isEmpty();
-    }
-
-    private VirtualMachine runningVm(String name) {
-        VirtualMachine vm = client.resource(SampleObjects.vm(ReconcilerStack.NAMESPACE, name,
-                SampleObjects.volumeSpec("64Mi"), null)).create();
-        return awaitStatus(vm, v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
-    }
-
-    private void halt(VirtualMachine vm) {
-        VirtualMachine edited = client.resources(VirtualMachine.class).inNamespace(ReconcilerStack.NAMESPACE)
-                .withName(vm.getMetadata().getName()).edit(v -> {
-                    v.getSpec().setRunStrategy(RunStrategy.Halted);
-                    return v;
-                });
-        awaitStatus(edited, v -> v.getStatus().getPhase() == VirtualMachinePhase.Stopped);
-    }
-
-    private Path volumeFile(String rootVolume) {
-        return Path.of(client.resources(RootVolume.class).inNamespace(ReconcilerStack.NAMESPACE).withName(rootVolume)
-                .get().getStatus().getDevicePath());
-    }
-
-    private static VirtualMachineSnapshot snapshot(String name, String vm) {
-        VirtualMachineSnapshot snapshot = new VirtualMachineSnapshot();
-        snapshot.getMetadata().setName(name);
-        snapshot.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
-        snapshot.setSpec(new VirtualMachineSnapshotSpec(new VirtualMachineReference(vm)));
-        return snapshot;
-    }
-
-    private static VirtualMachineRestore restore(String name, String vm, String snapshot) {
-        VirtualMachineRestoreSpec spec = new VirtualMachineRestoreSpec();
-        spec.setTarget(new VirtualMachineReference(vm));
-        spec.setVirtualMachineSnapshotName(snapshot);
-        VirtualMachineRestore restore = new VirtualMachineRestore();
-        restore.getMetadata().setName(name);
-        restore.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
-        restore.setSpec(spec);
-        return restore;
     }
 
     private static void writeSentinel(Path volumeFile) throws IOException {

@@ -70,6 +70,10 @@ public final class Reason {
     /** A restore waits: the VM must have runStrategy Halted and its domain off; nothing was changed. */
     public static final String VIRTUAL_MACHINE_NOT_STOPPED = "VirtualMachineNotStopped";
     public static final String RESTORED = "Restored";
+    /** A clone's source (RootVolume or VirtualMachineSnapshot of the same namespace) is missing or not ready yet. */
+    public static final String SOURCE_NOT_READY = "SourceNotReady";
+    /** A clone is pinned to another node than its source's: clones are copied on the source's node only. */
+    public static final String SOURCE_ON_ANOTHER_NODE = "SourceOnAnotherNode";
 
     /** Refusals a person must act on: they are Warning Events even when the object waits rather than fails. */
     public static final java.util.Set<String> REFUSALS = java.util.Set.of(HOST_PATH_NOT_ALLOWED, BRIDGE_NOT_ALLOWED,

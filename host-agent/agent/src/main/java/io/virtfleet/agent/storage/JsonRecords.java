@@ -16,12 +16,24 @@ import java.util.stream.Stream;
  * or the new one, never half), removed durably.
  */
 final class JsonRecords<T> {
+    /** Makes a directory's entries durable; a seam so that tests can see when it happens. */
+    @FunctionalInterface
+    interface DirectorySync {
+        void sync(Path dir) throws IOException;
+    }
+
     private final Path dir;
     private final Class<T> type;
+    private final DirectorySync directorySync;
 
     JsonRecords(Path dir, Class<T> type) {
+        this(dir, type, DurableFiles::syncDirectory);
+    }
+
+    JsonRecords(Path dir, Class<T> type, DirectorySync directorySync) {
         this.dir = dir;
         this.type = type;
+        this.directorySync = directorySync;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -66,7 +78,7 @@ final class JsonRecords<T> {
     void delete(String name) {
         try {
             if (Files.deleteIfExists(file(name))) {
-                DurableFiles.syncDirectory(dir);
+                directorySync.sync(dir);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + file(name), e);
