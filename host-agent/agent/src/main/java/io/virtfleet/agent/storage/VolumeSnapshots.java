@@ -146,12 +146,14 @@ public final class VolumeSnapshots {
         requireSameNamespace(name, source);
         return locks.with(name, () -> {
             Optional<VolumeMarker> existing = markers.read(name);
-            if (existing.isPresent() && request.ownerUid() != null
-                    && volumeOwners.read(name).equals(Optional.of(request.ownerUid()))) {
+            boolean ours = request.ownerUid() != null
+                    && volumeOwners.read(name).equals(Optional.of(request.ownerUid()));
+            if (existing.isPresent() && ours) {
                 VolumeInfo volume = pools.findVolume(existing.get().pool(), name).orElseThrow(() -> notReady(name));
                 return VolumeService.readyStatus(existing.get(), volume); // cloned before: the copy belongs to this owner
             }
-            if (existing.isPresent() || populating.test(name) || exists.test(name)) {
+            // a volume without a marker that this owner's clone left (interrupted copy) is copied again
+            if (existing.isPresent() || populating.test(name) || (exists.test(name) && !ours)) {
                 throw AgentException.conflict(AgentErrorReasons.INVALID_REQUEST, "volume " + name + " exists already;"
                         + " a clone creates a new volume");
             }
