@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.SnapshotPhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.finalizer.AgentCleanup;
@@ -25,6 +26,8 @@ import io.virtfleet.operator.scheduling.NodeLabels;
 import io.virtfleet.operator.scheduling.NodeScheduler;
 import io.virtfleet.operator.secrets.SecretValues;
 import io.virtfleet.operator.secrets.SeedSecretsReader;
+import io.virtfleet.operator.snapshot.VirtualMachineRestoreReconciler;
+import io.virtfleet.operator.snapshot.VirtualMachineSnapshotReconciler;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.virtualmachine.VirtualMachineReconciler;
@@ -89,6 +92,12 @@ public final class VirtFleetOperator implements AutoCloseable {
                 scheduler, new SeedSecretsReader(secrets), conditions, events, new PhaseGauges<>(metrics,
                 "virtfleet.virtualmachines", "VirtualMachines by status.phase", VirtualMachinePhase.class),
                 cleanup, settings.recheckWhenSettled()));
+        operator.register(new VirtualMachineSnapshotReconciler(agents, conditions, events, new PhaseGauges<>(metrics,
+                "virtfleet.virtualmachinesnapshots", "VirtualMachineSnapshots by status.phase", SnapshotPhase.class),
+                cleanup));
+        operator.register(new VirtualMachineRestoreReconciler(agents, conditions, events, new PhaseGauges<>(metrics,
+                "virtfleet.virtualmachinerestores", "VirtualMachineRestores by status.phase", SnapshotPhase.class),
+                clock));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

@@ -27,7 +27,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
         message = "spec.nodeName cannot change or be removed once set: the volume lives on that node")
 @ValidationRule(value = "has(self.spec.storage) == has(oldSelf.spec.storage) && (!has(self.spec.storage) || self.spec.storage == oldSelf.spec.storage)",
         message = "spec.storage cannot change: create a new RootVolume in the other pool")
-@ValidationRule(value = "self.spec.image.url == oldSelf.spec.image.url || (has(self.spec.reprovisionToken) "
+@ValidationRule(value = "has(self.spec.source) == has(oldSelf.spec.source)",
+        message = "spec.source cannot be added or removed: create another RootVolume")
+@ValidationRule(value = "!has(self.spec.image) || !has(oldSelf.spec.image) || self.spec.image.url == oldSelf.spec.image.url || (has(self.spec.reprovisionToken) "
         + "&& (!has(oldSelf.spec.reprovisionToken) || self.spec.reprovisionToken != oldSelf.spec.reprovisionToken))",
         message = "spec.image.url changes only together with a new spec.reprovisionToken (which re-populates the volume)")
 @ValidationRule(value = "(has(self.spec.provisioning) ? self.spec.provisioning : 'Copy') == (has(oldSelf.spec.provisioning) "

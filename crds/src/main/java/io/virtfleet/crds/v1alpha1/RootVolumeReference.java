@@ -8,6 +8,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 /** A VM's root disk: an existing RootVolume, or a template for one the VM owns. */
 @ValidationRule(value = "has(self.name) != has(self.template)", message = "set exactly one of name or template")
+@ValidationRule(value = "!has(self.template) || !has(self.template.source)",
+        message = "a template cannot clone: create the cloned RootVolume and name it")
 public class RootVolumeReference {
     @Size(max = 253)
     @Pattern(Patterns.NAME)

@@ -14,14 +14,20 @@ import io.fabric8.kubernetes.api.model.Quantity;
 
 import java.util.Map;
 
-/** Desired state of a root volume: which image, how big, where. */
+/** Desired state of a root volume: which image (or which volume to clone), how big, where. */
 @SchemaCustomizer(value = DeepMergePatch.class, input = "{\"properties\":{\"size\":{\"maxLength\":64}}}")
 @ValidationRule(value = "!has(self.nodeName) || !has(self.nodeSelector)",
         message = "set either nodeName or nodeSelector, not both")
+@ValidationRule(value = "has(self.image) != has(self.source)", message = "set exactly one of image and source")
+@ValidationRule(value = "!has(self.source) || (!has(self.reprovisionToken) && (!has(self.provisioning) "
+        + "|| self.provisioning == 'Copy'))", message = "a clone (spec.source) has no reprovisionToken and is a Copy")
 public class RootVolumeSpec {
-    @Required
-    @JsonPropertyDescription("The base image the volume is populated from.")
+    @JsonPropertyDescription("The base image the volume is populated from (or set source instead).")
     private ImageSource image;
+
+    @JsonPropertyDescription("Clone: copy this RootVolume or VirtualMachineSnapshot of the same namespace instead of an "
+            + "image. The clone lives on the source's node; a source on another node is refused.")
+    private CloneSource source;
 
     @Required
     @ValidationRule(value = Patterns.POSITIVE_QUANTITY_RULE, message = "size must be a positive quantity")
@@ -55,6 +61,14 @@ public class RootVolumeSpec {
     @Default("Delete")
     @JsonPropertyDescription("Delete (default): deleting the RootVolume deletes the volume on its node; Retain: the volume stays.")
     private DeletionPolicy deletionPolicy;
+
+    public CloneSource getSource() {
+        return source;
+    }
+
+    public void setSource(CloneSource source) {
+        this.source = source;
+    }
 
     public ImageSource getImage() {
         return image;

@@ -22,7 +22,9 @@ class ChartAggregatedRolesTest {
         ClusterRole view = RENDERED.one(ClusterRole.class, "vf-virtfleet-view");
         assertThat(view.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true");
         assertThat(flatten(view.getRules())).containsExactly(
-                "virtfleet.io|virtualmachines,virtualmachines/status,rootvolumes,rootvolumes/status|get,list,watch");
+                "virtfleet.io|virtualmachines,virtualmachines/status,rootvolumes,rootvolumes/status,"
+                        + "virtualmachinesnapshots,virtualmachinesnapshots/status,virtualmachinerestores,"
+                        + "virtualmachinerestores/status|get,list,watch");
     }
 
     @Test
@@ -32,7 +34,8 @@ class ChartAggregatedRolesTest {
                 .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
                 .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
         assertThat(flatten(edit.getRules())).containsExactly(
-                "virtfleet.io|virtualmachines,rootvolumes|get,list,watch,create,update,patch,delete,deletecollection");
+                "virtfleet.io|virtualmachines,rootvolumes,virtualmachinesnapshots,virtualmachinerestores|get,list,watch,"
+                        + "create,update,patch,delete,deletecollection");
         ClusterRole admin = RENDERED.one(ClusterRole.class, "vf-virtfleet-admin");
         assertThat(admin.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
         assertThat(flatten(admin.getRules())).containsExactly("virtfleet.io|tenantpolicies|get,list,watch");

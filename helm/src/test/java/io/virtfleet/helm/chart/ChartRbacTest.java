@@ -31,8 +31,11 @@ class ChartRbacTest {
 
         assertThat(flatten(role.getRules())).containsExactlyInAnyOrder(
                 "virtfleet.io|rootvolumes,virtualmachines|get,list,watch,create,update,patch,delete|",
-                "virtfleet.io|rootvolumes/status,virtualmachines/status|get,update,patch|",
-                "virtfleet.io|rootvolumes/finalizers,virtualmachines/finalizers|update|",
+                "virtfleet.io|virtualmachinesnapshots,virtualmachinerestores|get,list,watch,update,patch|",
+                "virtfleet.io|rootvolumes/status,virtualmachines/status,virtualmachinesnapshots/status,"
+                        + "virtualmachinerestores/status|get,update,patch|",
+                "virtfleet.io|rootvolumes/finalizers,virtualmachines/finalizers,virtualmachinesnapshots/finalizers,"
+                        + "virtualmachinerestores/finalizers|update|",
                 "|events|create,patch|",
                 "events.k8s.io|events|create,patch|",
                 "|secrets|get|",

@@ -19,7 +19,9 @@ public final class CrdFiles {
     public static final Map<String, String> PLURALS = Map.of(
             "VirtualMachine", "virtualmachines",
             "RootVolume", "rootvolumes",
-            "TenantPolicy", "tenantpolicies");
+            "TenantPolicy", "tenantpolicies",
+            "VirtualMachineSnapshot", "virtualmachinesnapshots",
+            "VirtualMachineRestore", "virtualmachinerestores");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CrdFiles() {

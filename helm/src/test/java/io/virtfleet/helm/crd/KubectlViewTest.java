@@ -49,7 +49,7 @@ class KubectlViewTest {
             assertThat(columns).as(kind).allSatisfy(c -> {
                 assertThat(c.getType()).isIn("string", "date", "integer", "number", "boolean");
                 // priority 1: shown by kubectl get -o wide only
-                assertThat(c.getPriority()).isEqualTo(List.of("NODE", "PHASE", "IP", "DEVICE", "READY", "AGE")
+                assertThat(c.getPriority()).isEqualTo(List.of("NODE", "PHASE", "IP", "DEVICE", "READY", "READYTOUSE", "COMPLETE", "AGE")
                         .contains(c.getName()) ? 0 : 1);
             });
         }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.TenantPolicy;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.crds.v1alpha1.VirtualMachineRestore;
+import io.virtfleet.crds.v1alpha1.VirtualMachineSnapshot;
 import io.virtfleet.helm.RepoFiles;
 import io.virtfleet.helm.crd.CrdFiles;
 import org.junit.jupiter.api.Test;
@@ -21,19 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every manifest under examples/ parses and would be accepted by the API server with the committed CRDs. */
 class ExamplesTest {
     /** The documented scenarios and the example file that shows each. */
-    private static final Map<String, String> SCENARIOS = Map.of(
-            "quickstart", "quickstart.yaml",
-            "static multi-NIC", "static-multi-nic.yaml",
-            "data disks", "data-disks.yaml",
-            "UEFI", "uefi.yaml",
-            "direct kernel boot", "direct-kernel-boot.yaml",
-            "reprovision", "reprovision.yaml",
-            "Argo CD Application", "argocd/application.yaml",
-            "Argo CD health checks", "argocd/argocd-cm-health.yaml",
-            "tenant policy", "tenant-policy.yaml",
-            "copy-on-write root volume", "copy-on-write.yaml");
+    private static final Map<String, String> SCENARIOS = Map.ofEntries(
+            Map.entry("quickstart", "quickstart.yaml"),
+            Map.entry("static multi-NIC", "static-multi-nic.yaml"),
+            Map.entry("data disks", "data-disks.yaml"),
+            Map.entry("UEFI", "uefi.yaml"),
+            Map.entry("direct kernel boot", "direct-kernel-boot.yaml"),
+            Map.entry("reprovision", "reprovision.yaml"),
+            Map.entry("Argo CD Application", "argocd/application.yaml"),
+            Map.entry("Argo CD health checks", "argocd/argocd-cm-health.yaml"),
+            Map.entry("tenant policy", "tenant-policy.yaml"),
+            Map.entry("copy-on-write root volume", "copy-on-write.yaml"),
+            Map.entry("snapshot, restore and clone", "snapshot-restore-clone.yaml"));
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
-            "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class);
+            "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class,
+            "VirtualMachineSnapshot", VirtualMachineSnapshot.class, "VirtualMachineRestore", VirtualMachineRestore.class);
 
     static List<ExampleManifests.ExampleObject> virtFleetObjects() {
         return ExampleManifests.objects().stream().filter(o -> CrdFiles.PLURALS.containsKey(o.kind())).toList();

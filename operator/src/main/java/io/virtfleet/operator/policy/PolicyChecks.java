@@ -33,7 +33,8 @@ public final class PolicyChecks {
                     + list(policy.pools()) + "); leave it empty for the default pool, or ask the platform team to add it "
                     + "to storagePools of a TenantPolicy for this namespace"));
         }
-        return imageSource(spec.getImage(), prefix + ".image", policy);
+        return spec.getImage() == null ? Optional.empty() // a clone: its source passed these checks itself
+                : imageSource(spec.getImage(), prefix + ".image", policy);
     }
 
     public static Optional<Problem> virtualMachine(VirtualMachineSpec spec, EffectivePolicy policy) {

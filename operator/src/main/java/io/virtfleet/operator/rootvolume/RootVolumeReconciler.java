@@ -1,5 +1,6 @@
 package io.virtfleet.operator.rootvolume;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -117,7 +118,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     public UpdateControl<RootVolume> reconcile(RootVolume volume, Context<RootVolume> context) {
         RootVolumeStatus status = statusOf(volume);
         StatusChange change = StatusChange.from(status, status.getPhase());
-        Outcome<RootVolumePhase> outcome = new Run(volume, status).steps();
+        Outcome<RootVolumePhase> outcome = new Run(volume, status, context.getClient()).steps();
         return updates.conclude(volume, status, change, generation(volume), outcome, context.getClient());
     }
 
@@ -135,12 +136,16 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         private final long generation;
         /** Read before any step writes a condition (which stamps observedGeneration). */
         private final boolean specChanged;
+        private final KubernetesClient client;
         private String node;
         private AgentClient agent;
+        /** A clone's source (node and agent request); null for a volume from an image. */
+        private CloneSources.Resolved clone;
 
-        Run(RootVolume volume, RootVolumeStatus status) {
+        Run(RootVolume volume, RootVolumeStatus status, KubernetesClient client) {
             this.volume = volume;
             this.status = status;
+            this.client = client;
             this.spec = volume.getSpec();
             this.generation = generation(volume);
             this.specChanged = !Objects.equals(status.getObservedGeneration(), generation);
@@ -148,8 +153,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         Outcome<RootVolumePhase> steps() {
             try {
-                return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::place, this::findAgent,
-                        this::stateAndMirror);
+                return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::findCloneSource,
+                        this::place, this::findAgent, this::stateAndMirror);
             } catch (AgentCallException e) {
                 return agentFailed(e);
             }
@@ -169,8 +174,18 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             return reachability.check(status, generation, status.getNodeName());
         }
 
+        /** A clone waits for its source and lives on the source's node. */
+        private Optional<Outcome<RootVolumePhase>> findCloneSource() {
+            if (spec.getSource() == null) {
+                return Optional.empty();
+            }
+            clone = CloneSources.resolve(client, volume);
+            return clone.stop();
+        }
+
         private Optional<Outcome<RootVolumePhase>> place() {
-            VolumePlacement.Placed placed = placement.place(volume, status, generation);
+            VolumePlacement.Placed placed = placement.place(volume, status, generation,
+                    clone != null ? clone.node() : spec.getNodeName());
             node = placed.node().orElse(null);
             return placed.waiting();
         }
@@ -183,6 +198,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         /** States the desired volume when needed and mirrors the agent's view; watches it while work runs. */
         private Optional<Outcome<RootVolumePhase>> stateAndMirror() throws AgentCallException {
+            if (clone != null) { // copied once; afterwards only read
+                String name = AgentNames.of(volume);
+                Optional<VolumeStatus> copied = agent.getVolume(name).filter(v -> v.phase() == VolumePhase.Ready);
+                return Optional.of(mirror.mirror(status, generation,
+                        copied.isPresent() ? copied.get() : agent.cloneVolume(name, clone.request())));
+            }
             Optional<ImageCredentials> credentials;
             try {
                 credentials = secrets.credentials(volume.getMetadata().getNamespace(),

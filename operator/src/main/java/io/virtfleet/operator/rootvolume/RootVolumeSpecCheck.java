@@ -1,6 +1,8 @@
 package io.virtfleet.operator.rootvolume;
 
 import io.virtfleet.crds.v1alpha1.Patterns;
+import io.virtfleet.crds.v1alpha1.CloneSource;
+import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.operator.spec.FieldCheck;
 import io.virtfleet.operator.spec.Problem;
@@ -21,6 +23,10 @@ public final class RootVolumeSpecCheck {
 
     /** @param prefix where the spec sits: {@code spec}, or {@code spec.rootVolume.template} inside a VM */
     public static void into(FieldCheck check, RootVolumeSpec spec, String prefix) {
+        if (spec != null && spec.getSource() != null) {
+            clone(check, spec, prefix);
+            return;
+        }
         if (spec == null || spec.getImage() == null || spec.getImage().getUrl() == null) {
             check.require(false, prefix + ".image.url is required");
             return;
@@ -30,5 +36,18 @@ public final class RootVolumeSpecCheck {
                 .positive(spec.getSize(), prefix + ".size", "10Gi")
                 .require(spec.getNodeName() == null || spec.getNodeSelector() == null
                         || spec.getNodeSelector().isEmpty(), prefix + ": set either nodeName or nodeSelector, not both");
+    }
+
+    /** A clone: one source by name (resolved in the object's own namespace), no image, no token, a Copy. */
+    private static void clone(FieldCheck check, RootVolumeSpec spec, String prefix) {
+        CloneSource source = spec.getSource();
+        check.require(spec.getImage() == null, prefix + ": set exactly one of image and source")
+                .require((source.getRootVolume() == null) != (source.getVirtualMachineSnapshot() == null),
+                        prefix + ".source: set exactly one of rootVolume and virtualMachineSnapshot")
+                .pattern(source.getRootVolume(), Patterns.NAME, prefix + ".source.rootVolume")
+                .pattern(source.getVirtualMachineSnapshot(), Patterns.NAME, prefix + ".source.virtualMachineSnapshot")
+                .require(spec.getReprovisionToken() == null && spec.getProvisioning() != Provisioning.Overlay,
+                        prefix + ": a clone (source) has no reprovisionToken and is a Copy")
+                .positive(spec.getSize(), prefix + ".size", "10Gi");
     }
 }

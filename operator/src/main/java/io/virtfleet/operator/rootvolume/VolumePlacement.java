@@ -28,9 +28,10 @@ final class VolumePlacement {
     record Placed(Optional<String> node, Optional<Outcome<RootVolumePhase>> waiting) {
     }
 
-    Placed place(RootVolume volume, RootVolumeStatus status, long generation) {
+    /** @param pin the node the volume must be on ({@code spec.nodeName}, or a clone's source's node); null: any */
+    Placed place(RootVolume volume, RootVolumeStatus status, long generation, String pin) {
         RootVolumeSpec spec = volume.getSpec();
-        NodeScheduler.Placement placement = scheduler.place(key(volume), status.getNodeName(), spec.getNodeName(),
+        NodeScheduler.Placement placement = scheduler.place(key(volume), status.getNodeName(), pin,
                 spec.getNodeSelector(), demand(spec));
         if (placement.nodeName().isEmpty()) {
             conditions.set(status, generation, ConditionType.Scheduled, false, placement.reason(),
@@ -59,7 +60,8 @@ final class VolumePlacement {
     }
 
     static Demand demand(RootVolumeSpec spec) {
-        return Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getImage().getSha256(),
+        return spec.getImage() == null ? Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), null, null)
+                : Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getImage().getSha256(),
                 spec.getImage().getUrl());
     }
 }

@@ -43,7 +43,7 @@ public final class ClusterCommitments implements Commitments, AutoCloseable {
             }
             Committed here = byNode.getOrDefault(node, Committed.nothing())
                     .plus(Demand.storage(Quantities.bytes(volume.getSpec().getSize()), null, null, null));
-            if (volume.getStatus().getPhase() == RootVolumePhase.Ready) {
+            if (volume.getStatus().getPhase() == RootVolumePhase.Ready && volume.getSpec().getImage() != null) {
                 here = here.holding(volume.getStatus().getImageSha256(), volume.getSpec().getImage().getUrl());
             }
             byNode.put(node, here);

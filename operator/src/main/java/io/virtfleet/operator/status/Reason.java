@@ -73,12 +73,26 @@ public final class Reason {
     /** A cloud-init Secret lacks the opt-in label. */
     public static final String SECRET_NOT_OPTED_IN = "SecretNotOptedIn";
     public static final String PLACED = "Placed";
+    /** Snapshots and restores. */
+    public static final String SNAPSHOT_READY = "SnapshotReady";
+    public static final String SNAPSHOT_DATA_LOST = "SnapshotDataLost";
+    public static final String SNAPSHOT_NOT_READY = "SnapshotNotReady";
+    public static final String SNAPSHOT_OF_ANOTHER_VM = "SnapshotOfAnotherVirtualMachine";
+    public static final String VIRTUAL_MACHINE_NOT_FOUND = "VirtualMachineNotFound";
+    /** A restore waits: the VM must have runStrategy Halted and its domain off; nothing was changed. */
+    public static final String VIRTUAL_MACHINE_NOT_STOPPED = "VirtualMachineNotStopped";
+    public static final String RESTORED = "Restored";
+    /** A clone's source (RootVolume or VirtualMachineSnapshot of the same namespace) is missing or not ready yet. */
+    public static final String SOURCE_NOT_READY = "SourceNotReady";
+    /** A clone is pinned to another node than its source's: clones are copied on the source's node only. */
+    public static final String SOURCE_ON_ANOTHER_NODE = "SourceOnAnotherNode";
 
     /** Refusals a person must act on: they are Warning Events even when the object waits rather than fails. */
     public static final java.util.Set<String> REFUSALS = java.util.Set.of(HOST_PATH_NOT_ALLOWED, BRIDGE_NOT_ALLOWED,
             STORAGE_POOL_NOT_ALLOWED, IMAGE_SOURCE_NOT_ALLOWED, QUOTA_EXCEEDED, ROOT_VOLUME_NAME_TAKEN,
             SECRET_NOT_OPTED_IN, AgentErrorReasons.UNSAFE_IMAGE, AgentErrorReasons.IMAGE_NOT_AUTHORIZED,
-            AgentErrorReasons.OWNED_BY_ANOTHER, AgentErrorReasons.EXCEEDS_HOST_CAPACITY);
+            AgentErrorReasons.OWNED_BY_ANOTHER, AgentErrorReasons.EXCEEDS_HOST_CAPACITY, VIRTUAL_MACHINE_NOT_STOPPED,
+            AgentErrorReasons.CROSS_NAMESPACE, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED);
 
     /** True when the status's Ready condition carries one of the {@link #REFUSALS}. */
     public static boolean isRefusal(io.virtfleet.crds.v1alpha1.ConditionedStatus status) {

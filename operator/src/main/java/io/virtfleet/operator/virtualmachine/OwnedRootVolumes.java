@@ -7,6 +7,7 @@ import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.operator.base.RootVolumeNames;
 import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.policy.NamespaceClaims;
 import io.virtfleet.operator.spec.Problem;
@@ -32,7 +33,7 @@ final class OwnedRootVolumes {
     }
 
     static String nameFor(VirtualMachine vm) {
-        return vm.getMetadata().getName() + "-root";
+        return RootVolumeNames.ownedBy(vm);
     }
 
     /** Owned means controlled by this VM's UID: an ownerReference to the VM that is not the controller is not enough. */

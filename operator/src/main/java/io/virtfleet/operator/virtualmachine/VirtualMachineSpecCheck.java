@@ -41,6 +41,8 @@ public final class VirtualMachineSpecCheck {
         if (root == null || (root.getName() == null) == (root.getTemplate() == null)) {
             check.require(false, "spec.rootVolume must set exactly one of name or template");
         } else if (root.getTemplate() != null) {
+            check.require(root.getTemplate().getSource() == null, "spec.rootVolume.template: a template cannot clone;"
+                    + " create the cloned RootVolume and name it");
             RootVolumeSpecCheck.into(check, root.getTemplate(), "spec.rootVolume.template");
         } else {
             check.pattern(root.getName(), Patterns.NAME, "spec.rootVolume.name")

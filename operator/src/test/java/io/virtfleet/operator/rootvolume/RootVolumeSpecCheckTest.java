@@ -2,6 +2,7 @@ package io.virtfleet.operator.rootvolume;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.virtfleet.crds.v1alpha1.CloneSource;
 import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.crds.v1alpha1.ImageFormat;
@@ -65,5 +66,27 @@ class RootVolumeSpecCheckTest {
                 .satisfies(p -> assertThat(p.message()).contains("spec.image.sha256"));
         assertThat(RootVolumeSpecCheck.check("v.1", spec("1Gi"))).get()
                 .satisfies(p -> assertThat(p.message()).contains("metadata.name"));
+    }
+
+    @Test
+    void aCloneNamesOneSourceAndNoImageTokenOrOverlay() {
+        RootVolumeSpec clone = new RootVolumeSpec();
+        clone.setSize(new Quantity("10Gi"));
+        clone.setSource(CloneSource.ofRootVolume("web01-root"));
+        assertThat(RootVolumeSpecCheck.check("web02-root", clone)).isEmpty();
+
+        clone.setImage(new ImageSource("s3://images/debian.qcow2", null));
+        assertThat(RootVolumeSpecCheck.check("web02-root", clone)).get()
+                .satisfies(p -> assertThat(p.message()).contains("set exactly one of image and source"));
+        clone.setImage(null);
+        clone.getSource().setVirtualMachineSnapshot("web01-before");
+        assertThat(RootVolumeSpecCheck.check("web02-root", clone)).get()
+                .satisfies(p -> assertThat(p.message()).contains("exactly one of rootVolume and virtualMachineSnapshot"));
+        clone.setSource(CloneSource.ofRootVolume("../other-ns/web01-root"));
+        assertThat(RootVolumeSpecCheck.check("web02-root", clone)).isPresent();
+        clone.setSource(CloneSource.ofSnapshot("web01-before"));
+        clone.setReprovisionToken("again");
+        assertThat(RootVolumeSpecCheck.check("web02-root", clone)).get()
+                .satisfies(p -> assertThat(p.message()).contains("no reprovisionToken"));
     }
 }

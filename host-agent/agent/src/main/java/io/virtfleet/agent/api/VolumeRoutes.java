@@ -31,6 +31,7 @@ final class VolumeRoutes {
             ctx.json(volumes.awaitPhaseChange(Requests.name(ctx), volumePhase(seen), waitTimeout(ctx)));
         });
         app.delete(path, Requests.delete(volumes::delete));
+        SnapshotRoutes.register(app, volumes.snapshots());
     }
 
     private static void check(VolumeRequest request) {

@@ -44,8 +44,24 @@ final class QemuImg implements AutoCloseable {
      * @param percentDone receives progress in percent (0..100)
      */
     void convertToRaw(Path image, ImageFormat format, PreparedVolume target, DoubleConsumer percentDone) {
+        convertToRaw(image, format, target, percentDone, false);
+    }
+
+    /**
+     * {@link #convertToRaw} of a volume that a paused domain holds open: {@code -U} (force-share) reads it past QEMU's
+     * image lock. Only correct while every domain writing to it is paused (see {@code VolumeUsers.whilePaused}).
+     */
+    void copyPausedVolume(Path source, PreparedVolume target) {
+        convertToRaw(source, new ImageFormat("raw", null), target, percent -> { }, true);
+    }
+
+    private void convertToRaw(Path image, ImageFormat format, PreparedVolume target, DoubleConsumer percentDone,
+                              boolean forceShare) {
         List<String> command = new ArrayList<>(List.of("qemu-img", "convert", "-p", "-n", "-O", "raw",
                 "-W", "-m", "16"));
+        if (forceShare) {
+            command.add("-U");
+        }
         if (acceptsDirectIo(Path.of(target.volume().path()))) {
             command.addAll(List.of("-t", "none"));
         }

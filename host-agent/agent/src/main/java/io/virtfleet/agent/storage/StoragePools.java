@@ -141,6 +141,20 @@ public final class StoragePools {
         return libvirt.call("look up storage pool " + poolName, connect -> poolType(connect.storagePoolLookupByName(poolName)));
     }
 
+    /** The volume group of a {@code logical} pool ({@code /pool/source/name}). */
+    String volumeGroup(String poolName) {
+        return libvirt.call("look up storage pool " + poolName, connect -> LibvirtXml.parse(
+                connect.storagePoolLookupByName(poolName).getXMLDesc(0)).value("/pool/source/name").orElse(poolName));
+    }
+
+    /** Makes libvirt see volumes made outside its API (an LVM snapshot). */
+    void refresh(String poolName) {
+        libvirt.call("refresh storage pool " + poolName, connect -> {
+            connect.storagePoolLookupByName(poolName).refresh(0);
+            return null;
+        });
+    }
+
     /** Pools whose volumes are files: these take a format (qcow2 overlays among them) and can be sparse. */
     static boolean fileBased(String poolType) {
         return FILE_POOL_TYPES.contains(poolType);

@@ -46,6 +46,7 @@ public final class VolumeService implements AutoCloseable {
     private final OverlayVolumes overlays;
     private final QemuImg qemuImg = new QemuImg();
     private final ExecutorService workers;
+    private final VolumeSnapshots snapshots;
     /** Running and failed populations by volume name; a successful one leaves, its marker speaks for it. */
     private final Map<String, VolumeJob> jobs = new HashMap<>();
 
@@ -66,6 +67,9 @@ public final class VolumeService implements AutoCloseable {
         this.defaultPool = defaultPool;
         this.overlays = new OverlayVolumes(pools, cache);
         this.tools = new VolumeJob.Tools(cache, qemuImg, pools, markers, populating, overlays);
+        this.snapshots = new VolumeSnapshots(stateDir, pools, markers, users, owners, locks,
+                new SnapshotStorage(pools, qemuImg, SnapshotStorage::runOnHost), this::populating,
+                name -> locate(name, markers.read(name)).isPresent());
         this.workers = Executors.newFixedThreadPool(workerThreads, Thread.ofPlatform().name("volume-worker-", 0).factory());
     }
 
@@ -198,6 +202,16 @@ public final class VolumeService implements AutoCloseable {
         return started.status();
     }
 
+    /** Snapshots, restores and clones of this service's volumes. */
+    public VolumeSnapshots snapshots() {
+        return snapshots;
+    }
+
+    private synchronized boolean populating(String name) {
+        VolumeJob job = jobs.get(name);
+        return job != null && !job.finished();
+    }
+
     public synchronized VolumeStatus get(String name) {
         VolumeJob job = jobs.get(name);
         if (job != null) {
@@ -318,7 +332,7 @@ public final class VolumeService implements AutoCloseable {
                 : image.url().text().equals(marker.imageUrl());
     }
 
-    private static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
+    static VolumeStatus readyStatus(VolumeMarker marker, VolumeInfo volume) {
         return new VolumeStatus(marker.name(), VolumePhase.Ready, volume.path(), marker.imageSha256(),
                 volume.capacityBytes(), volume.capacityBytes(), marker.reprovisionToken(), null, marker.imageVerified());
     }

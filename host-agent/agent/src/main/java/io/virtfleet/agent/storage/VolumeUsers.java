@@ -6,7 +6,9 @@ import io.virtfleet.agent.libvirt.LibvirtXml;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
 import org.libvirt.LibvirtException;
 
 /** Finds the defined domains (running or not) whose disks use a volume, so that it is not deleted under them. */
@@ -28,6 +30,35 @@ final class VolumeUsers {
     /** Running (or paused) domains whose disks use the volume. */
     List<String> runningDomainsUsing(VolumeInfo volume) {
         return users(volume, LIST_ACTIVE);
+    }
+
+    /**
+     * Runs {@code action} (a copy of the volume) with the running domains that use the volume paused, so that the copy
+     * is one point in time (crash-consistent) rather than blocks read while the guest writes; resumes them afterwards,
+     * also when the action fails.
+     */
+    <T> T whilePaused(VolumeInfo volume, Supplier<T> action) {
+        List<String> paused = libvirt.call("pause domains using " + volume.name(), connect -> {
+            List<String> names = new ArrayList<>();
+            for (String name : runningDomainsUsing(volume)) {
+                Domain domain = connect.domainLookupByName(name);
+                if (domain.getInfo().state == DomainInfo.DomainState.VIR_DOMAIN_RUNNING) {
+                    domain.suspend();
+                    names.add(name);
+                }
+            }
+            return names;
+        });
+        try {
+            return action.get();
+        } finally {
+            libvirt.call("resume domains using " + volume.name(), connect -> {
+                for (String name : paused) {
+                    connect.domainLookupByName(name).resume();
+                }
+                return null;
+            });
+        }
     }
 
     private List<String> users(VolumeInfo volume, int listFlags) {

@@ -87,6 +87,14 @@ public final class AgentErrorReasons {
      * thin snapshots in {@code logical} (LVM) pools are not built.
      */
     public static final String PROVISIONING_NOT_SUPPORTED = "ProvisioningNotSupported";
+    public static final String SNAPSHOT_NOT_FOUND = "SnapshotNotFound";
+    /**
+     * The volume cannot be snapshotted, restored or cloned the way it is held: an Overlay (a qcow2 layer over a cache
+     * entry) is refused, and so is an LVM merge-back where the host's LVM cannot do it.
+     */
+    public static final String SNAPSHOT_NOT_SUPPORTED = "SnapshotNotSupported";
+    /** A snapshot, restore or clone names a volume or snapshot of another namespace (name prefix {@code <namespace>.}). */
+    public static final String CROSS_NAMESPACE = "CrossNamespaceSource";
 
     private AgentErrorReasons() {
     }

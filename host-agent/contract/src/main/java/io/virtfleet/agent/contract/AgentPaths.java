@@ -10,6 +10,8 @@ public final class AgentPaths {
     public static final String READY = "/readyz";
     public static final String VOLUMES = "/api/v1/volumes";
     public static final String DOMAINS = "/api/v1/domains";
+    /** {@code PUT}/{@code GET}/{@code DELETE} {@code /{name}}: snapshots of volumes; {@code GET}: all of them. */
+    public static final String SNAPSHOTS = "/api/v1/snapshots";
     /** {@link HostCapacity} of the host: CPUs, memory, pools, cached images. */
     public static final String HOST = "/api/v1/host";
     /** Prometheus text exposition of the agent's metrics. */
@@ -37,6 +39,20 @@ public final class AgentPaths {
 
     public static String volume(String name) {
         return VOLUMES + "/" + name;
+    }
+
+    public static String snapshot(String name) {
+        return SNAPSHOTS + "/" + name;
+    }
+
+    /** {@code POST} a {@link RestoreRequest}: the volume's content replaced by a snapshot's; answers the {@link VolumeStatus}. */
+    public static String volumeRestore(String name) {
+        return volume(name) + "/restore";
+    }
+
+    /** {@code PUT} a {@link CloneRequest}: the volume created as a copy of a volume or snapshot; answers its {@link VolumeStatus}. */
+    public static String volumeClone(String name) {
+        return volume(name) + "/clone";
     }
 
     public static String domain(String name) {
