@@ -51,7 +51,8 @@ public final class VirtualMachineRestoreReconciler implements Reconciler<Virtual
         this.agents = agents;
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineRestoreStatus::getPhase,
                 VirtualMachineRestoreStatus::setPhase, SnapshotPhase.Pending), events,
-                VirtualMachineRestoreStatus::getPhase, SnapshotPhase.Failed, gauges);
+                VirtualMachineRestoreStatus::getPhase, SnapshotPhase.Failed, gauges,
+                (object, phase) -> phase == SnapshotPhase.Succeeded);
         this.clock = clock;
     }
 

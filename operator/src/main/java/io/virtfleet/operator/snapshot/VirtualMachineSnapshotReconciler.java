@@ -53,7 +53,8 @@ public final class VirtualMachineSnapshotReconciler implements Reconciler<Virtua
         this.agents = agents;
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineSnapshotStatus::getPhase,
                 VirtualMachineSnapshotStatus::setPhase, SnapshotPhase.Pending), events,
-                VirtualMachineSnapshotStatus::getPhase, SnapshotPhase.Failed, gauges);
+                VirtualMachineSnapshotStatus::getPhase, SnapshotPhase.Failed, gauges,
+                (object, phase) -> phase == SnapshotPhase.Succeeded);
         this.cleanup = cleanup;
     }
 

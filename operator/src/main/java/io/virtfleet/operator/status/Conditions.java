@@ -83,6 +83,10 @@ public final class Conditions {
         return status.getConditions().stream().filter(c -> type.name().equals(c.getType())).findFirst();
     }
 
+    public static boolean hasReason(ConditionedStatus status, ConditionType type, String reason) {
+        return find(status, type).map(c -> reason.equals(c.getReason())).orElse(false);
+    }
+
     public static boolean isTrue(ConditionedStatus status, ConditionType type) {
         return find(status, type).map(c -> "True".equals(c.getStatus())).orElse(false);
     }

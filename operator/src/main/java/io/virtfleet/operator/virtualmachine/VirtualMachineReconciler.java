@@ -42,6 +42,7 @@ import io.virtfleet.operator.secrets.SecretValues.SecretNotOptedIn;
 import io.virtfleet.operator.secrets.SeedSecrets;
 import io.virtfleet.operator.secrets.SeedSecretsReader;
 import io.virtfleet.operator.spec.Problem;
+import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.status.Outcome;
@@ -74,9 +75,12 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     /** The agent reconnects to libvirtd within seconds of its return (backoff capped at 10 s). */
     static final Duration RETRY_WHILE_LIBVIRT_DOWN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
-    /** Phases a VM rests in: arriving there is worth a Normal Event; the steps on the way are not. */
+    /**
+     * Phases a VM rests in: arriving there is worth a Normal Event; the steps on the way are not, except a restart
+     * done (the guest went off for a new restartToken), which is an action a person asked for.
+     */
     private static final Set<VirtualMachinePhase> SETTLED = EnumSet.of(VirtualMachinePhase.Running,
-            VirtualMachinePhase.Stopped);
+            VirtualMachinePhase.Stopped, VirtualMachinePhase.Paused);
 
     private final AgentDirectory agents;
     private final AgentHealth health;
@@ -118,7 +122,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.mirror = new DomainStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
-                VirtualMachinePhase.Failed, gauges, (vm, phase) -> SETTLED.contains(phase));
+                VirtualMachinePhase.Failed, gauges, (vm, phase) -> SETTLED.contains(phase)
+                || Conditions.hasReason(vm.getStatus(), ConditionType.Ready, Reason.RESTARTED));
         this.cleanup = cleanup;
         this.events = events;
         this.settled = settled;
