@@ -76,11 +76,12 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     static final Duration RETRY_WHILE_LIBVIRT_DOWN = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineReconciler.class);
     /**
-     * Phases a VM rests in: arriving there is worth a Normal Event; the steps on the way are not, except a restart
-     * done (the guest went off for a new restartToken), which is an action a person asked for.
+     * Phases worth a Normal Event: those a VM rests in, and a reprovision, which a person asked for and which replaces
+     * the disk. The steps on the way to a start are not, except a restart done (the guest went off for a new
+     * restartToken), again an action a person asked for.
      */
-    private static final Set<VirtualMachinePhase> SETTLED = EnumSet.of(VirtualMachinePhase.Running,
-            VirtualMachinePhase.Stopped, VirtualMachinePhase.Paused);
+    private static final Set<VirtualMachinePhase> ANNOUNCED = EnumSet.of(VirtualMachinePhase.Running,
+            VirtualMachinePhase.Stopped, VirtualMachinePhase.Paused, VirtualMachinePhase.Reprovisioning);
 
     private final AgentDirectory agents;
     private final AgentHealth health;
@@ -122,7 +123,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.mirror = new DomainStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, VirtualMachineStatus::getPhase,
                 VirtualMachineStatus::setPhase, VirtualMachinePhase.Pending), events, VirtualMachineStatus::getPhase,
-                VirtualMachinePhase.Failed, gauges, (vm, phase) -> SETTLED.contains(phase)
+                VirtualMachinePhase.Failed, gauges, (vm, phase) -> ANNOUNCED.contains(phase)
                 || Conditions.hasReason(vm.getStatus(), ConditionType.Ready, Reason.RESTARTED));
         this.cleanup = cleanup;
         this.events = events;
