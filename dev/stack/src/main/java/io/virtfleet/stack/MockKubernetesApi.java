@@ -40,10 +40,17 @@ public final class MockKubernetesApi implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    private final StandInReviews reviews;
 
     private MockKubernetesApi(KubernetesMockServer server) {
         this.server = server;
         this.client = server.createClient();
+        this.reviews = new StandInReviews(server);
+    }
+
+    /** The stand-in answers to TokenReviews and SubjectAccessReviews (the console gateway's questions). */
+    public StandInReviews reviews() {
+        return reviews;
     }
 
     public static MockKubernetesApi start() {
