@@ -53,7 +53,7 @@ class ConsoleIntegrationTest {
                 assertThat(console.await("vf-42-answer", Duration.ofSeconds(30))).contains("vf-42-answer");
             }
             Path log = harness.config().stateDir().resolve("consoles").resolve(domain + ".log");
-            await().as("the console log keeps recording").atMost(Duration.ofSeconds(10))
+            await("the console log keeps recording").atMost(Duration.ofSeconds(10))
                     .until(() -> Files.readString(log), text -> text.contains(TestGuest.SHELL) && text.contains("vf-42-answer"));
             try (WebSocketProbe vnc = connect(harness, AgentPaths.domainVnc(domain), AgentHarness.TOKEN)) {
                 assertThat(vnc.await("\n", Duration.ofSeconds(30))).matches("RFB 003\\.00[0-9]\\n");
