@@ -15,7 +15,7 @@ public class Console {
             + " (WebSocket subresource /apis/subresources.virtfleet.io/v1alpha1/namespaces/team-a/virtualmachines/web01/console).")
     private String serial;
 
-    @Size(max = 512)
+    @Size(max = 1024)
     @JsonPropertyDescription("How to open the VNC display when spec.console.vnc is true and the guest runs with it,"
             + " e.g. 'kubectl virtfleet vnc web01 -n team-a' (subresource .../virtualmachines/web01/vnc).")
     private String vnc;

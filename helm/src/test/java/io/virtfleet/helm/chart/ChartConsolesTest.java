@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -29,18 +30,20 @@ class ChartConsolesTest {
 
     @Test
     void theApiServiceRoutesTheSubresourceGroupToTheGatewayServiceWithItsCa() throws Exception {
-        GenericKubernetesResource api = RENDERED.generic("APIService").stream().findFirst().orElseThrow();
+        GenericKubernetesResource api = apiService(RENDERED).orElseThrow();
         assertThat(api.getMetadata().getName()).isEqualTo("v1alpha1.subresources.virtfleet.io");
         assertThat(api.get("spec", "group").toString()).isEqualTo("subresources.virtfleet.io");
         assertThat(api.get("spec", "version").toString()).isEqualTo("v1alpha1");
         assertThat(api.get("spec", "service", "name").toString()).isEqualTo("vf-virtfleet-consoles");
         assertThat(api.get("spec", "service", "namespace").toString()).isEqualTo(ChartRender.NAMESPACE);
-        assertThat(((Map<?, ?>) api.get("spec"))).doesNotContainKey("insecureSkipTLSVerify");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) api.get("spec");
+        assertThat(spec).doesNotContainKey("insecureSkipTLSVerify");
 
         Secret tls = RENDERED.one(Secret.class, "vf-virtfleet-console-tls");
         assertThat(api.get("spec", "caBundle").toString()).isEqualTo(tls.getData().get("ca.crt"));
         X509Certificate serving = certificate(tls.getData().get("tls.crt"));
-        assertThat(serving.getSubjectAlternativeNames()).extracting(name -> name.get(1))
+        assertThat(serving.getSubjectAlternativeNames().stream().map(name -> String.valueOf(name.get(1))).toList())
                 .contains("vf-virtfleet-consoles.virtfleet-system.svc");
         serving.verify(certificate(tls.getData().get("ca.crt")).getPublicKey());
 
@@ -72,7 +75,7 @@ class ChartConsolesTest {
     @Test
     void withCertManagerTheCaIsInjectedAndNoSecretIsMade() {
         RenderedManifests rendered = ChartRender.with(Map.of("tls.certManager.enabled", true));
-        GenericKubernetesResource api = rendered.generic("APIService").get(0);
+        GenericKubernetesResource api = apiService(rendered).orElseThrow();
         assertThat(api.getMetadata().getAnnotations())
                 .containsEntry("cert-manager.io/inject-ca-from", ChartRender.NAMESPACE + "/vf-virtfleet-console-tls");
         assertThat(rendered.generic("Certificate")).anySatisfy(certificate -> {
@@ -96,9 +99,15 @@ class ChartConsolesTest {
     @Test
     void consolesOffRenderNoneOfIt() {
         RenderedManifests off = ChartRender.with(Map.of("operator.consoles.enabled", false));
-        assertThat(off.generic("APIService")).isEmpty();
+        assertThat(apiService(off)).isEmpty();
         assertThat(off.all(Service.class)).noneMatch(s -> s.getMetadata().getName().endsWith("consoles"));
         assertThat(operator(off).getEnv()).noneMatch(e -> e.getName().startsWith("VIRTFLEET_CONSOLE"));
+    }
+
+    /** The APIService as a generic object (Fabric8 parses it into its own model class). */
+    private static java.util.Optional<GenericKubernetesResource> apiService(RenderedManifests rendered) {
+        return rendered.objects().stream().filter(o -> "APIService".equals(o.getKind())).findFirst()
+                .map(o -> Serialization.unmarshal(Serialization.asYaml(o), GenericKubernetesResource.class));
     }
 
     private static Container operator(RenderedManifests rendered) {

@@ -51,7 +51,8 @@ class ChartCustomValuesTest {
         assertThat(AGENT.getVolumes()).filteredOn(v -> v.getSecret() != null)
                 .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-agent-tls");
         assertThat(OPERATOR.getVolumes()).filteredOn(v -> v.getSecret() != null)
-                .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-operator-tls");
+                .extracting(v -> v.getSecret().getSecretName())
+                .containsExactly("virtfleet-operator-tls", "virtfleet-console-tls");
     }
 
     @Test
