@@ -48,12 +48,13 @@ class ConsoleGatewayApiTest {
     private static final String PROXY = "front-proxy-client";
 
     @TempDir
-    Path work;
+    static Path work;
     private MockKubernetesApi api;
     private TestCertificates.Ca ca;
     private TestCertificates.Ca requestHeaderCa;
     private ConsoleGateway tokens;
     private ConsoleGateway proxied;
+    private HttpClient trusted;
 
     @BeforeAll
     void start() throws Exception {
@@ -84,6 +85,7 @@ class ConsoleGatewayApiTest {
         placed.getStatus().setNodeName("hv-gone");
         api.client().resource(placed).create();
         api.reviews().allow("alice", "team-a", "vnc");
+        trusted = trusting();
     }
 
     @AfterAll
@@ -95,7 +97,7 @@ class ConsoleGatewayApiTest {
 
     @Test
     void discoveryListsTheTwoSubresources() throws Exception {
-        HttpResponse<String> answer = trusting().send(HttpRequest.newBuilder(URI.create(base(tokens)
+        HttpResponse<String> answer = trusted.send(HttpRequest.newBuilder(URI.create(base(tokens)
                 + ConsoleAccess.GROUP_VERSION_PATH)).build(), HttpResponse.BodyHandlers.ofString());
 
         JsonNode list = new ObjectMapper().readTree(answer.body());
@@ -111,7 +113,7 @@ class ConsoleGatewayApiTest {
     }
 
     @Test
-    void proxyHeadersWithoutTheProxysCertificateAreIgnored() {
+    void proxyHeadersWithoutTheProxysCertificateAreIgnored() throws Exception {
         assertThat(refusal(proxied, "team-a", "web01", ConsoleKind.CONSOLE, Map.of("X-Remote-User", "alice"))).isEqualTo(401);
         // bob's token, alice's header: bob is asked about, and bob may not
         Map<String, String> headers = Map.of("Authorization", "Bearer bob-token", "X-Remote-User", "alice");
@@ -162,7 +164,7 @@ class ConsoleGatewayApiTest {
     private int refusal(ConsoleGateway gateway, String namespace, String name, ConsoleKind kind,
                         Map<String, String> headers) {
         try {
-            WebSocketProbe.connect(trusting(), URI.create(base(gateway).replace("https", "wss")
+            WebSocketProbe.connect(trusted, URI.create(base(gateway).replace("https", "wss")
                     + ConsoleAccess.path(namespace, name, kind)), headers).close();
         } catch (WebSocketProbe.Refused refused) {
             return refused.status();
