@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Function;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
@@ -22,6 +23,11 @@ final class SocketRelay {
     private static final Logger LOG = LoggerFactory.getLogger(SocketRelay.class);
     private static final String CHANNEL = "virtfleet.socket";
     private static final int BUFFER_BYTES = 16 * 1024;
+    /**
+     * Jetty's default (30 s) would end a console whose guest is quiet; the caller (the operator's gateway) enforces
+     * users' idle and session limits, this only reclaims a session whose caller vanished without closing.
+     */
+    private static final Duration IDLE_TIMEOUT = Duration.ofHours(24);
 
     private SocketRelay() {
     }
@@ -29,6 +35,7 @@ final class SocketRelay {
     /** @param socket the socket for a session (checked again at connect: the domain may have stopped since) */
     static void configure(WsConfig ws, String what, Function<WsContext, Path> socket) {
         ws.onConnect(ctx -> {
+            ctx.session.setIdleTimeout(IDLE_TIMEOUT);
             SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket.apply(ctx)));
             ctx.attribute(CHANNEL, channel);
             LOG.info("{} session={} opened from={}", what, ctx.sessionId(), ctx.session.getRemoteAddress());
