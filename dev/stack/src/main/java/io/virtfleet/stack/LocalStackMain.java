@@ -53,9 +53,10 @@ public final class LocalStackMain {
             // local-admin, who may open consoles in the default namespace.
             stack.kubernetes().reviews().token(MockKubernetesApi.TOKEN, "local-admin", List.of("system:authenticated"))
                     .allow("local-admin", LocalStack.NAMESPACE, "console").allow("local-admin", LocalStack.NAMESPACE, "vnc");
-            say("consoles: kubectl-virtfleet console quickstart --gateway " + stack.consoleGateway() + " --ca "
-                    + stack.consoleCa() + " --token " + MockKubernetesApi.TOKEN + "   (console gateway, bearer token;"
-                    + " no aggregation layer on the mock API)");
+            say("consoles: the plugin's verb (class io.virtfleet.operator.console.client.ConsoleCommand) console quickstart"
+                    + " --gateway " + stack.consoleGateway() + " --ca " + stack.consoleCa() + " --token "
+                    + MockKubernetesApi.TOKEN + "   (straight to the console gateway with a bearer token: the mock API"
+                    + " has no aggregation layer; reviews answered by a stand-in table)");
             Path manifest = repo.resolve("examples/quickstart.yaml");
             List<HasMetadata> applied = stack.apply(manifest);
             say("applied " + repo.relativize(manifest) + ": " + applied.size() + " objects");
