@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,9 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The consoles through the whole path on the local stack: client → console gateway (in the operator's process) →
  * the node's agent over mutual TLS → QEMU's sockets, for a real guest under QEMU (TCG): the busybox test guest with a
- * shell on its serial port answers a command typed by the user, and its VNC display greets a viewer connected through
- * the plugin's local forwarder. Bearer tokens checked by {@link StandInReviews} (the mock API has no aggregation layer,
- * no authenticators, no RBAC: canned answers stand in for them); a user allowed only in another namespace is refused.
+ * shell on its serial port answers a command typed by the user, its VNC display greets a viewer connected through the
+ * plugin's local forwarder, and a second session takes the console over from a first. Bearer tokens checked by
+ * {@link StandInReviews} (the mock API has no aggregation layer, no authenticators, no RBAC: canned answers stand in
+ * for them); a user allowed only in another namespace is refused.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleEndToEndTest {
@@ -96,10 +98,15 @@ class ConsoleEndToEndTest {
         URI console = URI.create(stack.consoleGateway().toString().replace("https", "wss")
                 + ConsoleAccess.path(fleet.namespace(), "shell01", ConsoleKind.CONSOLE));
         HttpClient http = HttpClient.newBuilder().sslContext(endpoint("ops-token").ssl()).build();
+        WebSocketProbe forgotten = WebSocketProbe.connect(http, console, Map.of("Authorization", "Bearer ops-token"));
         try (WebSocketProbe serial = WebSocketProbe.connect(http, console, Map.of("Authorization", "Bearer ops-token"))) {
+            assertThat(forgotten.closed().get(30, TimeUnit.SECONDS)).as("the newest session takes the console over")
+                    .isEqualTo(1008);
             serial.await(TestGuest.SHELL, ANSWER);
             serial.send("echo \"vf-$((6*7))-answer\"\n");
             assertThat(serial.await("vf-42-answer", Duration.ofSeconds(30))).contains("vf-42-answer");
+        } finally {
+            forgotten.close();
         }
 
         try (VncForwarder vnc = VncForwarder.listen(endpoint("ops-token"), fleet.namespace(), "shell01", 0)) {
