@@ -2,6 +2,7 @@ package io.virtfleet.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -17,8 +18,12 @@ import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.operator.console.ConsoleAccess;
 import io.virtfleet.operator.console.ConsoleKind;
 import io.virtfleet.operator.console.client.ConsoleEndpoint;
+import io.virtfleet.operator.console.client.ConsoleSession;
 import io.virtfleet.operator.console.client.VncForwarder;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -30,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +115,25 @@ class ConsoleEndToEndTest {
             forgotten.close();
         }
 
+        // the plugin's console verb: typed lines in, the guest's answer out, end of input ends the session
+        PipedOutputStream keyboard = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(keyboard);
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        CompletableFuture<String> session = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ConsoleSession.run(endpoint("ops-token"), fleet.namespace(), "shell01", stdin, stdout);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            keyboard.write("echo \"vf-$((3*5))-verb\"\n".getBytes(StandardCharsets.US_ASCII));
+            keyboard.flush();
+            assertThat(text(stdout)).contains("vf-15-verb");
+        });
+        keyboard.close();
+        assertThat(session.get(30, TimeUnit.SECONDS)).as("the session ended with the input").isNotNull();
+
         try (VncForwarder vnc = VncForwarder.listen(endpoint("ops-token"), fleet.namespace(), "shell01", 0)) {
             Thread.ofVirtual().start(() -> {
                 try {
@@ -130,6 +155,12 @@ class ConsoleEndToEndTest {
                 .isInstanceOfSatisfying(WebSocketProbe.Refused.class, r -> assertThat(r.status()).isEqualTo(403));
         assertThatThrownBy(() -> WebSocketProbe.connect(http, console, Map.of()))
                 .isInstanceOfSatisfying(WebSocketProbe.Refused.class, r -> assertThat(r.status()).isEqualTo(401));
+    }
+
+    private static String text(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.US_ASCII);
+        }
     }
 
     private ConsoleEndpoint endpoint(String token) throws Exception {
