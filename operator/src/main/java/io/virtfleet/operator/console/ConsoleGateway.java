@@ -47,6 +47,7 @@ public final class ConsoleGateway implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$");
     private static final String TARGET = "virtfleet.console.target";
     private static final String AGENT = "virtfleet.console.agent";
+    private static final String LIMIT = "virtfleet.console.limit";
 
     private final Javalin app;
     private final ScheduledExecutorService timers;
@@ -142,11 +143,11 @@ public final class ConsoleGateway implements AutoCloseable {
                 return;
             }
             ctx.attribute(AGENT, agent);
-            timers.schedule(() -> {
+            ctx.attribute(LIMIT, timers.schedule(() -> {
                 if (ctx.session.isOpen()) {
                     ctx.closeSession(StatusCode.NORMAL, "session time limit reached");
                 }
-            }, settings.maxSession().toMillis(), TimeUnit.MILLISECONDS);
+            }, settings.maxSession().toMillis(), TimeUnit.MILLISECONDS));
             LOG.info("console opened user={} console={} session={}", target.user(), target.key(), ctx.sessionId());
         });
         ws.onBinaryMessage(ctx -> toAgent(ctx, ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length())));
@@ -165,6 +166,10 @@ public final class ConsoleGateway implements AutoCloseable {
     private static void closed(WsContext ctx, ConsoleSessions sessions) {
         Target target = ctx.attribute(TARGET);
         WebSocket agent = ctx.attribute(AGENT);
+        java.util.concurrent.ScheduledFuture<?> limit = ctx.attribute(LIMIT);
+        if (limit != null) {
+            limit.cancel(false);
+        }
         if (agent != null && !agent.isOutputClosed()) {
             agent.sendClose(WebSocket.NORMAL_CLOSURE, "user closed").exceptionally(e -> null);
         }
