@@ -73,6 +73,12 @@ class ConsoleIntegrationTest {
                     .status(domain, DomainStatus.class).phase(), phase -> phase == DomainPhase.Stopped);
             assertRefused(harness, AgentPaths.domainConsole(domain), AgentHarness.TOKEN, 409);
             assertRefused(harness, AgentPaths.domainVnc(domain), AgentHarness.TOKEN, 409);
+            // running again without VNC: the serial console is there, VNC is refused with the same clear reason
+            assertThat(harness.client().domains().put(domain, new DomainRequest(1, 256L << 20, volume, true,
+                    DomainRequest.Firmware.BIOS, null, List.of(), List.of(), null, false, request.kernelBoot(), false))
+                    .status()).isEqualTo(200);
+            assertRefused(harness, AgentPaths.domainVnc(domain), AgentHarness.TOKEN, 409);
+            connect(harness, AgentPaths.domainConsole(domain), AgentHarness.TOKEN).close();
 
             assertThat(harness.client().domains().deleteUntilGone(domain).status()).isEqualTo(204);
             try (var left = Files.list(harness.config().stateDir().resolve("consoles"))) {
