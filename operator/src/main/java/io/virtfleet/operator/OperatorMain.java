@@ -10,7 +10,12 @@ import io.virtfleet.operator.agent.AgentTransport;
 import io.virtfleet.operator.agent.PodAgentDirectory;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
 import io.virtfleet.operator.discovery.CombinedAgentDirectory;
+import io.virtfleet.operator.console.ConsoleGateway;
+import io.virtfleet.operator.console.FrontProxyTrust;
+import io.virtfleet.operator.console.GatewaySettings;
+import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
+import java.nio.file.Path;
 
 import java.net.URI;
 import java.time.Duration;
@@ -64,14 +69,42 @@ public final class OperatorMain {
         }
         KubernetesNodeLabels labels = new KubernetesNodeLabels(client);
         var operator = new VirtFleetOperator(client, agents, labels, settings, metrics).start();
+        ConsoleGateway consoles = startConsoleGateway(client, agents);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (consoles != null) {
+                consoles.close();
+            }
             operator.close();
             labels.close();
             client.close();
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    /**
+     * The console gateway when {@code VIRTFLEET_CONSOLE_TLS_DIR} holds its serving certificate ({@code tls.crt},
+     * {@code tls.key}, {@code ca.crt}), on {@code VIRTFLEET_CONSOLE_PORT} (8443). With
+     * {@code VIRTFLEET_CONSOLE_FRONT_PROXY=true} (the chart's APIService) it also accepts the kube-apiserver's
+     * front-proxy certificates ({@link FrontProxyTrust}); bearer tokens (TokenReview) work either way.
+     */
+    static ConsoleGateway startConsoleGateway(KubernetesClient client, AgentDirectory agents) {
+        Optional<String> tlsDir = env("VIRTFLEET_CONSOLE_TLS_DIR");
+        if (tlsDir.isEmpty()) {
+            return null;
+        }
+        boolean frontProxy = Boolean.parseBoolean(env("VIRTFLEET_CONSOLE_FRONT_PROXY").orElse("false"));
+        Path serving = Path.of(tlsDir.get());
+        try {
+            TlsFiles tls = frontProxy
+                    ? FrontProxyTrust.tlsFiles(client, serving, Path.of(env("VIRTFLEET_WORK_DIR").orElse("/tmp")))
+                    : TlsFiles.inDirectory(serving, "no-client-certificates");
+            return ConsoleGateway.start(new GatewaySettings(Integer.parseInt(env("VIRTFLEET_CONSOLE_PORT").orElse("8443")),
+                    tls, frontProxy, GatewaySettings.DEFAULT_IDLE, GatewaySettings.DEFAULT_MAX), client, agents);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot set up the console gateway's TLS", e);
+        }
     }
 
     /**

@@ -90,6 +90,9 @@ public class VirtualMachineSpec {
             + "while runStrategy is Halted or Manual or before the VM first ran.")
     private String restartToken;
 
+    @JsonPropertyDescription("Consoles besides the serial console: vnc: true adds a VNC display.")
+    private ConsoleSpec console;
+
     public Integer getVcpus() {
         return vcpus;
     }
@@ -208,5 +211,13 @@ public class VirtualMachineSpec {
 
     public void setRestartToken(String restartToken) {
         this.restartToken = restartToken;
+    }
+
+    public ConsoleSpec getConsole() {
+        return console;
+    }
+
+    public void setConsole(ConsoleSpec console) {
+        this.console = console;
     }
 }

@@ -20,6 +20,8 @@ import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.agent.AgentTransport;
 import io.virtfleet.operator.agent.StaticAgentDirectory;
+import io.virtfleet.operator.console.ConsoleGateway;
+import io.virtfleet.operator.console.GatewaySettings;
 import io.virtfleet.operator.scheduling.KubernetesNodeLabels;
 
 import java.io.IOException;
@@ -58,6 +60,8 @@ public final class LocalStack implements AutoCloseable {
     private final KubernetesNodeLabels nodeLabels;
     private final PrometheusMeterRegistry metrics = VirtFleetOperator.newRegistry();
     private VirtFleetOperator operator;
+    private final ConsoleGateway consoles;
+    private final Path consoleCa;
 
     /**
      * @param workDir    where the stack keeps S3 data, and per node the image cache, agent state and storage pool
@@ -131,6 +135,31 @@ public final class LocalStack implements AutoCloseable {
         }
         nodeLabels = new KubernetesNodeLabels(kubernetes.client());
         startOperator();
+        // The console gateway as the operator process runs it, bearer tokens only: the mock API has no aggregation
+        // layer. Its certificate names localhost, signed by this run's CA (written beside it as ca.crt).
+        Path gatewayTls = ca.issue(CONSOLE_HOST).writeTo(work.resolve("tls").resolve("console-gateway"));
+        consoleCa = gatewayTls.resolve("ca.crt");
+        consoles = ConsoleGateway.start(new GatewaySettings(0, TlsFiles.inDirectory(gatewayTls, "no-client-certificates"),
+                false, GatewaySettings.DEFAULT_IDLE, GatewaySettings.DEFAULT_MAX), kubernetes.client(), agentDirectory());
+    }
+
+    /** The host name in the console gateway's certificate. */
+    public static final String CONSOLE_HOST = "localhost";
+
+    /** {@code https://localhost:<port>}: the console gateway (clients trust {@link #consoleCa()}). */
+    public java.net.URI consoleGateway() {
+        return java.net.URI.create("https://" + CONSOLE_HOST + ":" + consoles.port());
+    }
+
+    /** The CA that signed the console gateway's certificate. */
+    public Path consoleCa() {
+        return consoleCa;
+    }
+
+    private StaticAgentDirectory agentDirectory() {
+        List<AgentEndpoint> endpoints = nodes.values().stream()
+                .map(n -> new AgentEndpoint(n.nodeName(), n.baseUri(), n.config().token())).toList();
+        return new StaticAgentDirectory(endpoints, new AgentClients(metrics, agentTransport));
     }
 
     public static LocalStack start(Options options) {
@@ -150,11 +179,8 @@ public final class LocalStack implements AutoCloseable {
     /** Starts the operator (again): a restart is a new process with nothing but the cluster's state. */
     public synchronized void startOperator() {
         if (operator == null) {
-            AgentClients clients = new AgentClients(metrics, agentTransport);
-            List<AgentEndpoint> endpoints = nodes.values().stream()
-                    .map(n -> new AgentEndpoint(n.nodeName(), n.baseUri(), n.config().token())).toList();
-            operator = new VirtFleetOperator(kubernetes.client(), new StaticAgentDirectory(endpoints, clients),
-                    nodeLabels, options.settings(), metrics).start();
+            operator = new VirtFleetOperator(kubernetes.client(), agentDirectory(), nodeLabels, options.settings(),
+                    metrics).start();
         }
     }
 
@@ -218,6 +244,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        consoles.close();
         stopOperator();
         nodeLabels.close();
         nodes.values().forEach(LocalNode::close);

@@ -49,6 +49,14 @@ public final class LocalStackMain {
             // kubectl passes no global flags to plugins: the plugin reads KUBECONFIG (or takes --kubeconfig itself).
             say("kubectl plugin (built by this run): PATH=" + repo.resolve("kubectl-plugin/bin") + ":$PATH KUBECONFIG="
                     + kubeconfig + " kubectl virtfleet status quickstart   (or pause|unpause|restart|stop|start)");
+            // Stand-in reviews (the mock API cannot authenticate or authorize): the kubeconfig's token is
+            // local-admin, who may open consoles in the default namespace.
+            stack.kubernetes().reviews().token(MockKubernetesApi.TOKEN, "local-admin", List.of("system:authenticated"))
+                    .allow("local-admin", LocalStack.NAMESPACE, "console").allow("local-admin", LocalStack.NAMESPACE, "vnc");
+            say("consoles: the plugin's verb (class io.virtfleet.operator.console.client.ConsoleCommand) console quickstart"
+                    + " --gateway " + stack.consoleGateway() + " --ca " + stack.consoleCa() + " --token "
+                    + MockKubernetesApi.TOKEN + "   (straight to the console gateway with a bearer token: the mock API"
+                    + " has no aggregation layer; reviews answered by a stand-in table)");
             Path manifest = repo.resolve("examples/quickstart.yaml");
             List<HasMetadata> applied = stack.apply(manifest);
             say("applied " + repo.relativize(manifest) + ": " + applied.size() + " objects");

@@ -40,10 +40,19 @@ public final class MockKubernetesApi implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final NamespacedKubernetesClient client;
+    /** The token in the written kubeconfig (the mock API accepts any). */
+    public static final String TOKEN = "local";
+    private final StandInReviews reviews;
 
     private MockKubernetesApi(KubernetesMockServer server) {
         this.server = server;
         this.client = server.createClient();
+        this.reviews = new StandInReviews(server);
+    }
+
+    /** The stand-in answers to TokenReviews and SubjectAccessReviews (the console gateway's questions). */
+    public StandInReviews reviews() {
+        return reviews;
     }
 
     public static MockKubernetesApi start() {
@@ -93,8 +102,8 @@ public final class MockKubernetesApi implements AutoCloseable {
                 users:
                 - name: virtfleet-local
                   user:
-                    token: local
-                """.formatted(url().replaceAll("/$", ""));
+                    token: %s
+                """.formatted(url().replaceAll("/$", ""), TOKEN);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, kubeconfig);

@@ -35,7 +35,8 @@ class ChartAggregatedRolesTest {
                 .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
         assertThat(flatten(edit.getRules())).containsExactly(
                 "virtfleet.io|virtualmachines,rootvolumes,virtualmachinesnapshots,virtualmachinerestores|get,list,watch,"
-                        + "create,update,patch,delete,deletecollection");
+                        + "create,update,patch,delete,deletecollection",
+                "subresources.virtfleet.io|virtualmachines/console,virtualmachines/vnc|get");
         ClusterRole admin = RENDERED.one(ClusterRole.class, "vf-virtfleet-admin");
         assertThat(admin.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
         assertThat(flatten(admin.getRules())).containsExactly("virtfleet.io|tenantpolicies|get,list,watch");

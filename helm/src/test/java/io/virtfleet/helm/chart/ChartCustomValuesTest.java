@@ -40,7 +40,8 @@ class ChartCustomValuesTest {
     void certManagerIssuesBothCertificatesFromTheGivenIssuerAndNoSecretIsGenerated() {
         assertThat(RENDERED.all(Secret.class)).as("cert-manager writes the Secrets").isEmpty();
         assertThat(RENDERED.generic("Issuer")).as("an issuer was given").isEmpty();
-        assertThat(RENDERED.generic("Certificate")).hasSize(2).allSatisfy(certificate -> {
+        assertThat(RENDERED.generic("Certificate")).filteredOn(c -> !c.getMetadata().getName().endsWith("console-tls"))
+                .hasSize(2).allSatisfy(certificate -> {
             assertThat(certificate.get("spec", "issuerRef", "name").toString()).isEqualTo("platform-ca");
             assertThat(certificate.get("spec", "issuerRef", "kind").toString()).isEqualTo("ClusterIssuer");
             assertThat((java.util.List<Object>) certificate.get("spec", "usages")).contains("server auth", "client auth");
@@ -50,7 +51,8 @@ class ChartCustomValuesTest {
         assertThat(AGENT.getVolumes()).filteredOn(v -> v.getSecret() != null)
                 .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-agent-tls");
         assertThat(OPERATOR.getVolumes()).filteredOn(v -> v.getSecret() != null)
-                .extracting(v -> v.getSecret().getSecretName()).containsExactly("virtfleet-operator-tls");
+                .extracting(v -> v.getSecret().getSecretName())
+                .containsExactly("virtfleet-operator-tls", "virtfleet-console-tls");
     }
 
     @Test

@@ -36,7 +36,9 @@ class ChartDefaultsTest {
                 // mutual TLS: the agents' and the operator's certificates (Helm-generated)
                 "Secret", "Secret",
                 // aggregated into view, edit and admin for namespace users
-                "ClusterRole", "ClusterRole", "ClusterRole");
+                "ClusterRole", "ClusterRole", "ClusterRole",
+                // the console gateway: its serving certificate, Service, APIService, and reading the requestheader CA
+                "Secret", "Service", "APIService", "RoleBinding");
     }
 
     @Test
@@ -51,7 +53,7 @@ class ChartDefaultsTest {
         assertThat(operator.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
         assertThat(operator.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
         assertThat(operator.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactlyInAnyOrder("metrics:8080", "health:8081");
+                .containsExactlyInAnyOrder("metrics:8080", "health:8081", "consoles:8443");
         assertThat(operator.getResources().getLimits()).containsKey("memory");
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(operator.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();

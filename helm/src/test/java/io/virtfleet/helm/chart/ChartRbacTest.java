@@ -41,7 +41,23 @@ class ChartRbacTest {
                 "|secrets|get|",
                 "|nodes|get,list,watch|",
                 "virtfleet.io|tenantpolicies|get,list,watch|",
-                "|namespaces|get,list,watch|");
+                "|namespaces|get,list,watch|",
+                "authentication.k8s.io|tokenreviews|create|",
+                "authorization.k8s.io|subjectaccessreviews|create|");
+    }
+
+    /** The console gateway may read the requestheader CA the way every extension API server does, nothing more. */
+    @Test
+    void theConsoleGatewayReadsTheApiServersAuthenticationConfigOnly() {
+        RoleBinding reader = RENDERED.one(RoleBinding.class, "vf-virtfleet-operator-auth-reader");
+
+        assertThat(reader.getMetadata().getNamespace()).isEqualTo("kube-system");
+        assertThat(reader.getRoleRef().getKind() + "/" + reader.getRoleRef().getName())
+                .isEqualTo("Role/extension-apiserver-authentication-reader");
+        RenderedManifests without = ChartRender.with(Map.of("operator.consoles.enabled", false));
+        assertThat(without.all(RoleBinding.class)).noneMatch(b -> b.getMetadata().getName().endsWith("auth-reader"));
+        assertThat(flatten(without.one(ClusterRole.class, "vf-virtfleet-operator").getRules()))
+                .noneMatch(rule -> rule.contains("reviews"));
     }
 
     @Test

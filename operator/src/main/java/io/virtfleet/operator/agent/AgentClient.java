@@ -52,6 +52,22 @@ public final class AgentClient {
         return endpoint.nodeName();
     }
 
+    /**
+     * A WebSocket to one of the agent's stream routes (the consoles), over the same transport (mutual TLS) and with
+     * the same token as every call; {@code ws}/{@code wss} follow the endpoint's scheme.
+     */
+    public java.util.concurrent.CompletableFuture<java.net.http.WebSocket> openWebSocket(
+            String path, java.net.http.WebSocket.Listener listener) {
+        URI base = endpoint.baseUri();
+        URI uri = URI.create(("https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws") + "://" + base.getRawAuthority()
+                + path);
+        java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        if (endpoint.token() != null) {
+            builder.header("Authorization", "Bearer " + endpoint.token());
+        }
+        return builder.buildAsync(uri, listener);
+    }
+
     public VolumeStatus putVolume(String name, VolumeRequest request) throws AgentCallException {
         return call("PUT", AgentPaths.volume(name), request, VolumeStatus.class).orElseThrow();
     }

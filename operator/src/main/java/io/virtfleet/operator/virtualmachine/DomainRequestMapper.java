@@ -37,7 +37,7 @@ public final class DomainRequestMapper {
                 cpuMode(spec.getCpuMode()),
                 disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), MacAddresses.forNic(n.getMac(), n.getIp())))
                         .toList(),
-                seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), false, kernelBoot(spec.getKernelBoot()),
+                seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), vnc(spec), kernelBoot(spec.getKernelBoot()),
                 runStrategy(spec) == RunStrategy.Always, ownerUid, maxima(spec.getLiveUpdate()));
     }
 
@@ -97,5 +97,10 @@ public final class DomainRequestMapper {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }
+    }
+
+    /** {@code spec.console.vnc}: a VNC display the agent serves only on a UNIX socket (reached through the gateway). */
+    static boolean vnc(VirtualMachineSpec spec) {
+        return spec.getConsole() != null && Boolean.TRUE.equals(spec.getConsole().getVnc());
     }
 }

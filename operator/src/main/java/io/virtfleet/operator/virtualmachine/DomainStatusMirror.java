@@ -2,7 +2,7 @@ package io.virtfleet.operator.virtualmachine;
 
 import io.virtfleet.agent.contract.DomainPhase;
 import io.virtfleet.agent.contract.DomainStatus;
-import io.virtfleet.crds.v1alpha1.Console;
+import io.virtfleet.operator.console.ConsoleAccess;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
 import io.virtfleet.crds.v1alpha1.RunStrategy;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -40,10 +40,7 @@ final class DomainStatusMirror {
             status.setMacAddresses(observed.macAddresses());
         }
         status.setIpAddresses(nics.stream().map(n -> n.getIp().split("/")[0]).toList());
-        Console console = new Console();
-        console.setSerial("virsh console " + observed.name() + " (on node " + status.getNodeName() + ")");
-        console.setVnc(observed.vncAddress());
-        status.setConsole(console);
+        status.setConsole(ConsoleAccess.describe(observed.name(), observed.vncAddress() != null));
         conditions.set(status, generation, ConditionType.DomainDefined, true, Reason.DOMAIN_DEFINED,
                 "domain " + observed.name() + " is defined");
         boolean running = observed.phase() == DomainPhase.Running;

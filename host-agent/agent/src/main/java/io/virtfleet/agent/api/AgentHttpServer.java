@@ -25,7 +25,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The agent's HTTP API (Javalin): assembles one routes class per resource ({@link ProbeRoutes}, {@link CacheRoutes},
- * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}), an optional bearer token in front of every route but
+ * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}, {@link ConsoleRoutes}), an optional bearer token in front of every route but
  * the probes, and {@link ErrorResponses}.
  *
  * <p>Transport: mutual TLS only ({@link ReloadingTls}: a client certificate is required, must chain to the configured
@@ -56,6 +56,7 @@ public final class AgentHttpServer implements AutoCloseable {
             host.register(app);
             VolumeRoutes.register(app, volumes);
             DomainRoutes.register(app, domains);
+            ConsoleRoutes.register(app, domains);
         });
     }
 
@@ -82,6 +83,7 @@ public final class AgentHttpServer implements AutoCloseable {
                     auth.check(ctx.header("Authorization"));
                 }
             });
+            app.wsBeforeUpgrade(ctx -> auth.check(ctx.header("Authorization"))); // WebSocket upgrades skip before()
         }
         routes.accept(app);
         ErrorResponses.register(app);

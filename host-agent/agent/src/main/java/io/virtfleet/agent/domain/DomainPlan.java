@@ -15,12 +15,12 @@ import java.util.UUID;
  * @param seedIso     the cloud-init seed ISO; null when the request has no cloud-init
  * @param uefi        UEFI firmware files; null for BIOS
  * @param nics        NICs with their final MACs (null lets libvirt choose one)
- * @param consoleLog  file the serial console is logged to
+ * @param consoles    the serial console's log and socket, the VNC socket
  * @param seedSha256  digest of the seed content, part of the definition's fingerprint; null without a seed
  */
 public record DomainPlan(String name, UUID uuid, String domainType, DomainRequest request, VolumeInfo rootVolume,
                          List<DataDiskVolume> dataDisks, Path seedIso, FirmwareCatalog.Uefi uefi, List<Nic> nics,
-                         Path consoleLog, String seedSha256) {
+                         ConsoleFiles consoles, String seedSha256) {
 
     /** A data disk volume and its guest device. */
     public record DataDiskVolume(String device, VolumeInfo volume) {

@@ -45,6 +45,7 @@ final class DomainResources {
         this.consoleDir = stateDir.resolve("consoles");
         try {
             Files.createDirectories(consoleDir);
+            ConsoleFiles.requireShortEnough(consoleDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + consoleDir, e);
         }
@@ -81,7 +82,7 @@ final class DomainResources {
                 seedIso = seeds.iso(name);
             }
             DomainPlan plan = new DomainPlan(name, uuid, domainType, request, root, dataDisks, seedIso, uefi, nics,
-                    consoleLog(name), seedSha256);
+                    consoles(name), seedSha256);
             return new Prepared(plan, undo);
         } catch (RuntimeException e) {
             undo.run();
@@ -107,10 +108,13 @@ final class DomainResources {
             pools.deleteVolume(disk.pool(), disk.name());
         }
         seeds.delete(name);
-        try {
-            Files.deleteIfExists(consoleLog(name));
-        } catch (IOException e) {
-            LOG.warn("domain={} cannot delete console log error={}", name, e.getMessage());
+        ConsoleFiles consoles = consoles(name);
+        for (Path file : List.of(consoles.log(), consoles.serialSocket(), consoles.vncSocket())) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("domain={} cannot delete console file={} error={}", name, file, e.getMessage());
+            }
         }
     }
 
@@ -118,8 +122,8 @@ final class DomainResources {
         return seeds.read(name).map(SeedStore.SeedRecord::instanceId);
     }
 
-    Path consoleLog(String name) {
-        return consoleDir.resolve(name + ".log");
+    ConsoleFiles consoles(String name) {
+        return ConsoleFiles.in(consoleDir, name);
     }
 
     /**

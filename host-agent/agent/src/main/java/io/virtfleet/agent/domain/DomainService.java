@@ -190,7 +190,42 @@ public final class DomainService implements AutoCloseable {
 
     /** Where the domain's serial console is logged (a fresh log from each start). */
     public Path consoleLog(String name) {
-        return resources.consoleLog(name);
+        return resources.consoles(name).log();
+    }
+
+    /**
+     * The socket to relay for a user's console: only a domain this agent defined (its fingerprint in the description;
+     * anything else on the host is "not found"), only while it runs, and for VNC only when its definition has VNC.
+     *
+     * @param vnc the VNC socket rather than the serial console's
+     */
+    public Path consoleSocket(String name, boolean vnc) {
+        ConsoleFiles consoles = resources.consoles(name);
+        Path socket = vnc ? consoles.vncSocket() : consoles.serialSocket();
+        return libvirt.call("open the console of domain " + name, connect -> {
+            Domain domain = lookup(connect, name).filter(DomainService::definedByAgent).orElseThrow(() ->
+                    AgentException.notFound(AgentErrorReasons.DOMAIN_NOT_FOUND, "domain " + name
+                            + " is not a domain of this agent"));
+            if (phase(domain.getInfo().state) == DomainPhase.Stopped || domain.isActive() != 1) {
+                throw AgentException.conflict(AgentErrorReasons.CONSOLE_UNAVAILABLE, "domain " + name
+                        + " is not running: its console exists only while it runs");
+            }
+            String attribute = vnc ? "/domain/devices/graphics[@type='vnc']/@socket" : "/domain/devices/serial/source/@path";
+            if (!LibvirtXml.parse(domain.getXMLDesc(0)).value(attribute).map(socket.toString()::equals).orElse(false)) {
+                throw AgentException.conflict(AgentErrorReasons.CONSOLE_UNAVAILABLE, vnc
+                        ? "domain " + name + " runs without VNC (ask for it in the VM's spec.console.vnc; it applies at the next start)"
+                        : "domain " + name + " runs without a console socket (defined by an older agent): restart it");
+            }
+            return socket;
+        });
+    }
+
+    private static boolean definedByAgent(Domain domain) {
+        try {
+            return DomainFingerprint.read(domain.getXMLDesc(XML_INACTIVE)).isPresent();
+        } catch (LibvirtException e) {
+            return false;
+        }
     }
 
     @Override
@@ -305,9 +340,7 @@ public final class DomainService implements AutoCloseable {
 
     private static String vncAddress(String liveXml) {
         LibvirtXml.Parsed xml = LibvirtXml.parse(liveXml);
-        Optional<String> port = xml.value("/domain/devices/graphics[@type='vnc']/@port").filter(p -> !p.equals("-1"));
-        return port.map(p -> xml.value("/domain/devices/graphics[@type='vnc']/@listen").orElse("127.0.0.1") + ":" + p)
-                .orElse(null);
+        return xml.value("/domain/devices/graphics[@type='vnc']/@socket").map(socket -> "unix:" + socket).orElse(null);
     }
 
     static DomainPhase phase(DomainState state) {

@@ -167,9 +167,18 @@ public record DomainXml(
     public record Model(@JacksonXmlProperty(isAttribute = true) String type) {
     }
 
-    /** The serial port: a pseudo terminal for interactive use, everything it prints also logged to a file. */
-    @JsonPropertyOrder({"type", "log", "target"})
-    public record Serial(@JacksonXmlProperty(isAttribute = true) String type, Log log, CharTarget target) {
+    /**
+     * The serial port: a UNIX socket QEMU listens on ({@code <source mode='bind' path='...'/>}, one client at a time)
+     * that the agent relays to its console API, everything the guest prints also logged to a file.
+     */
+    @JsonPropertyOrder({"type", "source", "log", "target"})
+    public record Serial(@JacksonXmlProperty(isAttribute = true) String type, CharSource source, Log log,
+                         CharTarget target) {
+    }
+
+    /** {@code <source mode='bind' path='...'/>}: QEMU creates and listens on the socket. */
+    public record CharSource(@JacksonXmlProperty(isAttribute = true) String mode,
+                             @JacksonXmlProperty(isAttribute = true) String path) {
     }
 
     /** {@code <log file='...' append='off'/>}: a fresh log from each start on. */
@@ -177,16 +186,20 @@ public record DomainXml(
                       @JacksonXmlProperty(isAttribute = true) String append) {
     }
 
-    public record Console(@JacksonXmlProperty(isAttribute = true) String type, CharTarget target) {
+    /** The console on serial port 0: the same character device as the serial port (libvirt requires them equal). */
+    @JsonPropertyOrder({"type", "source", "target"})
+    public record Console(@JacksonXmlProperty(isAttribute = true) String type, CharSource source, CharTarget target) {
     }
 
     public record CharTarget(@JacksonXmlProperty(isAttribute = true) String type,
                              @JacksonXmlProperty(isAttribute = true) Integer port) {
     }
 
-    /** {@code <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>}: libvirt picks the port from 5900 on. */
+    /**
+     * {@code <graphics type='vnc' socket='...'/>}: VNC on a UNIX socket only the agent (root) can open, never on a
+     * TCP address; the agent relays it to its VNC API.
+     */
     public record Graphics(@JacksonXmlProperty(isAttribute = true) String type,
-                           @JacksonXmlProperty(isAttribute = true) String autoport,
-                           @JacksonXmlProperty(isAttribute = true) String listen) {
+                           @JacksonXmlProperty(isAttribute = true) String socket) {
     }
 }

@@ -6,12 +6,12 @@ import io.virtfleet.agent.storage.VolumeInfo;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns a {@link DomainPlan} into the domain definition: q35, virtio disks and NICs, serial console. */
+/** Turns a {@link DomainPlan} into the domain definition: q35, virtio disks and NICs, serial console and
+ * optional VNC on UNIX sockets ({@link ConsoleFiles}). */
 public final class DomainXmlConverter {
     private static final long KIB = 1024;
     /** The seed cdrom sits on SATA: every guest kernel has AHCI, and it keeps vda.. free for virtio disks. */
     private static final String SEED_DEVICE = "sda";
-    private static final String VNC_LISTEN = "127.0.0.1";
 
     private DomainXmlConverter() {
     }
@@ -33,18 +33,24 @@ public final class DomainXmlConverter {
                 "destroy",
                 "restart",
                 "destroy",
-                new DomainXml.Devices(disks(plan), interfaces(plan),
-                        new DomainXml.Serial("pty", plan.consoleLog() == null ? null
-                                : new DomainXml.Log(plan.consoleLog().toString(), "off"),
-                                new DomainXml.CharTarget(null, 0)),
-                        new DomainXml.Console("pty", new DomainXml.CharTarget("serial", 0)),
-                        request.vnc() ? new DomainXml.Graphics("vnc", "yes", VNC_LISTEN) : null,
+                new DomainXml.Devices(disks(plan), interfaces(plan), serial(plan.consoles()),
+                        new DomainXml.Console("unix", serialSource(plan.consoles()), new DomainXml.CharTarget("serial", 0)),
+                        request.vnc() ? new DomainXml.Graphics("vnc", plan.consoles().vncSocket().toString()) : null,
                         resizable ? new DomainXml.Memballoon("virtio") : null));
     }
 
     /** libvirt's memory unit, rounded up to whole KiB. */
     static ScaledInteger kibibytes(long bytes) {
         return ScaledInteger.kibibytes(Math.ceilDiv(bytes, KIB));
+    }
+
+    private static DomainXml.Serial serial(ConsoleFiles consoles) {
+        return new DomainXml.Serial("unix", serialSource(consoles),
+                new DomainXml.Log(consoles.log().toString(), "off"), new DomainXml.CharTarget(null, 0));
+    }
+
+    private static DomainXml.CharSource serialSource(ConsoleFiles consoles) {
+        return new DomainXml.CharSource("bind", consoles.serialSocket().toString());
     }
 
     private static DomainXml.Os os(DomainPlan plan) {

@@ -8,6 +8,8 @@ import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.tls.ReloadingTls;
 import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.fixtures.TestCertificates;
+import io.virtfleet.fixtures.WebSocketProbe;
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,7 +45,10 @@ class AgentMutualTlsTest {
         ca = TestCertificates.newCa("virtfleet-test-ca");
         agentDir = ca.issue(AGENT).writeTo(dir.resolve("agent"));
         server = AgentHttpServer.start("127.0.0.1", 0, TlsFiles.inDirectory(agentDir, OPERATOR), null,
-                (Javalin app) -> app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok")));
+                (Javalin app) -> {
+                    app.get(AgentPaths.HEALTH, ctx -> ctx.result("ok"));
+                    app.ws(AgentPaths.domainConsole("web"), ws -> ws.onConnect(ctx -> ctx.send("console")));
+                });
     }
 
     @AfterEach
@@ -61,6 +66,11 @@ class AgentMutualTlsTest {
 
     @Test
     void aClientWithoutACertificateIsRefused() throws Exception {
+        assertThatThrownBy(() -> get(anonymous(), "https")).isInstanceOf(IOException.class);
+    }
+
+    /** Trusts the agent's CA but presents no certificate. */
+    private HttpClient anonymous() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance("PKIX");
         java.security.KeyStore anchors = java.security.KeyStore.getInstance("PKCS12");
         anchors.load(null, null);
@@ -68,9 +78,7 @@ class AgentMutualTlsTest {
         trust.init(anchors);
         SSLContext anonymous = SSLContext.getInstance("TLS");
         anonymous.init(null, trust.getTrustManagers(), null);
-
-        assertThatThrownBy(() -> get(HttpClient.newBuilder().sslContext(anonymous).build(), "https"))
-                .isInstanceOf(IOException.class);
+        return HttpClient.newBuilder().sslContext(anonymous).build();
     }
 
     @Test
@@ -86,6 +94,21 @@ class AgentMutualTlsTest {
         assertThatThrownBy(() -> get(client(ca.issue("virtfleet-agent-on-another-node"), ca, AGENT), "https"))
                 .as("an agent's own certificate is from the same CA but is not the operator")
                 .isInstanceOf(IOException.class);
+    }
+
+    /** WebSocket routes (consoles) sit behind the same listener: no certificate, no upgrade. */
+    @Test
+    void aWebSocketNeedsTheOperatorsCertificateToo() throws Exception {
+        URI uri = URI.create("wss://127.0.0.1:" + server.port() + AgentPaths.domainConsole("web"));
+        try (WebSocketProbe console = WebSocketProbe.connect(client(ca.issue(OPERATOR), ca, AGENT), uri, Map.of())) {
+            assertThat(console.await("console", Duration.ofSeconds(10))).isEqualTo("console");
+        }
+
+        assertThatThrownBy(() -> WebSocketProbe.connect(anonymous(), uri, Map.of()))
+                .isNotInstanceOf(WebSocketProbe.Refused.class).hasCauseInstanceOf(IOException.class);
+        assertThatThrownBy(() -> WebSocketProbe.connect(client(ca.issue("someone-else"), ca, AGENT), uri, Map.of()))
+                .as("a certificate from the right CA without the operator's name")
+                .isNotInstanceOf(WebSocketProbe.Refused.class).hasCauseInstanceOf(IOException.class);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class DomainXmlTest {
     private static final UUID ID = UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100");
     private static final VolumeInfo ROOT = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false);
-    private static final Path LOG = Path.of("/var/lib/virtfleet/state/consoles/team-a.web01.log");
+    private static final ConsoleFiles LOG = ConsoleFiles.in(Path.of("/var/lib/virtfleet/state/consoles"), "team-a.web01");
 
     static DomainPlan plan(String name, DomainRequest request, VolumeInfo root) {
         return new DomainPlan(name, ID, "qemu", request, root, List.of(), null, null, List.of(), LOG, null);
@@ -49,11 +49,13 @@ class DomainXmlTest {
                       <source pool="images" volume="team-a.web01-root"/>
                       <target dev="vda" bus="virtio"/>
                     </disk>
-                    <serial type="pty">
+                    <serial type="unix">
+                      <source mode="bind" path="/var/lib/virtfleet/state/consoles/e8f2f7e510205b39071b04265a239992.serial"/>
                       <log file="/var/lib/virtfleet/state/consoles/team-a.web01.log" append="off"/>
                       <target port="0"/>
                     </serial>
-                    <console type="pty">
+                    <console type="unix">
+                      <source mode="bind" path="/var/lib/virtfleet/state/consoles/e8f2f7e510205b39071b04265a239992.serial"/>
                       <target type="serial" port="0"/>
                     </console>
                   </devices>
@@ -120,14 +122,16 @@ class DomainXmlTest {
                       <source bridge="br0"/>
                       <model type="virtio"/>
                     </interface>
-                    <serial type="pty">
+                    <serial type="unix">
+                      <source mode="bind" path="/var/lib/virtfleet/state/consoles/e8f2f7e510205b39071b04265a239992.serial"/>
                       <log file="/var/lib/virtfleet/state/consoles/team-a.web01.log" append="off"/>
                       <target port="0"/>
                     </serial>
-                    <console type="pty">
+                    <console type="unix">
+                      <source mode="bind" path="/var/lib/virtfleet/state/consoles/e8f2f7e510205b39071b04265a239992.serial"/>
                       <target type="serial" port="0"/>
                     </console>
-                    <graphics type="vnc" autoport="yes" listen="127.0.0.1"/>
+                    <graphics type="vnc" socket="/var/lib/virtfleet/state/consoles/e8f2f7e510205b39071b04265a239992.vnc"/>
                   </devices>
                 </domain>
                 """);

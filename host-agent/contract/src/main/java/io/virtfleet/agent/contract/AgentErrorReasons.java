@@ -39,6 +39,8 @@ public final class AgentErrorReasons {
     public static final String BOOT_FILE_NOT_FOUND = "BootFileNotFound";
     /** The operation is not possible in the domain's current state (e.g. resume of a running domain). */
     public static final String INVALID_STATE = "InvalidState";
+    /** A console asked for that the domain does not have now: not running, or no VNC in its definition. */
+    public static final String CONSOLE_UNAVAILABLE = "ConsoleUnavailable";
     /**
      * The host's disk is full: a write into the image cache or a storage pool failed with "no space left on device"
      * (ENOSPC), libvirt found too little room for a volume, or a download would take the cache's file system below

@@ -69,6 +69,23 @@ public final class AgentPaths {
         return domain(name) + "/resume";
     }
 
+    /**
+     * WebSocket: the running domain's serial console, bytes both ways (binary frames; text frames are taken as
+     * UTF-8). One client at a time per console (QEMU's socket serves one); 404 for a domain this agent did not define,
+     * 409 {@link AgentErrorReasons#CONSOLE_UNAVAILABLE} while it does not run.
+     */
+    public static String domainConsole(String name) {
+        return domain(name) + CONSOLE_SUFFIX;
+    }
+
+    /** WebSocket: the running domain's VNC server (RFB, binary frames); 409 when its definition has no VNC. */
+    public static String domainVnc(String name) {
+        return domain(name) + VNC_SUFFIX;
+    }
+
+    public static final String CONSOLE_SUFFIX = "/console";
+    public static final String VNC_SUFFIX = "/vnc";
+
     public static String cacheImage(String sha256) {
         return CACHE_IMAGES + "/" + sha256;
     }

@@ -6,7 +6,9 @@ import java.util.List;
  * Observed state of a domain ({@code GET /api/v1/domains/{name}}).
  *
  * @param restartRequired the definition changed (vcpus, memory, ...) while the domain ran; a restart applies it
- * @param vncAddress      {@code host:port} of the VNC console, null when there is none
+ * @param vncAddress      {@code unix:<socket>} of the running domain's VNC server on the host (agents before consoles
+ *                        were sockets: {@code 127.0.0.1:port}); null when there is none. For the operator only: users
+ *                        reach VNC through {@link AgentPaths#domainVnc}
  * @param instanceId      the instance-id of the attached cloud-init seed, null when there is none
  * @param macAddresses    the MACs of the domain's NICs as libvirt holds them, in guest order; null from agents that
  *                        predate the field
