@@ -40,7 +40,7 @@ public final class KubectlVirtfleet {
     public int run(List<String> args, PrintStream out, PrintStream err) {
         List<String> rest = new ArrayList<>();
         try {
-            Flags flags = parse(args, rest);
+            Flags flags = parse(args, rest, verbs.all().stream().flatMap(v -> v.flagsWithValue().stream()).toList());
             String verbName = rest.isEmpty() ? "help" : rest.remove(0);
             Verb verb = verbs.find(verbName)
                     .orElseThrow(() -> CliException.usage("unknown verb \"" + verbName + "\""));
@@ -57,7 +57,8 @@ public final class KubectlVirtfleet {
         }
     }
 
-    private static Flags parse(List<String> args, List<String> rest) throws CliException {
+    /** @param verbFlags flags some verb takes with a value: passed on to the verb, with their value */
+    private static Flags parse(List<String> args, List<String> rest, List<String> verbFlags) throws CliException {
         String namespace = null;
         String context = null;
         String kubeconfig = null;
@@ -65,6 +66,13 @@ public final class KubectlVirtfleet {
             String arg = args.get(i);
             String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
             boolean known = List.of("-n", "--namespace", "--context", "--kubeconfig").contains(flag);
+            if (verbFlags.contains(flag)) {
+                rest.add(arg);
+                if (!arg.contains("=") && i + 1 < args.size()) {
+                    rest.add(args.get(++i));
+                }
+                continue;
+            }
             if (!known) {
                 if (arg.startsWith("-") && !arg.equals("-h") && !arg.equals("--help")) {
                     throw CliException.usage("unknown flag " + arg);

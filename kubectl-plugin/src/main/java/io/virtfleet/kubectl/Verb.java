@@ -16,6 +16,11 @@ public interface Verb {
      */
     int run(Session session, List<String> args) throws CliException;
 
+    /** Flags of this verb alone that take a value (e.g. {@code --port}); the dispatcher passes them on. */
+    default List<String> flagsWithValue() {
+        return List.of();
+    }
+
     /**
      * @param name      the word on the command line, e.g. {@code pause}
      * @param arguments what follows it, e.g. {@code NAME} ("" for none)

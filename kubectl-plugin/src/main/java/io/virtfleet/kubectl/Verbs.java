@@ -22,6 +22,8 @@ public final class Verbs {
         verbs.add(new RunStrategyVerb("unpause", RunStrategy.Always, "resume a paused VM (spec.runStrategy=Always)"));
         verbs.add(new RestartVerb());
         verbs.add(new StatusVerb());
+        verbs.add(ConsoleVerb.console());
+        verbs.add(ConsoleVerb.vnc());
         verbs.add(new HelpVerb(verbs::all));
         return verbs;
     }

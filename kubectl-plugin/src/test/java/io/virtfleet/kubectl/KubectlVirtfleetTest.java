@@ -121,9 +121,11 @@ class KubectlVirtfleetTest {
     }
 
     @Test
-    void wrongCommandLinesExitWithTwoAndConsoleIsNotAVerbHere() {
+    void wrongCommandLinesExitWithTwo() {
         assertThat(cluster.run("frobnicate", "web01").exitCode()).isEqualTo(2);
-        assertThat(cluster.run("console", "web01").err()).contains("unknown verb \"console\"");
+        assertThat(cluster.run("console").exitCode()).as("console needs a NAME").isEqualTo(2);
+        assertThat(cluster.run("stop", "web01", "--gateway", "x").err()).as("a console flag is not stop's")
+                .contains("usage: kubectl virtfleet stop NAME");
         assertThat(cluster.run("stop").exitCode()).isEqualTo(2);
         assertThat(cluster.run("stop", "a", "b").err()).contains("usage: kubectl virtfleet stop NAME");
         assertThat(cluster.run("stop", "web01", "--force").err()).contains("unknown flag --force");
@@ -189,7 +191,7 @@ class KubectlVirtfleetTest {
     void aVerbIsOneClassAndOneNameOnly() {
         Verbs verbs = Verbs.standard();
         assertThat(verbs.all()).extracting(v -> v.usage().name())
-                .containsExactly("start", "stop", "pause", "unpause", "restart", "status", "help");
+                .containsExactly("start", "stop", "pause", "unpause", "restart", "status", "console", "vnc", "help");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> verbs.add(new StatusVerb()))
                 .hasMessageContaining("two verbs named status");
     }

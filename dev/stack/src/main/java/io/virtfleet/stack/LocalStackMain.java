@@ -53,7 +53,7 @@ public final class LocalStackMain {
             // local-admin, who may open consoles in the default namespace.
             stack.kubernetes().reviews().token(MockKubernetesApi.TOKEN, "local-admin", List.of("system:authenticated"))
                     .allow("local-admin", LocalStack.NAMESPACE, "console").allow("local-admin", LocalStack.NAMESPACE, "vnc");
-            say("consoles: the plugin's verb (class io.virtfleet.operator.console.client.ConsoleCommand) console quickstart"
+            say("consoles: kubectl virtfleet console quickstart (or vnc)"
                     + " --gateway " + stack.consoleGateway() + " --ca " + stack.consoleCa() + " --token "
                     + MockKubernetesApi.TOKEN + "   (straight to the console gateway with a bearer token: the mock API"
                     + " has no aggregation layer; reviews answered by a stand-in table)");
