@@ -160,8 +160,8 @@ public final class DomainService implements AutoCloseable {
                 return filtersLeft(connect, name);
             }
             owners.checkDelete(name, ownerUid);
-            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running) {
-                stopper.begin(name, () -> finishDeletion(name, ownerUid));
+            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running
+                    && shutdownBegun(name, ownerUid, domain.get())) {
                 return Optional.of(status(name, domain.get()));
             }
             stopper.cancel(name);
@@ -314,6 +314,22 @@ public final class DomainService implements AutoCloseable {
         }
         String token = volumes.get(request.rootVolume()).populatedToken();
         return token == null ? name : name + "-" + token;
+    }
+
+    /**
+     * Begins the graceful stop that ends in the deletion; false when the guest went off since it was looked at (an
+     * earlier stop destroying it just then), so the deletion goes on at once.
+     */
+    private boolean shutdownBegun(String name, String ownerUid, Domain domain) throws LibvirtException {
+        try {
+            stopper.begin(name, () -> finishDeletion(name, ownerUid));
+            return true;
+        } catch (AgentException e) {
+            if (domain.isActive() == 1) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /** Destroys the domain; one that stopped since it was looked at (a graceful stop ending now) is fine. */
