@@ -22,8 +22,9 @@ select_jdk() {
 
 # ovmf: UEFI firmware (its descriptors in /usr/share/qemu/firmware); lvm2: the logical-pool test; iproute2: test bridges;
 # mmdebstrap fdisk dosfstools mtools e2fsprogs: the real-boot tests' Debian cloud image (TestCloudImages; its boot
-# loaders come from the image's own GRUB packages, so the host needs no GRUB).
-APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf lvm2 iproute2 mmdebstrap fdisk dosfstools mtools e2fsprogs"
+# loaders come from the image's own GRUB packages, so the host needs no GRUB); dnsmasq-base iptables ebtables
+# libvirt-daemon-config-nwfilter: libvirt networks (DHCP) and NIC filters (clean-traffic and the others).
+APT_PACKAGES="libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils ovmf lvm2 iproute2 mmdebstrap fdisk dosfstools mtools e2fsprogs dnsmasq-base iptables ebtables libvirt-daemon-config-nwfilter"
 
 # Installs the libvirt/QEMU packages when missing (as root on Debian/Ubuntu), else says what to install.
 install_host_packages() {
@@ -40,6 +41,10 @@ install_host_packages() {
   command -v mkfs.vfat >/dev/null || [ -x /sbin/mkfs.vfat ] || missing+=(dosfstools)
   command -v mcopy >/dev/null || missing+=(mtools)
   command -v mkfs.ext4 >/dev/null || [ -x /sbin/mkfs.ext4 ] || missing+=(e2fsprogs)
+  command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ] || missing+=(dnsmasq-base)
+  command -v iptables >/dev/null || [ -x /usr/sbin/iptables ] || missing+=(iptables)
+  command -v ebtables >/dev/null || [ -x /usr/sbin/ebtables ] || missing+=(ebtables)
+  [ -f /etc/libvirt/nwfilter/clean-traffic.xml ] || missing+=(libvirt-daemon-config-nwfilter)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]}"
@@ -84,6 +89,19 @@ start_libvirtd() {
   return 1
 }
 
+# A libvirtd that was running before libvirt-daemon-config-nwfilter was installed does not list its filters until
+# they are defined (or it restarts, which would stop other users' guests): define the missing ones.
+define_standard_nwfilters() {
+  local file filters
+  # read first, then match: grep -q ending the pipe early would fail it under pipefail
+  filters=$(virsh -c qemu:///system nwfilter-list 2>/dev/null || true)
+  grep -qw clean-traffic <<<"$filters" && return 0
+  say "defining libvirt's standard network filters"
+  for file in /etc/libvirt/nwfilter/*.xml; do
+    virsh -c qemu:///system nwfilter-define "$file" >/dev/null || { say "cannot define $file"; return 1; }
+  done
+}
+
 ensure_prerequisites() {
-  select_jdk && install_host_packages && start_libvirtd
+  select_jdk && install_host_packages && start_libvirtd && define_standard_nwfilters
 }

@@ -31,6 +31,7 @@ import io.virtfleet.operator.snapshot.VirtualMachineSnapshotReconciler;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.EventRecorder;
 import io.virtfleet.operator.virtualmachine.VirtualMachineReconciler;
+import io.virtfleet.operator.network.VirtualNetworkReconciler;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -98,6 +99,8 @@ public final class VirtFleetOperator implements AutoCloseable {
         operator.register(new VirtualMachineRestoreReconciler(agents, conditions, events, new PhaseGauges<>(metrics,
                 "virtfleet.virtualmachinerestores", "VirtualMachineRestores by status.phase", SnapshotPhase.class),
                 clock));
+        operator.register(new VirtualNetworkReconciler(client, agents, labels, conditions,
+                settings.recheckWhenSettled()));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

@@ -63,7 +63,7 @@ public final class Patterns {
      * The appended '/' keeps the rule defined for an address without a prefix (which the pattern refuses anyway).
      */
     public static final String UNIQUE_IPS_RULE =
-            "self.all(n, self.exists_one(m, (m.ip + '/').substring(0, (m.ip + '/').indexOf('/'))"
+            "self.all(n, !has(n.ip) || self.exists_one(m, has(m.ip) && (m.ip + '/').substring(0, (m.ip + '/').indexOf('/'))"
             + " == (n.ip + '/').substring(0, (n.ip + '/').indexOf('/'))))";
     /**
      * CEL rule on a VM spec: vcpus within the declared maximum. memory against maxMemory is checked by the operator
@@ -72,6 +72,10 @@ public final class Patterns {
      */
     public static final String VCPUS_WITHIN_MAXIMUM_RULE =
             "!has(self.liveUpdate) || !has(self.liveUpdate.maxVcpus) || self.vcpus <= self.liveUpdate.maxVcpus";
+    /** A VirtualNetwork's name as NICs and policies name it: a DNS label-like name of at most 63 characters. */
+    public static final String NETWORK_NAME = "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$";
+    /** CEL rule on a list of strings: every entry is a network name, or a prefix of one ending in '*'. */
+    public static final String NETWORK_LIST_RULE = "self.all(n, n.matches(r'^[a-z0-9][a-z0-9.-]{0,62}[*]?$'))";
     /** CEL rule on the NIC list: at most one NIC carries the default route. */
     public static final String ONE_DEFAULT_ROUTE_RULE =
             "self.filter(n, has(n.defaultRoute) && n.defaultRoute).size() <= 1";

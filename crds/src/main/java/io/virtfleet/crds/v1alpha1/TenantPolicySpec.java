@@ -26,6 +26,21 @@ public class TenantPolicySpec {
     @JsonPropertyDescription("Host bridges VirtualMachine network interfaces may attach to. None when empty.")
     private List<@Size(max = 15) String> bridges;
 
+    @Size(max = 64)
+    @ValidationRule(value = Patterns.NETWORK_LIST_RULE, message = "networks entries must be VirtualNetwork names or prefixes ending in *")
+    @JsonPropertyDescription("VirtualNetworks VirtualMachine network interfaces may join (a trailing * allows every "
+            + "name with that prefix). None when empty.")
+    private List<@Size(max = 64) String> networks;
+
+    @JsonPropertyDescription("Whether network interfaces may turn anti-spoofing off (firewall.antiSpoofing false). "
+            + "Default false; the host agent must allow it too.")
+    private Boolean firewallOptOut;
+
+    public List<String> getNetworks() { return networks; }
+    public void setNetworks(List<String> networks) { this.networks = networks; }
+    public Boolean getFirewallOptOut() { return firewallOptOut; }
+    public void setFirewallOptOut(Boolean firewallOptOut) { this.firewallOptOut = firewallOptOut; }
+
     @Size(max = 32)
     @ValidationRule(value = Patterns.POOL_LIST_RULE, message = "storagePools entries must be pool names")
     @JsonPropertyDescription("Storage pools (RootVolume spec.storage) tenants may name. The agent's default pool "

@@ -51,7 +51,7 @@ public class VirtualMachineSpec {
     @Size(max = 16)
     @ValidationRule(value = Patterns.UNIQUE_IPS_RULE, message = "networkInterfaces[].ip addresses must be unique")
     @ValidationRule(value = Patterns.ONE_DEFAULT_ROUTE_RULE, message = "at most one network interface may set defaultRoute")
-    @JsonPropertyDescription("Network interfaces on host bridges, with static addresses.")
+    @JsonPropertyDescription("Network interfaces on host bridges or VirtualNetworks, static or DHCP.")
     private List<NetworkInterface> networkInterfaces;
 
     @JsonPropertyDescription("Cloud-init NoCloud seed contents.")

@@ -32,6 +32,14 @@ public class VirtualMachineStatus extends ConditionedStatus {
     @JsonPropertyDescription("IPv4 address of each network interface, in spec order.")
     private List<@Size(max = 18) String> ipAddresses;
 
+    @Size(max = 64)
+    @JsonPropertyDescription("Addresses libvirt holds for the NICs (anti-spoofing filter parameters, DHCP leases), "
+            + "observed on the host rather than copied from the spec.")
+    private List<ObservedInterface> interfaces;
+
+    public List<ObservedInterface> getInterfaces() { return interfaces; }
+    public void setInterfaces(List<ObservedInterface> interfaces) { this.interfaces = interfaces; }
+
     @JsonPropertyDescription("How to reach the consoles.")
     private Console console;
 

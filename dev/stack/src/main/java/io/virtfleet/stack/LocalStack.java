@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.virtfleet.agent.AgentConfig;
+import io.virtfleet.agent.contract.NetworkRequest;
 import io.virtfleet.agent.DomainTypeSetting;
 import io.virtfleet.agent.S3Settings;
 import io.virtfleet.agent.cache.CacheSettings;
@@ -43,6 +44,9 @@ import java.util.Map;
 public final class LocalStack implements AutoCloseable {
     public static final String NODE_NAME = "local";
     public static final String NAMESPACE = "default";
+    /** VirtualNetworks the stack's agents may realise, and the prefix of their bridges' names. */
+    public static final String NETWORK_PREFIX = "vftest-";
+    public static final String NETWORK_BRIDGE_PREFIX = "vfn";
     public static final String IMAGE_BUCKET = "virtfleet-images";
     public static final String SAMPLE_IMAGE_KEY = "quickstart/quickstart.qcow2";
     /** Under the work directory: where tests put kernels and initrds for direct kernel boot (the agents allow it). */
@@ -126,7 +130,9 @@ public final class LocalStack implements AutoCloseable {
                     .s3(new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey()))
                     // What tests may name on the host: their boot files and their bridges (TestBridge).
                     .kernelBootDirs(work.resolve(KERNEL_BOOT_DIR).toAbsolutePath())
-                    .allowedBridges(TestBridge.PREFIX + "*")
+                    .allowedBridges(TestBridge.PREFIX + "*", NETWORK_BRIDGE_PREFIX + "*")
+                    // and their isolated networks (VirtualNetwork names starting with "vftest-")
+                    .allowedNetworks(java.util.Set.of(NetworkRequest.ForwardMode.ISOLATED), NETWORK_PREFIX + "*")
                     // requests without credentials may use the platform keys for the sample bucket only
                     .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(IMAGE_BUCKET + "/")))
                     // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.

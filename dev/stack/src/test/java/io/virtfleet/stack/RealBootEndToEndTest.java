@@ -7,6 +7,9 @@ import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.Firmware;
 import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
+import io.virtfleet.crds.v1alpha1.ObservedInterface;
+import io.virtfleet.crds.v1alpha1.VirtualNetwork;
+import io.virtfleet.crds.v1alpha1.VirtualNetworkSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -39,7 +43,10 @@ import static org.awaitility.Awaitility.await;
  * FQDN, root's SSH key, root's password hash, the user-data's marker file, the MAC-matched interface renamed to
  * {@code eth0} with its address, the default route and the DNS server, and cloud-init logging no warning or error.
  * Reprovisioning (the BIOS guest only, to keep the run short) boots a fresh copy of the image with a new instance-id,
- * and cloud-init runs again under it. Both guests are created at once and boot side by side.
+ * and cloud-init runs again under it. The UEFI guest has two NICs: the first on a VirtualNetwork (an isolated libvirt
+ * network the operator realised on the node), the second on the bridge with the default route, which the guest must
+ * put there and not on its first NIC; its status lists both addresses as libvirt's anti-spoofing filters hold them.
+ * (The image has no DHCP client, so both NICs are static here.) Both guests are created at once and boot side by side.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealBootEndToEndTest {
@@ -62,6 +69,7 @@ class RealBootEndToEndTest {
     private final List<String> namespaces = new ArrayList<>();
     private Guest bios;
     private Guest uefi;
+    private VirtualNetwork network;
 
     @BeforeAll
     void buildImageAndStartOneNode() {
@@ -79,14 +87,20 @@ class RealBootEndToEndTest {
         client = stack.kubernetes().client();
         host = new NodeContents(stack.node(NODE));
         // Both guests boot at once (one TCG vCPU each on this machine's two cores): the tests then wait for them.
+        network = isolatedNetwork();
         bios = new Guest(fleet(), "deb-bios", Firmware.BIOS, "192.0.2.10", "192.0.2.1", "192.0.2.53");
         uefi = new Guest(fleet(), "deb-uefi", Firmware.UEFI, "198.51.100.20", "198.51.100.1", "198.51.100.53");
+        uefi.networkFirst = network.getMetadata().getName();
         bios.create();
         uefi.create();
     }
 
     @AfterAll
     void stopAndSweep() throws Exception {
+        if (network != null) {
+            client.resource(network).delete();
+            await().atMost(Fleet.TIMEOUT).until(() -> client.resource(network).get() == null);
+        }
         StackSweep.stopAndSweep(stack, host, namespaces, NODE, bridge);
     }
 
@@ -123,13 +137,41 @@ class RealBootEndToEndTest {
         Guest guest = uefi;
         CloudGuestReport report = guest.awaitFirstReport();
         guest.assertSeedApplied(report);
+        assertThat(report.lines("ip4")).as("the first NIC, on the VirtualNetwork, has its address")
+                .anyMatch(line -> line.matches("\\d+: eth0 +inet " + NETWORK_GUEST_IP.replace(".", "\\.") + "/25 .*"));
+        assertThat(report.lines("route")).as("no default route on the first NIC").noneMatch(
+                line -> line.startsWith("default") && line.contains("dev eth0"));
+        VirtualMachine vm = guest.fleet.vm(guest.name);
+        assertThat(vm.getStatus().getInterfaces()).as("addresses as libvirt's filters hold them")
+                .extracting(ObservedInterface::getIp, ObservedInterface::getSource)
+                .containsExactly(tuple(NETWORK_GUEST_IP, "static"), tuple(guest.ip, "static"));
         guest.delete();
+    }
+
+    private static final String NETWORK_GUEST_IP = "203.0.113.140";
+
+    /** An isolated network (203.0.113.128/25) realised on the node by the operator, before the guests use it. */
+    private VirtualNetwork isolatedNetwork() {
+        VirtualNetworkSpec spec = new VirtualNetworkSpec();
+        spec.setForwardMode(VirtualNetworkSpec.ForwardMode.isolated);
+        spec.setBridge(LocalStack.NETWORK_BRIDGE_PREFIX + UUID.randomUUID().toString().substring(0, 8));
+        spec.setIpv4("203.0.113.129/25");
+        VirtualNetwork created = new VirtualNetwork();
+        created.getMetadata().setName(LocalStack.NETWORK_PREFIX + "rb-" + UUID.randomUUID().toString().substring(0, 8));
+        created.setSpec(spec);
+        client.resource(created).create();
+        return await().atMost(Fleet.TIMEOUT).until(() -> client.resource(created).get(), n -> n.getStatus() != null
+                && n.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready")
+                && c.getStatus().equals("True")));
     }
 
     private Fleet fleet() {
         Fleet fleet = new Fleet(client, "rb" + UUID.randomUUID().toString().substring(0, 8));
         namespaces.add(fleet.namespace());
-        fleet.allow(policy -> policy.setBridges(List.of(bridge.name())));
+        fleet.allow(policy -> {
+            policy.setBridges(List.of(bridge.name()));
+            policy.setNetworks(List.of(LocalStack.NETWORK_PREFIX + "*"));
+        });
         return fleet;
     }
 
@@ -142,6 +184,8 @@ class RealBootEndToEndTest {
         final String gateway;
         final String dns;
         final SeedSecrets secrets;
+        /** A VirtualNetwork for a first NIC before the bridge's (which then is eth1 and carries the default route). */
+        String networkFirst;
 
         Guest(Fleet fleet, String name, Firmware firmware, String ip, String gateway, String dns) {
             this.fleet = fleet;
@@ -164,6 +208,11 @@ class RealBootEndToEndTest {
                 mac.append(':').append(String.format("%02x", Integer.parseInt(octet)));
             }
             return mac.toString();
+        }
+
+        /** The guest interface of the bridge NIC. */
+        String bridgeInterface() {
+            return networkFirst == null ? "eth0" : "eth1";
         }
 
         String domain() {
@@ -212,12 +261,13 @@ class RealBootEndToEndTest {
             assertThat(report.lines("authorized_keys")).as("root's authorized_keys").contains(SSH_KEY);
             assertThat(report.value("root-hash-prefix")).as("root's password hash in /etc/shadow (salt part)")
                     .isEqualTo(secrets.passwordHash().substring(0, CloudGuestReport.HASH_PREFIX_LENGTH));
-            assertThat(report.lines("link")).as("the NIC matched by MAC was renamed eth0")
-                    .anyMatch(line -> line.matches("\\d+: eth0: .*link/ether " + mac() + " .*"));
-            assertThat(report.lines("ip4")).as("static address on eth0")
-                    .anyMatch(line -> line.matches("\\d+: eth0 +inet " + ip.replace(".", "\\.") + "/24 .*"));
-            assertThat(report.lines("route")).as("default route via the gateway")
-                    .anyMatch(line -> line.startsWith("default via " + gateway + " dev eth0"));
+            String eth = bridgeInterface();
+            assertThat(report.lines("link")).as("the NIC matched by MAC was renamed " + eth)
+                    .anyMatch(line -> line.matches("\\d+: " + eth + ": .*link/ether " + mac() + " .*"));
+            assertThat(report.lines("ip4")).as("static address on " + eth)
+                    .anyMatch(line -> line.matches("\\d+: " + eth + " +inet " + ip.replace(".", "\\.") + "/24 .*"));
+            assertThat(report.lines("route")).as("default route via the gateway on " + eth)
+                    .anyMatch(line -> line.startsWith("default via " + gateway + " dev " + eth));
             assertThat(report.lines("resolv.conf")).as("DNS server in resolv.conf").contains("nameserver " + dns);
             assertThat(report.lines("cloud-init-log")).as("WARNING, ERROR and Traceback lines of cloud-init.log")
                     .isEmpty();
@@ -235,7 +285,15 @@ class RealBootEndToEndTest {
             nic.setIp(ip + "/24");
             nic.setGateway(gateway);
             nic.setDns(List.of(dns));
-            vm.getSpec().setNetworkInterfaces(List.of(nic));
+            if (networkFirst == null) {
+                vm.getSpec().setNetworkInterfaces(List.of(nic));
+            } else {
+                NetworkInterface first = new NetworkInterface();
+                first.setNetwork(networkFirst);
+                first.setIp(NETWORK_GUEST_IP + "/25");
+                nic.setDefaultRoute(true);
+                vm.getSpec().setNetworkInterfaces(List.of(first, nic));
+            }
             CloudInit cloudInit = new CloudInit();
             cloudInit.setFqdn(fqdn());
             cloudInit.setSshAuthorizedKeys(List.of(SSH_KEY));

@@ -24,7 +24,8 @@ class ChartAggregatedRolesTest {
         assertThat(flatten(view.getRules())).containsExactly(
                 "virtfleet.io|virtualmachines,virtualmachines/status,rootvolumes,rootvolumes/status,"
                         + "virtualmachinesnapshots,virtualmachinesnapshots/status,virtualmachinerestores,"
-                        + "virtualmachinerestores/status|get,list,watch");
+                        + "virtualmachinerestores/status|get,list,watch",
+                "virtfleet.io|virtualnetworks,virtualnetworks/status|get,list,watch");
     }
 
     @Test
@@ -48,7 +49,8 @@ class ChartAggregatedRolesTest {
                 .filter(r -> r.getMetadata().getLabels().keySet().stream().anyMatch(k -> k.contains("aggregate-to-")))
                 .flatMap(r -> r.getRules().stream()))
                 .hasSizeGreaterThanOrEqualTo(3)
-                .noneMatch(rule -> rule.getResources().stream().anyMatch(res -> res.equals("tenantpolicies") || res.endsWith("/status"))
+                .noneMatch(rule -> rule.getResources().stream().anyMatch(res -> res.equals("tenantpolicies")
+                                || res.startsWith("virtualnetworks") || res.endsWith("/status"))
                         && rule.getVerbs().stream().anyMatch(v -> !List.of("get", "list", "watch").contains(v)));
     }
 }

@@ -41,6 +41,9 @@ class ChartRbacTest {
                 "|secrets|get|",
                 "|nodes|get,list,watch|",
                 "virtfleet.io|tenantpolicies|get,list,watch|",
+                "virtfleet.io|virtualnetworks|get,list,watch,update,patch|",
+                "virtfleet.io|virtualnetworks/status|get,update,patch|",
+                "virtfleet.io|virtualnetworks/finalizers|update|",
                 "|namespaces|get,list,watch|",
                 "authentication.k8s.io|tokenreviews|create|",
                 "authorization.k8s.io|subjectaccessreviews|create|");

@@ -21,7 +21,8 @@ public final class CrdFiles {
             "RootVolume", "rootvolumes",
             "TenantPolicy", "tenantpolicies",
             "VirtualMachineSnapshot", "virtualmachinesnapshots",
-            "VirtualMachineRestore", "virtualmachinerestores");
+            "VirtualMachineRestore", "virtualmachinerestores",
+            "VirtualNetwork", "virtualnetworks");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CrdFiles() {

@@ -65,6 +65,15 @@ class KubectlViewTest {
     }
 
     @Test
+    void virtualNetworksAreClusterScopedUnderTheirOwnShortName() {
+        CustomResourceDefinition crd = CrdFiles.definition("VirtualNetwork");
+
+        assertThat(crd.getSpec().getScope()).as("host infrastructure of the platform team").isEqualTo("Cluster");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vfnet");
+        assertThat(crd.getSpec().getVersions().getFirst().getSubresources().getStatus()).isNotNull();
+    }
+
+    @Test
     void workloadKindsAreNamespacedWithAStatusSubresource() {
         for (String kind : List.of("VirtualMachine", "RootVolume")) {
             CustomResourceDefinition crd = CrdFiles.definition(kind);

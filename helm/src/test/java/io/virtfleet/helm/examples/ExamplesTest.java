@@ -34,10 +34,12 @@ class ExamplesTest {
             Map.entry("Argo CD health checks", "argocd/argocd-cm-health.yaml"),
             Map.entry("tenant policy", "tenant-policy.yaml"),
             Map.entry("copy-on-write root volume", "copy-on-write.yaml"),
-            Map.entry("snapshot, restore and clone", "snapshot-restore-clone.yaml"));
+            Map.entry("snapshot, restore and clone", "snapshot-restore-clone.yaml"),
+            Map.entry("network with DHCP and NIC firewall", "network-dhcp-firewall.yaml"));
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
             "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class,
-            "VirtualMachineSnapshot", VirtualMachineSnapshot.class, "VirtualMachineRestore", VirtualMachineRestore.class);
+            "VirtualMachineSnapshot", VirtualMachineSnapshot.class, "VirtualMachineRestore", VirtualMachineRestore.class,
+            "VirtualNetwork", io.virtfleet.crds.v1alpha1.VirtualNetwork.class);
 
     static List<ExampleManifests.ExampleObject> virtFleetObjects() {
         return ExampleManifests.objects().stream().filter(o -> CrdFiles.PLURALS.containsKey(o.kind())).toList();

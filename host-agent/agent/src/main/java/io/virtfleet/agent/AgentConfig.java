@@ -229,19 +229,35 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
 
         /** Adds directories whose files {@code kernelBoot} may name. */
         public Builder kernelBootDirs(Path... dirs) {
-            allowed = new HostAllowLists(concat(allowed.kernelBootDirs(), dirs), allowed.bridges(), allowed.pools());
+            allowed = new HostAllowLists(concat(allowed.kernelBootDirs(), dirs), allowed.bridges(), allowed.pools(),
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
             return this;
         }
 
         /** Adds bridges NICs may use ({@code prefix*} for every bridge with that prefix). */
         public Builder allowedBridges(String... bridges) {
-            allowed = new HostAllowLists(allowed.kernelBootDirs(), concat(allowed.bridges(), bridges), allowed.pools());
+            allowed = new HostAllowLists(allowed.kernelBootDirs(), concat(allowed.bridges(), bridges), allowed.pools(),
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
+            return this;
+        }
+
+        /** Adds networks (and their forward modes) this agent may realise and NICs may join. */
+        public Builder allowedNetworks(java.util.Set<io.virtfleet.agent.contract.NetworkRequest.ForwardMode> modes,
+                                       String... networks) {
+            allowed = allowed.withNetworks(java.util.List.of(networks), modes, false);
+            return this;
+        }
+
+        /** Lets NICs turn anti-spoofing off. */
+        public Builder allowFirewallOptOut() {
+            allowed = allowed.withNetworks(java.util.List.of(), java.util.Set.of(), true);
             return this;
         }
 
         /** Adds pools volume requests may name besides the default pool. */
         public Builder allowedPools(String... pools) {
-            allowed = new HostAllowLists(allowed.kernelBootDirs(), allowed.bridges(), concat(allowed.pools(), pools));
+            allowed = new HostAllowLists(allowed.kernelBootDirs(), allowed.bridges(), concat(allowed.pools(), pools),
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
             return this;
         }
 

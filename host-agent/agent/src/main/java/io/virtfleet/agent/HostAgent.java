@@ -10,6 +10,7 @@ import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.domain.DomainHostPolicy;
 import io.virtfleet.agent.domain.DomainService;
+import io.virtfleet.agent.network.NetworkService;
 import io.virtfleet.agent.domain.HostCapabilities;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.storage.StoragePools;
@@ -70,7 +71,8 @@ public final class HostAgent implements AutoCloseable {
             Readiness readiness = new Readiness(pools, config.defaultPool());
             Liveness liveness = new Liveness(List.of(storage, hypervisor), config.libvirtLivenessGrace());
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
-                    config.tls(), config.token(), volumes, domains, cache, metrics,
+                    config.tls(), config.token(), volumes, domains, new NetworkService(hypervisor, config.allowed()), cache,
+                    metrics,
                     new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), liveness, readiness));
             ProbeServer probes = config.probePort() < 0 ? null
                     : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), liveness, readiness,

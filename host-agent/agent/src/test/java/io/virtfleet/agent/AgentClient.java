@@ -50,6 +50,10 @@ public final class AgentClient {
         return new Resource(AgentPaths::domain);
     }
 
+    public Resource networks() {
+        return new Resource(AgentPaths::network);
+    }
+
     /** PUT, GET and DELETE on one kind of named resource. */
     public final class Resource {
         private final UnaryOperator<String> path;

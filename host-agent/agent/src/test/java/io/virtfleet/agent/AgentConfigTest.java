@@ -81,6 +81,30 @@ class AgentConfigTest {
     }
 
     @Test
+    void readsTheNetworkAllowListsNothingByDefault() {
+        Map<String, String> tls = Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls",
+                "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator");
+        AgentConfig none = AgentConfig.fromEnvironment(tls);
+        assertThat(none.allowed().networkAllowed("tenant-a")).isFalse();
+        assertThat(none.allowed().forwardModes()).isEmpty();
+        assertThat(none.allowed().firewallOptOut()).isFalse();
+
+        Map<String, String> vars = new java.util.HashMap<>(tls);
+        vars.putAll(Map.of("VIRTFLEET_AGENT_ALLOWED_NETWORKS", "tenant-*, shared",
+                "VIRTFLEET_AGENT_NETWORK_FORWARD_MODES", "isolated,nat", "VIRTFLEET_AGENT_ALLOW_FIREWALL_OPT_OUT", "true"));
+        AgentConfig config = AgentConfig.fromEnvironment(vars);
+        assertThat(config.allowed().networkAllowed("tenant-a")).isTrue();
+        assertThat(config.allowed().networkAllowed("shared")).isTrue();
+        assertThat(config.allowed().networkAllowed("shared-2")).isFalse();
+        assertThat(config.allowed().forwardModes()).containsExactlyInAnyOrder(
+                io.virtfleet.agent.contract.NetworkRequest.ForwardMode.ISOLATED,
+                io.virtfleet.agent.contract.NetworkRequest.ForwardMode.NAT);
+        assertThat(config.allowed().firewallOptOut()).isTrue();
+        vars.put("VIRTFLEET_AGENT_ALLOWED_NETWORKS", "*");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(vars)).hasMessageContaining("'*'");
+    }
+
+    @Test
     void neverShowsSecretsInToString() {
         AgentConfig config = AgentConfig.builder("t0ken-value").insecurePlainHttp().cacheDir(Path.of("/c")).stateDir(Path.of("/s"))
                 .s3(new S3Settings(java.net.URI.create("http://s3"), "r", "access", "s3-secret-value")).build();

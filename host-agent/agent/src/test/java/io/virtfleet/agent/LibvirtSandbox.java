@@ -2,6 +2,7 @@ package io.virtfleet.agent;
 
 import io.virtfleet.fixtures.HostPrerequisites;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -81,6 +82,26 @@ public final class LibvirtSandbox implements AutoCloseable {
                 .shutdownTimeout(java.time.Duration.ofSeconds(2));
     }
 
+    /** The agent-owned networks and nwfilters named after this sandbox's objects (prefixes {@code vf-net-}, {@code vf-fw-}). */
+    private void removeNetworksAndFilters() throws LibvirtException {
+        for (String name : connect.listNetworkFilters()) {
+            if (name.startsWith("vf-fw-" + prefix)) {
+                connect.networkFilterLookupByName(name).undefine();
+            }
+        }
+        List<String> networks = new java.util.ArrayList<>(List.of(connect.listNetworks()));
+        networks.addAll(List.of(connect.listDefinedNetworks()));
+        for (String name : networks) {
+            if (name.startsWith("vf-net-" + prefix)) {
+                org.libvirt.Network network = connect.networkLookupByName(name);
+                if (network.isActive() == 1) {
+                    network.destroy();
+                }
+                network.undefine();
+            }
+        }
+    }
+
     @Override
     public void close() throws LibvirtException {
         if (!connect.isAlive()) {
@@ -95,6 +116,7 @@ public final class LibvirtSandbox implements AutoCloseable {
                     domain.undefine();
                 }
             }
+            removeNetworksAndFilters();
             try {
                 StoragePool pool = connect.storagePoolLookupByName(poolName);
                 if (pool.isActive() == 1) {

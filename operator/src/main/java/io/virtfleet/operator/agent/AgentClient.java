@@ -10,6 +10,8 @@ import io.virtfleet.agent.contract.SnapshotRequest;
 import io.virtfleet.agent.contract.SnapshotStatus;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.DomainStatus;
+import io.virtfleet.agent.contract.NetworkRequest;
+import io.virtfleet.agent.contract.NetworkStatus;
 import io.virtfleet.agent.contract.HostCapacity;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumePhase;
@@ -137,6 +139,19 @@ public final class AgentClient {
      */
     public Optional<DomainStatus> deleteDomain(String name, String ownerUid) throws AgentCallException {
         return call("DELETE", AgentPaths.domain(name) + ownerQuery(ownerUid), null, DomainStatus.class);
+    }
+
+    public NetworkStatus putNetwork(String name, NetworkRequest request) throws AgentCallException {
+        return call("PUT", AgentPaths.network(name), request, NetworkStatus.class).orElseThrow();
+    }
+
+    public Optional<NetworkStatus> getNetwork(String name) throws AgentCallException {
+        return call("GET", AgentPaths.network(name), null, NetworkStatus.class);
+    }
+
+    /** Stops and undefines the agent's network {@code name}; absent is fine. */
+    public void deleteNetwork(String name) throws AgentCallException {
+        call("DELETE", AgentPaths.network(name), null, Void.class);
     }
 
     private static String ownerQuery(String ownerUid) {

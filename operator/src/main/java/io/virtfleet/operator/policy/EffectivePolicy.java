@@ -30,15 +30,19 @@ import java.util.Set;
  *                          tenant's own credentials, or public https, are allowed
  * @param imageSources      prefixes allowed by policies that list them
  * @param quotas            every quota of a matching policy, by policy name
+ * @param networks          VirtualNetworks NICs may join (entries ending in '*' allow a prefix)
+ * @param firewallOptOut    whether NICs may turn anti-spoofing off
  */
 public record EffectivePolicy(String namespace, List<String> policies, Set<String> bridges, Set<String> pools,
                               List<String> kernelDirectories, boolean ownSourcesAllowed,
-                              List<ImageSourceRule> imageSources, Map<String, TenantQuota> quotas) {
+                              List<ImageSourceRule> imageSources, Map<String, TenantQuota> quotas,
+                              Set<String> networks, boolean firewallOptOut) {
     /** The label every namespace carries with its own name (the API server sets it), so policies can select by name. */
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     public static EffectivePolicy none(String namespace) {
-        return new EffectivePolicy(namespace, List.of(), Set.of(), Set.of(), List.of(), true, List.of(), Map.of());
+        return new EffectivePolicy(namespace, List.of(), Set.of(), Set.of(), List.of(), true, List.of(), Map.of(),
+                Set.of(), false);
     }
 
     /** The namespace's labels; a namespace that is not (yet) known carries only its name label. */
@@ -61,6 +65,8 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
             return none(namespace);
         }
         Set<String> bridges = new LinkedHashSet<>();
+        Set<String> networks = new LinkedHashSet<>();
+        boolean optOut = false;
         Set<String> pools = new LinkedHashSet<>();
         Set<String> directories = new LinkedHashSet<>();
         List<ImageSourceRule> sources = new java.util.ArrayList<>();
@@ -69,6 +75,8 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
         for (TenantPolicy policy : matching) {
             TenantPolicySpec spec = policy.getSpec();
             addAll(bridges, spec.getBridges(), Patterns.BRIDGE);
+            addAll(networks, spec.getNetworks(), "^[a-z0-9][a-z0-9.-]{0,62}[*]?$");
+            optOut |= Boolean.TRUE.equals(spec.getFirewallOptOut());
             addAll(pools, spec.getStoragePools(), Patterns.POOL);
             addAll(directories, spec.getKernelBootDirectories(), Patterns.ABSOLUTE_DIRECTORY);
             directories.removeIf(d -> d.matches(".*" + Patterns.DOT_SEGMENT + ".*"));
@@ -85,7 +93,7 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
         }
         return new EffectivePolicy(namespace, matching.stream().map(p -> p.getMetadata().getName()).toList(),
                 Set.copyOf(bridges), Set.copyOf(pools), List.copyOf(directories), own, List.copyOf(sources),
-                Map.copyOf(quotas));
+                Map.copyOf(quotas), Set.copyOf(networks), optOut);
     }
 
     /**

@@ -43,9 +43,13 @@ public final class PolicyChecks {
             return boot;
         }
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
+        Optional<Problem> networks = NicPolicyChecks.networksAndFirewalls(nics, policy);
+        if (networks.isPresent()) {
+            return networks;
+        }
         for (int i = 0; i < nics.size(); i++) {
             String bridge = nics.get(i).getBridge();
-            if (!policy.bridges().contains(bridge)) {
+            if (bridge != null && !policy.bridges().contains(bridge)) {
                 return Optional.of(new Problem(Reason.BRIDGE_NOT_ALLOWED, "spec.networkInterfaces[" + i + "].bridge '"
                         + bridge + "' is not an allowed bridge (" + policy.describe() + " allows "
                         + list(policy.bridges()) + "); ask the platform team to add it to bridges of a TenantPolicy "

@@ -65,6 +65,8 @@ public final class Reason {
     /** Tenant policy refusals; the names match the host agent's own refusals where one exists. */
     public static final String HOST_PATH_NOT_ALLOWED = AgentErrorReasons.HOST_PATH_NOT_ALLOWED;
     public static final String BRIDGE_NOT_ALLOWED = AgentErrorReasons.BRIDGE_NOT_ALLOWED;
+    public static final String NETWORK_NOT_ALLOWED = AgentErrorReasons.NETWORK_NOT_ALLOWED;
+    public static final String FIREWALL_OPT_OUT_NOT_ALLOWED = AgentErrorReasons.FIREWALL_OPT_OUT_NOT_ALLOWED;
     public static final String STORAGE_POOL_NOT_ALLOWED = AgentErrorReasons.POOL_NOT_ALLOWED;
     public static final String IMAGE_SOURCE_NOT_ALLOWED = AgentErrorReasons.SOURCE_NOT_ALLOWED;
     public static final String QUOTA_EXCEEDED = "QuotaExceeded";
@@ -92,7 +94,9 @@ public final class Reason {
             STORAGE_POOL_NOT_ALLOWED, IMAGE_SOURCE_NOT_ALLOWED, QUOTA_EXCEEDED, ROOT_VOLUME_NAME_TAKEN,
             SECRET_NOT_OPTED_IN, AgentErrorReasons.UNSAFE_IMAGE, AgentErrorReasons.IMAGE_NOT_AUTHORIZED,
             AgentErrorReasons.OWNED_BY_ANOTHER, AgentErrorReasons.EXCEEDS_HOST_CAPACITY, VIRTUAL_MACHINE_NOT_STOPPED,
-            AgentErrorReasons.CROSS_NAMESPACE, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED);
+            AgentErrorReasons.CROSS_NAMESPACE, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED,
+            NETWORK_NOT_ALLOWED, FIREWALL_OPT_OUT_NOT_ALLOWED, AgentErrorReasons.FORWARD_MODE_NOT_ALLOWED,
+            AgentErrorReasons.NETWORK_NOT_FOUND);
 
     /** True when the status's Ready condition carries one of the {@link #REFUSALS}. */
     public static boolean isRefusal(io.virtfleet.crds.v1alpha1.ConditionedStatus status) {

@@ -2,7 +2,6 @@ package io.virtfleet.operator.virtualmachine;
 
 import io.virtfleet.agent.contract.CloudInitSeed;
 import io.virtfleet.agent.contract.DomainRequest;
-import io.virtfleet.agent.contract.MacAddresses;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.CpuMode;
 import io.virtfleet.crds.v1alpha1.Firmware;
@@ -35,8 +34,8 @@ public final class DomainRequestMapper {
         return new DomainRequest(spec.getVcpus(), Quantities.bytes(spec.getMemory()), rootVolume, running,
                 spec.getFirmware() == Firmware.UEFI ? DomainRequest.Firmware.UEFI : DomainRequest.Firmware.BIOS,
                 cpuMode(spec.getCpuMode()),
-                disks, nics.stream().map(n -> new DomainRequest.Nic(n.getBridge(), MacAddresses.forNic(n.getMac(), n.getIp())))
-                        .toList(),
+                disks, java.util.stream.IntStream.range(0, nics.size())
+                        .mapToObj(i -> NicMapper.map(ownerUid, i, nics.get(i))).toList(),
                 seed(vmName, spec.getCloudInit(), nics, instanceId, secrets), vnc(spec), kernelBoot(spec.getKernelBoot()),
                 runStrategy(spec) == RunStrategy.Always, ownerUid, maxima(spec.getLiveUpdate()));
     }
@@ -76,7 +75,8 @@ public final class DomainRequestMapper {
             NetworkInterface nic = nics.get(i);
             boolean defaultRoute = anyDefault ? Boolean.TRUE.equals(nic.getDefaultRoute()) : i == 0;
             // The MAC travels once, on the NIC; the agent matches network i to NIC i.
-            networks.add(new CloudInitSeed.Network(null, List.of(nic.getIp()), nic.getGateway(),
+            // no addresses: the agent writes dhcp4 for the NIC
+            networks.add(new CloudInitSeed.Network(null, nic.getIp() == null ? List.of() : List.of(nic.getIp()), nic.getGateway(),
                     nic.getDns() == null ? List.of() : nic.getDns(), defaultRoute && nic.getGateway() != null));
         }
         List<String> keys = cloudInit == null || cloudInit.getSshAuthorizedKeys() == null ? List.of()

@@ -39,7 +39,7 @@ final class DomainStatusMirror {
             // What libvirt holds, not what was asked for; an agent that predates the field leaves the last value.
             status.setMacAddresses(observed.macAddresses());
         }
-        status.setIpAddresses(nics.stream().map(n -> n.getIp().split("/")[0]).toList());
+        ObservedInterfaces.mirror(status, nics, observed);
         status.setConsole(ConsoleAccess.describe(observed.name(), observed.vncAddress() != null));
         conditions.set(status, generation, ConditionType.DomainDefined, true, Reason.DOMAIN_DEFINED,
                 "domain " + observed.name() + " is defined");

@@ -86,15 +86,20 @@ public final class VirtualMachineSpecCheck {
         for (int i = 0; i < nics.size(); i++) {
             NetworkInterface nic = nics.get(i);
             String field = "spec.networkInterfaces[" + i + "]";
-            check.require(nic.getBridge() != null, field + ".bridge is required")
+            boolean dhcp = nic.getAddressing() == NetworkInterface.Addressing.DHCP;
+            check.require((nic.getBridge() == null) != (nic.getNetwork() == null),
+                            field + ": set exactly one of bridge and network")
                     .pattern(nic.getBridge(), Patterns.BRIDGE, field + ".bridge")
-                    .require(nic.getIp() != null, field + ".ip is required")
+                    .pattern(nic.getNetwork(), Patterns.NETWORK_NAME, field + ".network")
+                    .require(dhcp || nic.getIp() != null, field + ".ip is required (or addressing: DHCP)")
+                    .require(!dhcp || nic.getIp() == null, field + ".ip must be empty with addressing: DHCP")
                     .pattern(nic.getIp(), Patterns.IPV4_CIDR, field + ".ip")
                     .pattern(nic.getGateway(), Patterns.IPV4, field + ".gateway")
                     .pattern(nic.getMac(), Patterns.MAC, field + ".mac");
             for (String dns : nic.getDns() == null ? List.<String>of() : nic.getDns()) {
                 check.pattern(dns, Patterns.IPV4, field + ".dns");
             }
+            FirewallRuleCheck.check(check, nic.getFirewall(), field + ".firewall");
         }
         check.unique(nics.stream().filter(n -> n.getIp() != null).map(n -> n.getIp().split("/")[0]).toList(),
                         "spec.networkInterfaces[].ip")

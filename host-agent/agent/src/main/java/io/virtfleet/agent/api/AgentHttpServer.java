@@ -9,6 +9,7 @@ import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.tls.ReloadingTls;
 import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.agent.domain.DomainService;
+import io.virtfleet.agent.network.NetworkService;
 import io.virtfleet.agent.storage.VolumeService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The agent's HTTP API (Javalin): assembles one routes class per resource ({@link ProbeRoutes}, {@link CacheRoutes},
- * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}, {@link ConsoleRoutes}), an optional bearer token in front of every route but
+ * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}, {@link ConsoleRoutes},
+ * {@link NetworkRoutes}), an optional bearer token in front of every route but
  * the probes, and {@link ErrorResponses}.
  *
  * <p>Transport: mutual TLS only ({@link ReloadingTls}: a client certificate is required, must chain to the configured
@@ -48,8 +50,9 @@ public final class AgentHttpServer implements AutoCloseable {
     }
 
     public static AgentHttpServer start(String bindAddress, int port, TlsFiles tls, String token, VolumeService volumes,
-                                        DomainService domains, ImageCache cache, PrometheusMeterRegistry metrics,
-                                        HostRoutes host, Liveness liveness, Readiness readiness) {
+                                        DomainService domains, NetworkService networks, ImageCache cache,
+                                        PrometheusMeterRegistry metrics, HostRoutes host, Liveness liveness,
+                                        Readiness readiness) {
         return start(bindAddress, port, tls, token, app -> {
             ProbeRoutes.register(app, liveness, readiness, metrics);
             CacheRoutes.register(app, cache);
@@ -57,6 +60,7 @@ public final class AgentHttpServer implements AutoCloseable {
             VolumeRoutes.register(app, volumes);
             DomainRoutes.register(app, domains);
             ConsoleRoutes.register(app, domains);
+            NetworkRoutes.register(app, networks);
         });
     }
 

@@ -21,6 +21,10 @@ final class DomainRoutes {
         app.put(path, Requests.put(DomainRequest.class, request -> {
             ResourceNames.require("rootVolume", request.rootVolume());
             ResourceNames.requireOwnerUid(request.ownerUid());
+            if (request.nics() != null) {
+                request.nics().stream().filter(nic -> nic != null && nic.network() != null)
+                        .forEach(nic -> ResourceNames.require("nic network", nic.network()));
+            }
         }, domains::put, (request, status) -> request.running() == (status.phase() == DomainPhase.Running)));
         app.get(path, ctx -> ctx.json(domains.get(Requests.name(ctx))));
         app.post(path + "/suspend", ctx -> ctx.json(domains.suspend(Requests.name(ctx), Requests.ownerUid(ctx))));

@@ -12,8 +12,9 @@ import java.util.Objects;
 
 /**
  * The platform's allow-lists applied to a domain request before the agent touches anything: NICs only on allowed
- * bridges, direct kernel boot only from files in the allowed directories. Refusals are 409 with
- * {@code BridgeNotAllowed} or {@code HostPathNotAllowed}; the agent refuses even a caller with a valid token.
+ * bridges and networks, anti-spoofing off only where allowed, direct kernel boot only from files in the allowed
+ * directories. Refusals are 409 with {@code BridgeNotAllowed}, {@code NetworkNotAllowed},
+ * {@code FirewallOptOutNotAllowed} or {@code HostPathNotAllowed}; the agent refuses even a caller with a valid token.
  */
 public final class DomainHostPolicy {
     private final HostAllowLists allowed;
@@ -36,9 +37,17 @@ public final class DomainHostPolicy {
     /** The request with its boot files replaced by their resolved real paths, or a refusal. */
     DomainRequest apply(DomainRequest request) {
         for (DomainRequest.Nic nic : DomainRequests.nullToEmpty(request.nics())) {
-            if (!allowed.bridgeAllowed(nic.bridge())) {
+            if (nic.bridge() != null && !allowed.bridgeAllowed(nic.bridge())) {
                 throw AgentException.conflict(AgentErrorReasons.BRIDGE_NOT_ALLOWED, "bridge " + nic.bridge()
                         + " is not among the bridges this host allows " + allowed.bridges());
+            }
+            if (nic.network() != null && !allowed.networkAllowed(nic.network())) {
+                throw AgentException.conflict(AgentErrorReasons.NETWORK_NOT_ALLOWED, "network " + nic.network()
+                        + " is not among the networks this host allows " + allowed.networks());
+            }
+            if (nic.firewall() != null && nic.firewall().antiSpoofingDisabled() && !allowed.firewallOptOut()) {
+                throw AgentException.conflict(AgentErrorReasons.FIREWALL_OPT_OUT_NOT_ALLOWED,
+                        "this host does not allow turning a nic's anti-spoofing off");
             }
         }
         DomainRequest.KernelBoot boot = request.kernelBoot();

@@ -26,7 +26,13 @@ public record DomainPlan(String name, UUID uuid, String domainType, DomainReques
     public record DataDiskVolume(String device, VolumeInfo volume) {
     }
 
-    /** A NIC on a host bridge. */
-    public record Nic(String bridge, String mac) {
+    /**
+     * A NIC on a host bridge or a libvirt network ({@code network} is libvirt's name), with its traffic filter (null:
+     * none, where the platform allows anti-spoofing off).
+     */
+    public record Nic(String bridge, String network, String mac, DomainXml.FilterRef filter) {
+        public Nic(String bridge, String mac) {
+            this(bridge, null, mac, null);
+        }
     }
 }

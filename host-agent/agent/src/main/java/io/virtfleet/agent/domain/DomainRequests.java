@@ -54,12 +54,16 @@ final class DomainRequests {
             }
         }
         for (DomainRequest.Nic nic : nullToEmpty(request.nics())) {
-            if (nic.bridge() == null || !BRIDGE.matcher(nic.bridge()).matches()) {
+            if ((nic.bridge() == null) == (nic.network() == null)) {
+                throw AgentException.invalid("a nic names exactly one of bridge and network");
+            }
+            if (nic.bridge() != null && !BRIDGE.matcher(nic.bridge()).matches()) {
                 throw AgentException.invalid("nic bridge '" + nic.bridge() + "' is not a valid interface name");
             }
             if (nic.mac() != null) {
                 requireMac(nic.mac());
             }
+            NicFirewallRules.validate(nic.firewall());
         }
         if (request.kernelBoot() != null && (request.kernelBoot().kernel() == null || request.kernelBoot().kernel().isBlank())) {
             throw AgentException.invalid("kernelBoot needs a kernel path");
@@ -69,7 +73,7 @@ final class DomainRequests {
     /** What the host must offer: bridges and boot files (409), checked before anything is created. */
     static void checkHost(DomainRequest request) {
         for (DomainRequest.Nic nic : nullToEmpty(request.nics())) {
-            if (!Files.isDirectory(SYS_CLASS_NET.resolve(nic.bridge()).resolve("bridge"))) {
+            if (nic.bridge() != null && !Files.isDirectory(SYS_CLASS_NET.resolve(nic.bridge()).resolve("bridge"))) {
                 throw AgentException.conflict(AgentErrorReasons.BRIDGE_NOT_FOUND,
                         "bridge " + nic.bridge() + " does not exist on this host (or is not a bridge)");
             }

@@ -60,7 +60,7 @@ final class DomainResources {
                      String instanceId, String definition) {
         DomainRequests.checkHost(request);
         FirmwareCatalog.Uefi uefi = request.firmware() == DomainRequest.Firmware.UEFI ? firmware.uefi() : null;
-        List<DomainPlan.Nic> nics = NicAddressing.nics(request);
+        List<DomainPlan.Nic> nics = NicAddressing.nics(name, request);
         List<VolumeInfo> created = new ArrayList<>();
         boolean seedExisted = seeds.read(name).isPresent();
         Runnable undo = () -> {

@@ -9,6 +9,7 @@ import io.virtfleet.agent.contract.DomainStatus;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtErrors;
 import io.virtfleet.agent.libvirt.LibvirtXml;
+import io.virtfleet.agent.network.NicFirewalls;
 import io.virtfleet.agent.storage.OwnerRecords;
 import io.virtfleet.agent.storage.StoragePools;
 import io.virtfleet.agent.storage.VolumeInfo;
@@ -84,12 +85,14 @@ public final class DomainService implements AutoCloseable {
             Optional<Domain> existing = lookup(connect, name);
             UUID uuid = existing.isPresent() ? UUID.fromString(existing.get().getUUIDString()) : UUID.randomUUID();
             String definition = existing.isPresent() ? existing.get().getXMLDesc(XML_INACTIVE) : null;
+            NicNetworks.requireReady(connect, name, request);
             DomainResources.Prepared prepared = resources.prepare(name, uuid, domainType, request, root, instanceId,
                     definition);
             String desired = LibvirtXml.write(DomainFingerprint.stamped(DomainXmlConverter.convert(prepared.plan()),
                     prepared.plan().seedSha256()));
             Domain domain;
             try {
+                NicNetworks.defineFilters(connect, name, request);
                 domain = define(connect, existing, definition, desired, prepared.plan());
             } catch (LibvirtException | RuntimeException e) {
                 prepared.undo().run();
@@ -154,19 +157,19 @@ public final class DomainService implements AutoCloseable {
             Optional<Domain> domain = lookup(connect, name);
             if (domain.isEmpty()) {
                 stopper.cancel(name);
-                return Optional.<DomainStatus>empty();
+                return filtersLeft(connect, name);
             }
             owners.checkDelete(name, ownerUid);
-            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running) {
-                stopper.begin(name, () -> finishDeletion(name, ownerUid));
+            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running
+                    && shutdownBegun(name, ownerUid, domain.get())) {
                 return Optional.of(status(name, domain.get()));
             }
             stopper.cancel(name);
             if (domain.get().isActive() == 1) {
-                domain.get().destroy();
+                destroyUnlessStopped(domain.get());
             }
             undefine(domain.get());
-            return Optional.<DomainStatus>empty();
+            return filtersLeft(connect, name);
         });
         if (shuttingDown.isPresent()) {
             LOG.info("domain={} deletion waits for the guest to shut down", name);
@@ -176,6 +179,15 @@ public final class DomainService implements AutoCloseable {
         owners.forget(name);
         LOG.info("domain={} deleted", name);
         return Optional.empty();
+    }
+
+    /**
+     * The domain is gone; its NICs' own filters go now, or, while libvirt still holds one as in use (right after a
+     * destroy), on the caller's next DELETE: meanwhile the deletion answers as under way.
+     */
+    private static Optional<DomainStatus> filtersLeft(Connect connect, String name) throws LibvirtException {
+        return NicFirewalls.removeAll(connect, name) ? Optional.empty()
+                : Optional.of(new DomainStatus(name, null, DomainPhase.Stopped));
     }
 
     /** The second half of a deletion whose guest had to shut down first; the caller's next DELETE finds nothing. */
@@ -304,6 +316,34 @@ public final class DomainService implements AutoCloseable {
         return token == null ? name : name + "-" + token;
     }
 
+    /**
+     * Begins the graceful stop that ends in the deletion; false when the guest went off since it was looked at (an
+     * earlier stop destroying it just then), so the deletion goes on at once.
+     */
+    private boolean shutdownBegun(String name, String ownerUid, Domain domain) throws LibvirtException {
+        try {
+            stopper.begin(name, () -> finishDeletion(name, ownerUid));
+            return true;
+        } catch (AgentException e) {
+            if (domain.isActive() == 1) {
+                throw e;
+            }
+            return false;
+        }
+    }
+
+    /** Destroys the domain; one that stopped since it was looked at (a graceful stop ending now) is fine. */
+    private static void destroyUnlessStopped(Domain domain) throws LibvirtException {
+        try {
+            domain.destroy();
+        } catch (LibvirtException e) {
+            if (e.getError() == null || e.getError().getCode() != ErrorNumber.VIR_ERR_OPERATION_INVALID
+                    || domain.isActive() == 1) {
+                throw e;
+            }
+        }
+    }
+
     private static void undefine(Domain domain) throws LibvirtException {
         try {
             domain.undefine(UNDEFINE_NVRAM);
@@ -329,8 +369,9 @@ public final class DomainService implements AutoCloseable {
             vncAddress = vncAddress(live);
             hardware = LiveResize.observe(domain);
         }
+        String xml = domain.getXMLDesc(0);
         return new DomainStatus(name, domain.getUUIDString(), phase, restartRequired, vncAddress,
-                resources.instanceId(name).orElse(null), macAddresses(domain.getXMLDesc(0)), hardware);
+                resources.instanceId(name).orElse(null), macAddresses(xml), hardware, ObservedAddresses.of(domain, xml));
     }
 
     /** The NICs' MACs as libvirt holds them (observed, not echoed from the request), in guest order. */

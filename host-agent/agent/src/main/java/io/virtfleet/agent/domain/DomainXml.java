@@ -152,16 +152,30 @@ public record DomainXml(
                              @JacksonXmlProperty(isAttribute = true) String bus) {
     }
 
-    /** {@code <interface type='bridge'>} with its MAC, host bridge and a virtio NIC model. */
-    @JsonPropertyOrder({"type", "mac", "source", "model"})
+    /**
+     * {@code <interface type='bridge'>} (a host bridge) or {@code type='network'} (an agent-owned libvirt network) with
+     * its MAC, a virtio NIC model and its traffic filter.
+     */
+    @JsonPropertyOrder({"type", "mac", "source", "model", "filterref"})
     public record Interface(@JacksonXmlProperty(isAttribute = true) String type, Mac mac, InterfaceSource source,
-                            Model model) {
+                            Model model, FilterRef filterref) {
     }
 
     public record Mac(@JacksonXmlProperty(isAttribute = true) String address) {
     }
 
-    public record InterfaceSource(@JacksonXmlProperty(isAttribute = true) String bridge) {
+    public record InterfaceSource(@JacksonXmlProperty(isAttribute = true) String bridge,
+                                  @JacksonXmlProperty(isAttribute = true) String network) {
+    }
+
+    /** {@code <filterref filter='clean-traffic'><parameter name='IP' value='...'/></filterref>}. */
+    public record FilterRef(@JacksonXmlProperty(isAttribute = true) String filter,
+                            @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "parameter")
+                            List<Parameter> parameters) {
+    }
+
+    public record Parameter(@JacksonXmlProperty(isAttribute = true) String name,
+                            @JacksonXmlProperty(isAttribute = true) String value) {
     }
 
     public record Model(@JacksonXmlProperty(isAttribute = true) String type) {

@@ -96,8 +96,10 @@ public final class DomainXmlConverter {
 
     private static List<DomainXml.Interface> interfaces(DomainPlan plan) {
         return plan.nics().stream()
-                .map(nic -> new DomainXml.Interface("bridge", nic.mac() == null ? null : new DomainXml.Mac(nic.mac()),
-                        new DomainXml.InterfaceSource(nic.bridge()), new DomainXml.Model("virtio")))
+                .map(nic -> new DomainXml.Interface(nic.network() == null ? "bridge" : "network",
+                        nic.mac() == null ? null : new DomainXml.Mac(nic.mac()),
+                        new DomainXml.InterfaceSource(nic.network() == null ? nic.bridge() : null, nic.network()),
+                        new DomainXml.Model("virtio"), nic.filter()))
                 .toList();
     }
 }

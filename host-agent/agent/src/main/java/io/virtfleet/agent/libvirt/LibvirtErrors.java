@@ -12,7 +12,8 @@ import org.libvirt.LibvirtException;
 /** Turns libvirt's errors into answers a person can act on. */
 public final class LibvirtErrors {
     private static final Set<ErrorNumber> NOT_FOUND = Set.of(
-            ErrorNumber.VIR_ERR_NO_DOMAIN, ErrorNumber.VIR_ERR_NO_STORAGE_POOL, ErrorNumber.VIR_ERR_NO_STORAGE_VOL);
+            ErrorNumber.VIR_ERR_NO_DOMAIN, ErrorNumber.VIR_ERR_NO_STORAGE_POOL, ErrorNumber.VIR_ERR_NO_STORAGE_VOL,
+            ErrorNumber.VIR_ERR_NO_NETWORK, ErrorNumber.VIR_ERR_NO_NWFILTER);
 
     private LibvirtErrors() {
     }

@@ -80,6 +80,14 @@ public final class AgentErrorReasons {
     public static final String HOST_PATH_NOT_ALLOWED = "HostPathNotAllowed";
     /** A NIC names a bridge the platform does not allow. */
     public static final String BRIDGE_NOT_ALLOWED = "BridgeNotAllowed";
+    /** A NIC or a network request names a network the platform does not allow. */
+    public static final String NETWORK_NOT_ALLOWED = "NetworkNotAllowed";
+    /** A network request asks for a forward mode the platform does not allow. */
+    public static final String FORWARD_MODE_NOT_ALLOWED = "ForwardModeNotAllowed";
+    /** A NIC turns anti-spoofing off where the platform does not allow it. */
+    public static final String FIREWALL_OPT_OUT_NOT_ALLOWED = "FirewallOptOutNotAllowed";
+    /** A NIC names a network this host has not realised (no {@code PUT /api/v1/networks/{name}} yet). */
+    public static final String NETWORK_NOT_FOUND = "NetworkNotFound";
     /** A volume names a storage pool the platform does not allow. */
     public static final String POOL_NOT_ALLOWED = "StoragePoolNotAllowed";
     /** The volume or domain exists and belongs to another object (another owner UID): never adopted, never deleted. */

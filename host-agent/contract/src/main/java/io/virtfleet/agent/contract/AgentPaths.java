@@ -12,6 +12,8 @@ public final class AgentPaths {
     public static final String DOMAINS = "/api/v1/domains";
     /** {@code PUT}/{@code GET}/{@code DELETE} {@code /{name}}: snapshots of volumes; {@code GET}: all of them. */
     public static final String SNAPSHOTS = "/api/v1/snapshots";
+    /** {@code PUT}/{@code GET}/{@code DELETE /{name}}: a libvirt network the agent owns ({@link NetworkRequest}). */
+    public static final String NETWORKS = "/api/v1/networks";
     /** {@link HostCapacity} of the host: CPUs, memory, pools, cached images. */
     public static final String HOST = "/api/v1/host";
     /** Prometheus text exposition of the agent's metrics. */
@@ -53,6 +55,10 @@ public final class AgentPaths {
     /** {@code PUT} a {@link CloneRequest}: the volume created as a copy of a volume or snapshot; answers its {@link VolumeStatus}. */
     public static String volumeClone(String name) {
         return volume(name) + "/clone";
+    }
+
+    public static String network(String name) {
+        return NETWORKS + "/" + name;
     }
 
     public static String domain(String name) {

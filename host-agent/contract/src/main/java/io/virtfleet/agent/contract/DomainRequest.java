@@ -12,7 +12,7 @@ import java.util.List;
  * @param firmware    {@code bios} (null means bios) or {@code uefi}
  * @param cpuMode     {@code host-model}, {@code host-passthrough}, or null for the hypervisor's default
  * @param dataDisks   empty raw disks the agent creates, owns and deletes with the domain
- * @param nics        network interfaces on host bridges, in guest order
+ * @param nics        network interfaces on host bridges or agent-owned networks, in guest order
  * @param cloudInit   contents of the NoCloud seed ISO attached as a cdrom; null attaches none
  * @param vnc         whether to add a VNC console on an automatically chosen port
  * @param kernelBoot  direct kernel boot; null boots from the root disk
@@ -98,10 +98,19 @@ public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, bool
         public static final String DEVICE = "vd[b-z]";
     }
 
-    /** A NIC on a host bridge with its MAC address. */
-    public record Nic(String bridge, String mac) {
+    /**
+     * A NIC on a host bridge or on a network the agent realised ({@code PUT /api/v1/networks/{name}}): exactly one of
+     * {@code bridge} and {@code network}.
+     *
+     * @param firewall its traffic filter; null means anti-spoofing only
+     */
+    public record Nic(String bridge, String network, String mac, NicFirewall firewall) {
         /** A Linux interface name: at most 15 characters, no '/' or whitespace (unanchored). */
         public static final String BRIDGE = "[A-Za-z0-9_.-]{1,15}";
+
+        public Nic(String bridge, String mac) {
+            this(bridge, null, mac, null);
+        }
     }
 
     /**

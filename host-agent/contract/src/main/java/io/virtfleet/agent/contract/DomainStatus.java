@@ -14,12 +14,20 @@ import java.util.List;
  *                        predate the field
  * @param hardware        vCPUs and memory of the running domain as libvirt reports them; null when it does not run
  *                        (and from agents that predate the field)
+ * @param addresses       addresses libvirt holds for the NICs (anti-spoofing parameters, DHCP leases); null from agents
+ *                        that predate the field
  */
 public record DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
-                           String instanceId, List<String> macAddresses, LiveHardware hardware) {
+                           String instanceId, List<String> macAddresses, LiveHardware hardware,
+                           List<ObservedAddress> addresses) {
+    public DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
+                        String instanceId, List<String> macAddresses, LiveHardware hardware) {
+        this(name, uuid, phase, restartRequired, vncAddress, instanceId, macAddresses, hardware, List.of());
+    }
+
     public DomainStatus(String name, String uuid, DomainPhase phase, boolean restartRequired, String vncAddress,
                         String instanceId, List<String> macAddresses) {
-        this(name, uuid, phase, restartRequired, vncAddress, instanceId, macAddresses, null);
+        this(name, uuid, phase, restartRequired, vncAddress, instanceId, macAddresses, null, List.of());
     }
 
     public DomainStatus(String name, String uuid, DomainPhase phase) {
