@@ -10,11 +10,9 @@ import io.virtfleet.crds.v1alpha1.ConsoleSpec;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
-import io.virtfleet.fixtures.HostPrerequisites;
 import io.virtfleet.fixtures.TestGuest;
 import io.virtfleet.fixtures.TestGuests;
 import io.virtfleet.fixtures.WebSocketProbe;
-import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.operator.console.ConsoleAccess;
 import io.virtfleet.operator.console.ConsoleKind;
 import io.virtfleet.operator.console.client.ConsoleEndpoint;
@@ -31,10 +29,8 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -53,38 +49,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsoleEndToEndTest {
-    private static final String NODE = "hv-1";
     private static final Duration ANSWER = Duration.ofSeconds(120);
 
     @TempDir
     static Path work;
 
+    private OneNodeStack node;
     private LocalStack stack;
     private KubernetesClient client;
     private NodeContents host;
-    private final List<String> namespaces = new ArrayList<>();
 
     @BeforeAll
     void startOneNode() {
-        HostPrerequisites.requireLibvirt();
-        HostPrerequisites.requireQemuImg();
-        stack = LocalStack.start(new LocalStack.Options(work, HostPrerequisites.LIBVIRT_URI, "qemu",
-                "vf-console-" + UUID.randomUUID().toString().substring(0, 8), Map.of(NODE, Map.of()),
-                OperatorSettings.defaults()));
-        client = stack.kubernetes().client();
-        host = new NodeContents(stack.node(NODE));
+        node = OneNodeStack.start(work, "vf-console-");
+        stack = node.stack();
+        client = node.client();
+        host = node.host();
     }
 
     @AfterAll
     void stopAndSweep() throws Exception {
-        StackSweep.stopAndSweep(stack, host, namespaces, NODE, null);
+        node.close();
     }
 
     @Test
     void aTypedCommandIsAnsweredAndVncGreetsThroughTheGatewayForAllowedUsersOnly() throws Exception {
         TestGuest guest = TestGuests.build(work.resolve(LocalStack.KERNEL_BOOT_DIR));
-        Fleet fleet = new Fleet(client, "con" + UUID.randomUUID().toString().substring(0, 8));
-        namespaces.add(fleet.namespace());
+        Fleet fleet = node.fleet("con");
         fleet.allow(policy -> policy.setKernelBootDirectories(List.of(guest.kernel().getParent().toString())));
         VirtualMachine vm = SampleObjects.vm(fleet.namespace(), "shell01", SampleObjects.volumeSpec("64Mi"), null);
         vm.getSpec().setMemory(new Quantity("256Mi"));

@@ -17,9 +17,7 @@ import io.virtfleet.crds.v1alpha1.VirtualMachineRestore;
 import io.virtfleet.crds.v1alpha1.VirtualMachineRestoreSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSnapshot;
 import io.virtfleet.crds.v1alpha1.VirtualMachineSnapshotSpec;
-import io.virtfleet.fixtures.HostPrerequisites;
 import io.virtfleet.fixtures.TestImages;
-import io.virtfleet.operator.OperatorSettings;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Reason;
@@ -27,10 +25,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,36 +40,30 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SnapshotEndToEndTest {
-    private static final String NODE = "hv-1";
-
     @TempDir
     static Path work;
 
+    private OneNodeStack node;
     private LocalStack stack;
     private KubernetesClient client;
     private NodeContents host;
-    private final List<String> namespaces = new ArrayList<>();
 
     @BeforeAll
     void startOneNode() {
-        HostPrerequisites.requireLibvirt();
-        HostPrerequisites.requireQemuImg();
-        stack = LocalStack.start(new LocalStack.Options(work, HostPrerequisites.LIBVIRT_URI, "qemu",
-                "vf-snap-" + UUID.randomUUID().toString().substring(0, 8), Map.of(NODE, Map.of()),
-                OperatorSettings.defaults()));
-        client = stack.kubernetes().client();
-        host = new NodeContents(stack.node(NODE));
+        node = OneNodeStack.start(work, "vf-snap-");
+        stack = node.stack();
+        client = node.client();
+        host = node.host();
     }
 
     @AfterAll
     void stopAndSweep() throws Exception {
-        StackSweep.stopAndSweep(stack, host, namespaces, NODE, null);
+        node.close();
     }
 
     @Test
     void snapshotOfARunningVmSentinelRestoreAndCloneOnRealQemu() throws Exception {
-        Fleet fleet = new Fleet(client, "snap" + UUID.randomUUID().toString().substring(0, 8));
-        namespaces.add(fleet.namespace());
+        Fleet fleet = node.fleet("snap");
         fleet.createVm("web01", Fleet.volumeSpec("64Mi"), null);
         fleet.awaitPhase("web01", VirtualMachinePhase.Running);
         String domain = fleet.namespace() + ".web01";
