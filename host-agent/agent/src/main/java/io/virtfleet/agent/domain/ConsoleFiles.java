@@ -20,18 +20,39 @@ public record ConsoleFiles(Path log, Path serialSocket, Path vncSocket) {
     /** sun_path holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
 
+    /** Where sockets go when the agent's console directory is too deep for a socket path (on the host's tmpfs). */
+    static final Path SHORT_SOCKET_BASE = Path.of("/run/virtfleet-consoles");
+
     static ConsoleFiles in(Path dir, String name) {
-        String key = digest(name);
-        return new ConsoleFiles(dir.resolve(name + ".log"), dir.resolve(key + ".serial"), dir.resolve(key + ".vnc"));
+        return in(dir, dir, name);
     }
 
-    /** Fails when the console directory is too deep for a socket path (a host configuration error). */
-    static void requireShortEnough(Path dir) {
-        ConsoleFiles probe = in(dir, "x");
-        if (probe.serialSocket().toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            throw new IllegalArgumentException("console directory " + dir + " is too long for UNIX socket paths"
-                    + " (at most " + (MAX_SOCKET_PATH - 40) + " bytes): choose a shorter STATE_DIR");
+    /** @param socketDir where the sockets go ({@link #socketDirFor}); the log stays in {@code dir} */
+    static ConsoleFiles in(Path dir, Path socketDir, String name) {
+        String key = digest(name);
+        return new ConsoleFiles(dir.resolve(name + ".log"), socketDir.resolve(key + ".serial"),
+                socketDir.resolve(key + ".vnc"));
+    }
+
+    /**
+     * The console directory itself when its socket paths fit in 107 bytes; otherwise a directory of its own under
+     * {@link #SHORT_SOCKET_BASE}, named by a digest of the console directory, so that an agent whose state lives
+     * deep in a file system (a work tree, a benchmark's directory) still gets its sockets.
+     */
+    static Path socketDirFor(Path consoleDir) {
+        if (fits(consoleDir)) {
+            return consoleDir;
         }
+        Path socketDir = SHORT_SOCKET_BASE.resolve(digest(consoleDir.toAbsolutePath().toString()).substring(0, 16));
+        if (!fits(socketDir)) {
+            throw new IllegalStateException("no socket directory short enough for " + consoleDir);
+        }
+        return socketDir;
+    }
+
+    private static boolean fits(Path socketDir) {
+        Path probe = in(socketDir, "x").serialSocket();
+        return probe.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH;
     }
 
     List<Path> sockets() {

@@ -37,17 +37,19 @@ final class DomainResources {
     private final SeedStore seeds;
     private final FirmwareCatalog firmware;
     private final Path consoleDir;
+    private final Path socketDir;
 
     DomainResources(StoragePools pools, SeedStore seeds, FirmwareCatalog firmware, Path stateDir) {
         this.pools = pools;
         this.seeds = seeds;
         this.firmware = firmware;
         this.consoleDir = stateDir.resolve("consoles");
+        this.socketDir = ConsoleFiles.socketDirFor(consoleDir);
         try {
             Files.createDirectories(consoleDir);
-            ConsoleFiles.requireShortEnough(consoleDir);
+            Files.createDirectories(socketDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + consoleDir, e);
+            throw new UncheckedIOException("cannot create " + socketDir, e);
         }
     }
 
@@ -123,7 +125,7 @@ final class DomainResources {
     }
 
     ConsoleFiles consoles(String name) {
-        return ConsoleFiles.in(consoleDir, name);
+        return ConsoleFiles.in(consoleDir, socketDir, name);
     }
 
     /**
