@@ -35,9 +35,10 @@ public final class FieldCheck {
                 field + " must be a positive quantity, e.g. " + example);
     }
 
+    /** An absent value (null) is never a duplicate: e.g. the MACs of DHCP NICs, derived later from the VM's UID. */
     public FieldCheck unique(List<String> values, String field) {
         Set<String> seen = new HashSet<>();
-        values.stream().filter(v -> !seen.add(v)).findFirst()
+        values.stream().filter(java.util.Objects::nonNull).filter(v -> !seen.add(v)).findFirst()
                 .ifPresent(v -> problems.add(field + " must be unique; '" + v + "' appears twice"));
         return this;
     }

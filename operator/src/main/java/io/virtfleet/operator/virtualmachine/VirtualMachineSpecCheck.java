@@ -101,7 +101,7 @@ public final class VirtualMachineSpecCheck {
             }
             FirewallRuleCheck.check(check, nic.getFirewall(), field + ".firewall");
         }
-        check.unique(nics.stream().filter(n -> n.getIp() != null).map(n -> n.getIp().split("/")[0]).toList(),
+        check.unique(nics.stream().map(n -> n.getIp() == null ? null : n.getIp().split("/")[0]).toList(),
                         "spec.networkInterfaces[].ip")
                 .unique(nics.stream().map(VirtualMachineSpecCheck::macOrNull).toList(), "spec.networkInterfaces[].mac")
                 .require(nics.stream().filter(n -> Boolean.TRUE.equals(n.getDefaultRoute())).count() <= 1,

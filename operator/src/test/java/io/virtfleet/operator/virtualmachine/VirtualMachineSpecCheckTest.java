@@ -47,6 +47,20 @@ class VirtualMachineSpecCheckTest {
         assertThat(VirtualMachineSpecCheck.check("web01", spec())).isEmpty();
     }
 
+    /** DHCP NICs have no ip and (without spec.mac) no MAC yet: two of them are not duplicates of each other. */
+    @Test
+    void twoDhcpNicsWithoutMacsPass() {
+        VirtualMachineSpec spec = spec();
+        NetworkInterface first = nic(null, null);
+        first.setNetwork("lab");
+        first.setAddressing(NetworkInterface.Addressing.DHCP);
+        NetworkInterface second = nic("br0", null);
+        second.setAddressing(NetworkInterface.Addressing.DHCP);
+        spec.setNetworkInterfaces(List.of(first, second));
+
+        assertThat(problem(spec)).isEmpty();
+    }
+
     @Test
     void bothNameAndTemplateIsInvalid() {
         VirtualMachineSpec spec = spec();
