@@ -241,6 +241,33 @@ class ProvisionIntegrationTest {
         }
     }
 
+    /**
+     * With a wait ceiling of zero every call answers at once: 202 while the population runs, and a repeat of the same
+     * request waits on that population (never 409 "another request"), 200 once it is Ready.
+     */
+    @Test
+    void pastTheWaitCeilingTheCallAnswers202AndARepeatJoinsThePopulation() throws Exception {
+        try (AgentHarness quick = startAgent(dir.resolve("quick"),
+                ProvisionSettings.enabled("s3://images/").withWaitCeiling(Duration.ZERO))) {
+            String body = "{\"imageUrl\":\"" + AgentHarness.IMAGE_URL + "\",\"volume\":\"quick\",\"sizeBytes\":"
+                    + AgentHarness.VOLUME_SIZE + "}";
+            HttpResponse<String> accepted = post(quick, operatorTls, AgentHarness.TOKEN, body);
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+            assertThat(AgentJson.MAPPER.readValue(accepted.body(), ProvisionStatus.class).phase())
+                    .isIn(VolumePhase.Pending, VolumePhase.Downloading, VolumePhase.Populating);
+
+            HttpResponse<String> done = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> post(quick, operatorTls, AgentHarness.TOKEN, body), answer -> {
+                        assertThat(answer.statusCode()).as(answer.body()).isIn(200, 202);
+                        return answer.statusCode() == 200;
+                    });
+
+            ProvisionStatus ready = AgentJson.MAPPER.readValue(done.body(), ProvisionStatus.class);
+            assertThat(ready.imageSha256()).isEqualTo(quick.image().sha256());
+            assertThat(quick.compareWithImage(Path.of(ready.path()))).as("qemu-img compare exit code").isZero();
+        }
+    }
+
     private AgentHarness startAgent(Path workDir, ProvisionSettings provision) throws Exception {
         Path agentTls = ca.issue(AGENT).writeTo(workDir.resolve("tls"));
         return AgentHarness.start(workDir, config -> config.tls(TlsFiles.inDirectory(agentTls, OPERATOR))
