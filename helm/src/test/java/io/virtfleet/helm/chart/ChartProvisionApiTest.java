@@ -15,7 +15,7 @@ class ChartProvisionApiTest {
         Container agent = PodSpecs.agent(ChartRender.defaults());
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_API").getValue()).isEqualTo("false");
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_IMAGE_PREFIXES").getValue()).isEmpty();
-        assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_WAIT_SECONDS").getValue()).isEqualTo("25");
+        assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_WAIT_SECONDS").getValue()).isEqualTo("50");
     }
 
     @Test
@@ -23,11 +23,11 @@ class ChartProvisionApiTest {
         Container agent = PodSpecs.agent(ChartRender.with(Map.of("agent.provisionApi.enabled", true,
                 "agent.provisionApi.imagePrefixes[0]", "s3://images/golden/",
                 "agent.provisionApi.imagePrefixes[1]", "https://mirror.example.org/images/",
-                "agent.provisionApi.waitSeconds", 50)));
+                "agent.provisionApi.waitSeconds", 120)));
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_API").getValue()).isEqualTo("true");
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_IMAGE_PREFIXES").getValue())
                 .isEqualTo("s3://images/golden/,https://mirror.example.org/images/");
-        assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_WAIT_SECONDS").getValue()).isEqualTo("50");
+        assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_PROVISION_WAIT_SECONDS").getValue()).isEqualTo("120");
     }
 
     @Test

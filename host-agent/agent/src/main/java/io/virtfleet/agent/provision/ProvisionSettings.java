@@ -11,11 +11,12 @@ import java.util.function.Function;
  *                      404 as if absent)
  * @param imagePrefixes {@code PROVISION_IMAGE_PREFIXES}: where its images may come from; empty refuses every image
  * @param waitCeiling   {@code PROVISION_WAIT_SECONDS}: how long one call waits for the population before it answers
- *                      202 with the progress (repeating the call waits on the same population). The default stays
- *                      under Jetty's 30 s connection idle timeout and common proxies' read timeouts
+ *                      202 with the progress (repeating the call waits on the same population). The agent's own
+ *                      server holds a longer call open (measured: 35 s); the default stays below the 60 s read
+ *                      timeout common proxies use (nginx's {@code proxy_read_timeout})
  */
 public record ProvisionSettings(boolean enabled, ProvisionImagePrefixes imagePrefixes, Duration waitCeiling) {
-    public static final Duration DEFAULT_WAIT_CEILING = Duration.ofSeconds(25);
+    public static final Duration DEFAULT_WAIT_CEILING = Duration.ofSeconds(50);
     public static final ProvisionSettings DISABLED = new ProvisionSettings(false, ProvisionImagePrefixes.NONE,
             DEFAULT_WAIT_CEILING);
 
