@@ -122,6 +122,10 @@ class ProvisionIntegrationTest {
         assertThat(Files.size(volume)).isEqualTo(IMAGE_SIZE * 2);
         assertThat(Sentinels.countAligned(volume, SENTINEL)).as("nothing changed").isEqualTo(1);
         assertThat(volumeStatus("vf-prov-grow").phase()).isEqualTo(VolumePhase.Ready);
+
+        assertThat(send("DELETE", AgentPaths.volume("vf-prov-grow"), null).statusCode())
+                .as("a provisioned volume is removed through the volume API").isEqualTo(204);
+        assertThat(volume).doesNotExist();
     }
 
     @Test
