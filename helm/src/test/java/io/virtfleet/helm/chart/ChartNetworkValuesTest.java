@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +12,7 @@ class ChartNetworkValuesTest {
 
     @Test
     void byDefaultTheAgentRealisesNoNetworkAndAllowsNoOptOut() {
-        Container agent = agent(ChartRender.defaults());
+        Container agent = PodSpecs.agent(ChartRender.defaults());
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_ALLOWED_NETWORKS").getValue()).isEmpty();
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_NETWORK_FORWARD_MODES").getValue()).isEmpty();
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_ALLOW_FIREWALL_OPT_OUT").getValue()).isEqualTo("false");
@@ -21,7 +20,7 @@ class ChartNetworkValuesTest {
 
     @Test
     void theListsReachTheAgent() {
-        Container agent = agent(ChartRender.with(Map.of("agent.allowedNetworks[0]", "tenant-*",
+        Container agent = PodSpecs.agent(ChartRender.with(Map.of("agent.allowedNetworks[0]", "tenant-*",
                 "agent.allowedNetworks[1]", "shared", "agent.networkForwardModes[0]", "isolated",
                 "agent.networkForwardModes[1]", "nat", "agent.allowFirewallOptOut", true)));
         assertThat(PodSpecs.env(agent, "VIRTFLEET_AGENT_ALLOWED_NETWORKS").getValue()).isEqualTo("tenant-*,shared");
@@ -35,10 +34,5 @@ class ChartNetworkValuesTest {
                 .hasMessageContaining("networkForwardModes");
         assertThatThrownBy(() -> ChartRender.with(Map.of("agent.allowedNetworks[0]", "*")))
                 .hasMessageContaining("allowedNetworks");
-    }
-
-    private static Container agent(RenderedManifests rendered) {
-        return rendered.one(DaemonSet.class, "vf-virtfleet-agent").getSpec().getTemplate().getSpec().getContainers()
-                .getFirst();
     }
 }

@@ -21,6 +21,12 @@ final class PodSpecs {
                 .orElseThrow(() -> new NoSuchElementException("no container " + name));
     }
 
+    /** The agent DaemonSet's container, as the chart renders it with the release name of {@link ChartRender}. */
+    static Container agent(RenderedManifests rendered) {
+        return rendered.one(io.fabric8.kubernetes.api.model.apps.DaemonSet.class, "vf-virtfleet-agent").getSpec()
+                .getTemplate().getSpec().getContainers().getFirst();
+    }
+
     static EnvVar env(Container container, String name) {
         return container.getEnv().stream()
                 .filter(e -> e.getName().equals(name))

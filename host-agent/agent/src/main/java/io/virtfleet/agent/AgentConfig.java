@@ -2,6 +2,7 @@ package io.virtfleet.agent;
 
 import io.virtfleet.agent.cache.CacheSettings;
 import io.virtfleet.agent.contract.tls.TlsFiles;
+import io.virtfleet.agent.provision.ProvisionSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +39,14 @@ import java.util.Optional;
  *                        (kubelet probes and Prometheus); 0 picks a free port, -1 none
  * @param libvirtLivenessGrace how long libvirtd may stay unreachable (the agent reconnecting) before
  *                        {@code /healthz} fails so that Kubernetes restarts the agent
+ * @param provision       the standalone {@code POST /api/v1/provision} call: off, or on with its image prefixes
  */
 public record AgentConfig(String nodeName, String bindAddress, int port, String token, String libvirtUri,
                           String defaultPool, Path poolPath, Path cacheDir, Path stateDir,
                           DomainTypeSetting domainType, S3Settings s3, Duration shutdownTimeout, int workerThreads,
                           String domainLibvirtUri, CacheSettings cache, HostAllowLists allowed,
-                          TlsFiles tls, boolean insecurePlainHttp, int probePort, Duration libvirtLivenessGrace) {
+                          TlsFiles tls, boolean insecurePlainHttp, int probePort, Duration libvirtLivenessGrace,
+                          ProvisionSettings provision) {
     public static final String ENV_PREFIX = "VIRTFLEET_AGENT_";
     public static final int DEFAULT_PORT = 9440;
     public static final int DEFAULT_PROBE_PORT = 9441;
@@ -79,6 +82,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         Objects.requireNonNull(cache, "cache");
         Objects.requireNonNull(allowed, "allowed");
         Objects.requireNonNull(libvirtLivenessGrace, "libvirtLivenessGrace");
+        Objects.requireNonNull(provision, "provision");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }
@@ -96,7 +100,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
     public AgentConfig withPort(int newPort) {
         return new AgentConfig(nodeName, bindAddress, newPort, token, libvirtUri, defaultPool, poolPath, cacheDir,
                 stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
-                insecurePlainHttp, probePort, libvirtLivenessGrace);
+                insecurePlainHttp, probePort, libvirtLivenessGrace, provision);
     }
 
     /** {@code https} for the mutual-TLS API, {@code http} only with {@link #insecurePlainHttp}. */
@@ -130,6 +134,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 .workerThreads(vars.get("WORKER_THREADS").map(Integer::parseInt).orElse(4))
                 .cache(CacheSettings.fromEnvironment(vars::get))
                 .allowed(HostAllowLists.fromEnvironment(vars::get))
+                .provision(ProvisionSettings.fromEnvironment(vars::get))
                 .probePort(vars.get("PROBE_PORT").map(Integer::parseInt).orElse(DEFAULT_PROBE_PORT))
                 .libvirtLivenessGrace(Duration.ofSeconds(vars.get("LIBVIRT_LIVENESS_GRACE_SECONDS")
                         .map(Long::parseLong).orElse(DEFAULT_LIBVIRT_LIVENESS_GRACE.toSeconds())));
@@ -154,7 +159,8 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
                 + ", cacheDir=" + cacheDir + ", stateDir=" + stateDir + ", domainType=" + domainType + ", s3=" + s3
                 + ", shutdownTimeout=" + shutdownTimeout + ", workerThreads=" + workerThreads + ", cache=" + cache + ", allowed=" + allowed
                 + ", tls=" + (tls != null ? tls : insecurePlainHttp ? "INSECURE-PLAIN-HTTP" : "none")
-                + ", probePort=" + probePort + ", libvirtLivenessGrace=" + libvirtLivenessGrace + "]";
+                + ", probePort=" + probePort + ", libvirtLivenessGrace=" + libvirtLivenessGrace
+                + ", provision=" + provision + "]";
     }
 
     private static String localHostname() {
@@ -201,6 +207,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         private boolean insecurePlainHttp;
         private int probePort = -1;
         private Duration libvirtLivenessGrace = DEFAULT_LIBVIRT_LIVENESS_GRACE;
+        private ProvisionSettings provision = ProvisionSettings.DISABLED;
 
         private Builder(String token) {
             this.token = token;
@@ -221,11 +228,13 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public Builder domainLibvirtUri(String value) { domainLibvirtUri = value; return this; }
         public Builder cache(CacheSettings value) { cache = value; return this; }
         public Builder allowed(HostAllowLists value) { allowed = value; return this; }
-        public Builder tls(TlsFiles value) { tls = value; return this; }
+        /** The API over mutual TLS with these files (also after {@link #insecurePlainHttp()}: the last one counts). */
+        public Builder tls(TlsFiles value) { tls = value; insecurePlainHttp = false; return this; }
         /** Development and in-process stacks only: the API over plain HTTP, no client certificates. */
         public Builder insecurePlainHttp() { insecurePlainHttp = true; return this; }
         public Builder probePort(int value) { probePort = value; return this; }
         public Builder libvirtLivenessGrace(Duration value) { libvirtLivenessGrace = value; return this; }
+        public Builder provision(ProvisionSettings value) { provision = value; return this; }
 
         /** Adds directories whose files {@code kernelBoot} may name. */
         public Builder kernelBootDirs(Path... dirs) {
@@ -271,7 +280,7 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         public AgentConfig build() {
             return new AgentConfig(nodeName, bindAddress, port, token, libvirtUri, defaultPool, poolPath, cacheDir,
                     stateDir, domainType, s3, shutdownTimeout, workerThreads, domainLibvirtUri, cache, allowed, tls,
-                    insecurePlainHttp, probePort, libvirtLivenessGrace);
+                    insecurePlainHttp, probePort, libvirtLivenessGrace, provision);
         }
     }
 }

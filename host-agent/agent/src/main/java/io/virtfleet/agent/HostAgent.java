@@ -14,6 +14,7 @@ import io.virtfleet.agent.network.NetworkService;
 import io.virtfleet.agent.domain.HostCapabilities;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.storage.StoragePools;
+import io.virtfleet.agent.provision.ProvisionService;
 import io.virtfleet.agent.storage.VolumeService;
 import java.net.URI;
 import java.util.ArrayDeque;
@@ -73,7 +74,9 @@ public final class HostAgent implements AutoCloseable {
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.tls(), config.token(), volumes, domains, new NetworkService(hypervisor, config.allowed()), cache,
                     metrics,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), liveness, readiness));
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), liveness, readiness,
+                    config.provision().enabled()
+                            ? new ProvisionService(volumes, config.provision(), config.defaultPool()) : null));
             ProbeServer probes = config.probePort() < 0 ? null
                     : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), liveness, readiness,
                     metrics));

@@ -73,6 +73,23 @@ class AgentConfigTest {
     }
 
     @Test
+    void theProvisionCallIsOffUnlessTurnedOn() {
+        Map<String, String> tls = Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls",
+                "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator");
+        assertThat(AgentConfig.fromEnvironment(tls).provision())
+                .isEqualTo(io.virtfleet.agent.provision.ProvisionSettings.DISABLED);
+
+        Map<String, String> on = new java.util.HashMap<>(tls);
+        on.put("VIRTFLEET_AGENT_PROVISION_API", "true");
+        on.put("VIRTFLEET_AGENT_PROVISION_IMAGE_PREFIXES", "s3://images/golden/");
+        assertThat(AgentConfig.fromEnvironment(on).provision().enabled()).isTrue();
+        assertThat(AgentConfig.fromEnvironment(on).provision().imagePrefixes().entries())
+                .containsExactly("s3://images/golden/");
+        on.put("VIRTFLEET_AGENT_PROVISION_IMAGE_PREFIXES", "s3://images/golden");
+        assertThatThrownBy(() -> AgentConfig.fromEnvironment(on)).hasMessageContaining("PROVISION_IMAGE_PREFIXES");
+    }
+
+    @Test
     void refusesRelativeKernelBootDirsAndEveryBridge() {
         assertThatThrownBy(() -> AgentConfig.fromEnvironment(Map.of("VIRTFLEET_AGENT_TLS_DIR", "/etc/virtfleet/tls", "VIRTFLEET_AGENT_TLS_CLIENT_NAME", "virtfleet-operator",
                 "VIRTFLEET_AGENT_KERNEL_BOOT_DIRS", "kernels"))).hasMessageContaining("absolute");

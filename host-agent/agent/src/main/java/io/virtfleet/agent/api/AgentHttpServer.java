@@ -10,6 +10,7 @@ import io.virtfleet.agent.contract.tls.ReloadingTls;
 import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.network.NetworkService;
+import io.virtfleet.agent.provision.ProvisionService;
 import io.virtfleet.agent.storage.VolumeService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,7 +28,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /**
  * The agent's HTTP API (Javalin): assembles one routes class per resource ({@link ProbeRoutes}, {@link CacheRoutes},
  * {@link HostRoutes}, {@link VolumeRoutes}, {@link DomainRoutes}, {@link ConsoleRoutes},
- * {@link NetworkRoutes}), an optional bearer token in front of every route but
+ * {@link NetworkRoutes}, and {@link ProvisionRoutes} when enabled), an optional bearer token in front of every route but
  * the probes, and {@link ErrorResponses}.
  *
  * <p>Transport: mutual TLS only ({@link ReloadingTls}: a client certificate is required, must chain to the configured
@@ -52,7 +53,7 @@ public final class AgentHttpServer implements AutoCloseable {
     public static AgentHttpServer start(String bindAddress, int port, TlsFiles tls, String token, VolumeService volumes,
                                         DomainService domains, NetworkService networks, ImageCache cache,
                                         PrometheusMeterRegistry metrics, HostRoutes host, Liveness liveness,
-                                        Readiness readiness) {
+                                        Readiness readiness, ProvisionService provisioning) {
         return start(bindAddress, port, tls, token, app -> {
             ProbeRoutes.register(app, liveness, readiness, metrics);
             CacheRoutes.register(app, cache);
@@ -61,6 +62,9 @@ public final class AgentHttpServer implements AutoCloseable {
             DomainRoutes.register(app, domains);
             ConsoleRoutes.register(app, domains);
             NetworkRoutes.register(app, networks);
+            if (provisioning != null) { // off by default: then the route does not exist (404)
+                ProvisionRoutes.register(app, provisioning);
+            }
         });
     }
 

@@ -6,13 +6,15 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
+import io.virtfleet.agent.provision.ProvisionService;
 import io.virtfleet.agent.storage.VolumeService;
 import java.time.Duration;
 
 /**
  * The volumes' routes: {@code PUT /api/v1/volumes/{name}} (202 while downloading or populating, 200 once Ready or
  * Failed), {@code GET} (also as a long poll with {@code waitWhilePhase} and {@code waitSeconds}) and {@code DELETE}
- * (204, also when absent; {@code ?ownerUid=} deletes only the owner's).
+ * (204, also when absent; {@code ?ownerUid=} deletes only the owner's). A PUT never creates a volume in the
+ * provisioning call's name space ({@code vf-prov-}); GET and DELETE reach those volumes like any other.
  */
 final class VolumeRoutes {
     private VolumeRoutes() {
@@ -20,7 +22,8 @@ final class VolumeRoutes {
 
     static void register(Javalin app, VolumeService volumes) {
         String path = Requests.named(AgentPaths.VOLUMES);
-        app.put(path, Requests.put(VolumeRequest.class, VolumeRoutes::check, volumes::put,
+        app.put(path, Requests.put(VolumeRequest.class, VolumeRoutes::check,
+                (name, request) -> volumes.put(notReserved(name), request),
                 (request, status) -> status.phase() == VolumePhase.Ready || status.phase() == VolumePhase.Failed));
         app.get(path, ctx -> {
             String seen = ctx.queryParam(AgentPaths.WAIT_WHILE_PHASE);
@@ -39,6 +42,15 @@ final class VolumeRoutes {
             ResourceNames.requirePool(request.pool());
         }
         ResourceNames.requireOwnerUid(request.ownerUid());
+    }
+
+    /** The provisioning call's name space is its own: the volume API does not create volumes in it. */
+    private static String notReserved(String name) {
+        if (ProvisionService.reserved(name)) {
+            throw AgentException.invalid("volume names starting with " + ProvisionService.VOLUME_PREFIX
+                    + " are reserved for POST " + AgentPaths.PROVISION);
+        }
+        return name;
     }
 
     private static VolumePhase volumePhase(String value) {

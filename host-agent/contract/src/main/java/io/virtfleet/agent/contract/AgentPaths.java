@@ -20,6 +20,11 @@ public final class AgentPaths {
     public static final String METRICS = "/metrics";
     /** {@code GET}: the cache listing; {@code GET}/{@code DELETE} {@code /{sha256}}: one entry, evict it. */
     public static final String CACHE_IMAGES = "/api/v1/cache/images";
+    /**
+     * {@code POST} a {@link ProvisionRequest}: a volume outside Kubernetes filled from an image, answered with a
+     * {@link ProvisionStatus} once done. Off by default (404 as if absent); see docs/provision.md.
+     */
+    public static final String PROVISION = "/api/v1/provision";
     /** {@code POST} a {@link PrefetchRequest}: get an image into the cache ahead of use. */
     public static final String CACHE_PREFETCH = "/api/v1/cache/prefetch";
 
