@@ -76,12 +76,8 @@ class CachedStatusWriteTest {
 
     @Test
     void theReconcileAfterAStatusWriteStartsFromItBeforeTheWatchReportsItAndWritesNothing() {
-        ConcludingReady reconciler = start(true);
-        reconciler.holdWatchAfterFirstLook = true;
+        ConcludingReady reconciler = looksWithTheWatchHeldAfterTheFirst(true, "web01-root", 4);
 
-        create("web01-root");
-
-        await().atMost(TIMEOUT).until(() -> reconciler.looks.size() >= 4);
         assertThat(api.statusWrites()).as("one write; the looks after it found nothing to change")
                 .extracting(StatusWrite::code).containsExactly(200);
         assertThat(reconciler.looks.get(1).getStatus()).as("the second look, before any watch event, saw the write")
@@ -90,12 +86,8 @@ class CachedStatusWriteTest {
 
     @Test
     void withoutTheCacheTheSameReconcileStartsFromTheOldCopyAndWritesAgain() {
-        ConcludingReady reconciler = start(false);
-        reconciler.holdWatchAfterFirstLook = true;
+        ConcludingReady reconciler = looksWithTheWatchHeldAfterTheFirst(false, "web02-root", 3);
 
-        create("web02-root");
-
-        await().atMost(TIMEOUT).until(() -> reconciler.looks.size() >= 3);
         assertThat(reconciler.looks.get(1).getStatus()).as("the informer's copy lacks the first write").isNull();
         assertThat(api.statusWrites()).as("each look writes the status again").hasSizeGreaterThanOrEqualTo(2);
     }
@@ -121,6 +113,15 @@ class CachedStatusWriteTest {
         assertThat(reconciler.written.get(0).getStatus().getObservedGeneration())
                 .as("the first write still says which spec it describes").isEqualTo(1L);
         assertThat(reconciler.written.get(0).getSpec().getSize()).isEqualTo(new Quantity("2Gi"));
+    }
+
+    /** Creates a volume and waits for {@code looks} reconciles of it; watchers see nothing after the first began. */
+    private ConcludingReady looksWithTheWatchHeldAfterTheFirst(boolean cached, String name, int looks) {
+        ConcludingReady reconciler = start(cached);
+        reconciler.holdWatchAfterFirstLook = true;
+        create(name);
+        await().atMost(TIMEOUT).until(() -> reconciler.looks.size() >= looks);
+        return reconciler;
     }
 
     private ConcludingReady start(boolean cached) {
