@@ -19,13 +19,14 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Ends a reconcile of one kind: writes its {@link Outcome}, writes the status only when it changed, as a whole
- * ({@link StatusReplace}), into the informer's cache for the next reconcile, and records an Event for a change a person may want in the object's history: a Warning
- * whenever the object failed, was refused or its node cannot be reached, a Normal Event only when it reaches a
- * settled phase (a VM Running or Stopped, a volume Ready). Steps on the way (Provisioning, Downloading, Starting) are
- * in the status and the operator's log, not in Events: an Event is an API write, and one per step would be most of
- * what a VM costs the API server (docs/operator-decisions.md). An unexpected exception ends the same way, as
- * {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
+ * Ends a reconcile of one kind: writes its {@link Outcome}, writes the status only when it changed, as a whole and into
+ * the informer's cache for the next reconcile ({@link StatusReplace}), and records an Event for a change a person may
+ * want in the object's history: a Warning whenever the object failed, was refused or its node cannot be reached, a
+ * Normal Event only when it reaches a settled phase (a VM Running or Stopped, a volume Ready). Steps on the way
+ * (Provisioning, Downloading, Starting) are in the status and the operator's log, not in Events: an Event is an API
+ * write, and one per step would be most of what a VM costs the API server (docs/operator-decisions.md). An unexpected
+ * exception ends the same way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's
+ * updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
     private static final Logger LOG = LoggerFactory.getLogger(StatusUpdates.class);

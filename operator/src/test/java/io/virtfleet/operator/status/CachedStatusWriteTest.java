@@ -107,7 +107,8 @@ class CachedStatusWriteTest {
 
         RootVolume settled = await().atMost(TIMEOUT).until(() -> client.resource(created).get(),
                 v -> v.getStatus() != null && v.getStatus().getObservedGeneration() == 2L);
-        assertThat(settled.getSpec().getSize()).as("the status write kept the newer spec").isEqualTo(new Quantity("2Gi"));
+        assertThat(settled.getSpec().getSize()).as("the status write kept the newer spec")
+                .isEqualTo(new Quantity("2Gi"));
         assertThat(api.statusWrites()).extracting(StatusWrite::code).as("locked on the copy it read: refused once, "
                 + "then written over the newer object, then the new spec's own write").startsWith(409, 200, 200);
         assertThat(reconciler.written.get(0).getStatus().getObservedGeneration())
