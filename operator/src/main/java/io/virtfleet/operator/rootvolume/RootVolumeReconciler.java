@@ -119,13 +119,13 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         RootVolumeStatus status = statusOf(volume);
         StatusChange change = StatusChange.from(status, status.getPhase());
         Outcome<RootVolumePhase> outcome = new Run(volume, status, context.getClient()).steps();
-        return updates.conclude(volume, status, change, generation(volume), outcome, context.getClient());
+        return updates.conclude(volume, status, change, generation(volume), outcome, context);
     }
 
     @Override
     public ErrorStatusUpdateControl<RootVolume> updateErrorStatus(RootVolume volume, Context<RootVolume> context,
                                                                   Exception e) {
-        return updates.error(volume, statusOf(volume), generation(volume), e, context.getClient());
+        return updates.error(volume, statusOf(volume), generation(volume), e, context);
     }
 
     /** One reconcile of one RootVolume: its steps, in order, and what they learn on the way. */

@@ -63,13 +63,13 @@ public final class VirtualMachineRestoreReconciler implements Reconciler<Virtual
         StatusChange change = StatusChange.from(status, status.getPhase());
         Outcome<SnapshotPhase> outcome = new Run(restore, status, context.getClient()).steps();
         return updates.conclude(restore, status, change, restore.getMetadata().getGeneration(), outcome,
-                context.getClient());
+                context);
     }
 
     @Override
     public ErrorStatusUpdateControl<VirtualMachineRestore> updateErrorStatus(VirtualMachineRestore restore,
             Context<VirtualMachineRestore> context, Exception e) {
-        return updates.error(restore, statusOf(restore), restore.getMetadata().getGeneration(), e, context.getClient());
+        return updates.error(restore, statusOf(restore), restore.getMetadata().getGeneration(), e, context);
     }
 
     /** One reconcile of one restore. */

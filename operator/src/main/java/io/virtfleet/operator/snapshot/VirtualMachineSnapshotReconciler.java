@@ -66,14 +66,14 @@ public final class VirtualMachineSnapshotReconciler implements Reconciler<Virtua
         Outcome<SnapshotPhase> outcome = new Run(snapshot, status, context.getClient()).steps();
         status.setReadyToUse(outcome.ready() == ConditionStatus.True); // usable only while known to be captured
         return updates.conclude(snapshot, status, change, snapshot.getMetadata().getGeneration(), outcome,
-                context.getClient());
+                context);
     }
 
     @Override
     public ErrorStatusUpdateControl<VirtualMachineSnapshot> updateErrorStatus(VirtualMachineSnapshot snapshot,
             Context<VirtualMachineSnapshot> context, Exception e) {
         return updates.error(snapshot, statusOf(snapshot), snapshot.getMetadata().getGeneration(), e,
-                context.getClient());
+                context);
     }
 
     /** One reconcile of one snapshot. */

@@ -2,6 +2,8 @@ package io.virtfleet.operator.status;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 
 /**
  * Writes a reconcile's status as a whole (PUT of the status subresource), never as a patch computed from the
@@ -15,7 +17,29 @@ public final class StatusReplace {
     private StatusReplace() {
     }
 
-    /** Replaces the object's status on the API server with {@code object}'s; the rest of the object is untouched. */
+    /**
+     * Replaces the object's status with {@code object}'s and puts the object the API answered into the primary
+     * informer's cache (JOSDK's temporary resource cache), so the next reconcile of the object starts from this write
+     * even when the informer has not seen it yet; without that, it would find the status changed again and write it
+     * once more (only the conditions' times differing).
+     *
+     * <p>The write is locked on the resourceVersion the reconcile read, as the cache requires. A conflict means the
+     * object changed since (its spec, labels or finalizers: the operator is the only status writer and reconciles of
+     * one object never overlap, so never a newer status); JOSDK then waits until the informer holds the newer
+     * version and writes the same status over it. The status keeps the observedGeneration it was derived from, so it
+     * never claims the newer spec, whose own reconcile follows from the change's event.
+     *
+     * @return the object as the API holds it after the write
+     */
+    public static <R extends HasMetadata> R write(Context<R> context, R object) {
+        // The status subresource takes only the status from the body: the newer spec and metadata stay as they are.
+        return PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(object, context, newer -> object);
+    }
+
+    /**
+     * Replaces the object's status on the API server with {@code object}'s, without a lock and without caching the
+     * write, for a caller that has no reconcile {@link Context}.
+     */
     public static <R extends HasMetadata> void write(KubernetesClient client, R object) {
         // No optimistic lock: reconciles of one object never overlap, and the newest one describes the object.
         object.getMetadata().setResourceVersion(null);

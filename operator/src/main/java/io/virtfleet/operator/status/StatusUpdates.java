@@ -3,6 +3,8 @@ package io.virtfleet.operator.status;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.OperatorException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
@@ -13,16 +15,18 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Ends a reconcile of one kind: writes its {@link Outcome}, writes the status only when it changed, as a whole
- * ({@link StatusReplace}), and records an Event for a change a person may want in the object's history: a Warning
- * whenever the object failed, was refused or its node cannot be reached, a Normal Event only when it reaches a
- * settled phase (a VM Running or Stopped, a volume Ready). Steps on the way (Provisioning, Downloading, Starting) are
- * in the status and the operator's log, not in Events: an Event is an API write, and one per step would be most of
- * what a VM costs the API server (docs/operator-decisions.md). An unexpected exception ends the same way, as
- * {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's updateErrorStatus).
+ * Ends a reconcile of one kind: writes its {@link Outcome}, writes the status only when it changed, as a whole and into
+ * the informer's cache for the next reconcile ({@link StatusReplace}), and records an Event for a change a person may
+ * want in the object's history: a Warning whenever the object failed, was refused or its node cannot be reached, a
+ * Normal Event only when it reaches a settled phase (a VM Running or Stopped, a volume Ready). Steps on the way
+ * (Provisioning, Downloading, Starting) are in the status and the operator's log, not in Events: an Event is an API
+ * write, and one per step would be most of what a VM costs the API server (docs/operator-decisions.md). An unexpected
+ * exception ends the same way, as {@code Ready=False} with reason {@value Reason#RECONCILE_ERROR} (JOSDK's
+ * updateErrorStatus).
  */
 public final class StatusUpdates<R extends HasMetadata, S extends ConditionedStatus, P extends Enum<P>> {
     private static final Logger LOG = LoggerFactory.getLogger(StatusUpdates.class);
@@ -58,11 +62,28 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
     }
 
     /**
-     * @param change the status as it was when the reconcile began
-     * @param client writes the status when it changed, as a whole ({@link StatusReplace})
+     * @param change  the status as it was when the reconcile began
+     * @param context the reconcile's: the status is written, when it changed, as a whole and locked on the
+     *                resourceVersion the reconcile read, and the written object is cached for the next reconcile
+     *                ({@link StatusReplace#write(Context, HasMetadata)})
+     */
+    public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome,
+                                     Context<R> context) {
+        return conclude(object, status, change, generation, outcome, changed -> StatusReplace.write(context, changed));
+    }
+
+    /**
+     * As {@link #conclude(HasMetadata, ConditionedStatus, StatusChange, long, Outcome, Context)}, for a caller without
+     * the reconcile's context: the write is neither locked nor cached, so a reconcile that starts before the
+     * informer sees it may write the same status again.
      */
     public UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome,
                                      KubernetesClient client) {
+        return conclude(object, status, change, generation, outcome, changed -> StatusReplace.write(client, changed));
+    }
+
+    private UpdateControl<R> conclude(R object, S status, StatusChange change, long generation, Outcome<P> outcome,
+                                      Consumer<R> write) {
         Duration next = writer.write(status, generation, outcome);
         P now = phase.apply(status);
         // Warning: failed, refused, or the node cannot be reached (Unknown); Normal otherwise.
@@ -71,17 +92,26 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
                 warning);
         gauges.record(key(object), now);
         if (change.changed(status)) {
-            StatusReplace.write(client, object);
+            write.accept(object);
         }
         return UpdateControl.<R>noUpdate().rescheduleAfter(next);
     }
 
     /**
      * The exception becomes the Ready condition and a Warning Event; the same error again writes nothing. JOSDK
-     * keeps retrying with its backoff either way.
+     * keeps retrying with its backoff either way. The write is locked and cached as {@link #conclude}'s.
      */
+    public ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e, Context<R> context) {
+        return error(object, status, generation, e, changed -> StatusReplace.write(context, changed));
+    }
+
+    /** As {@link #error(HasMetadata, ConditionedStatus, long, Exception, Context)}, neither locked nor cached. */
     public ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e,
                                             KubernetesClient client) {
+        return error(object, status, generation, e, changed -> StatusReplace.write(client, changed));
+    }
+
+    private ErrorStatusUpdateControl<R> error(R object, S status, long generation, Exception e, Consumer<R> write) {
         StatusChange change = StatusChange.from(status, phase.apply(status));
         writer.write(status, generation, Outcome.notReadyKeepingPhase(Reason.RECONCILE_ERROR, describe(e), null));
         P now = phase.apply(status);
@@ -89,8 +119,8 @@ public final class StatusUpdates<R extends HasMetadata, S extends ConditionedSta
         gauges.record(key(object), now);
         if (change.changed(status)) {
             try {
-                StatusReplace.write(client, object);
-            } catch (KubernetesClientException writeFailed) {
+                write.accept(object);
+            } catch (KubernetesClientException | OperatorException writeFailed) {
                 // The reconcile failed already and JOSDK retries it; the next attempt writes the status again.
                 LOG.atWarn().log("status not written: {}", writeFailed.getMessage());
             }

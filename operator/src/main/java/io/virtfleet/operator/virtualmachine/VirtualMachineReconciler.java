@@ -153,13 +153,13 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         StatusChange change = StatusChange.from(status, status.getPhase());
         Outcome<VirtualMachinePhase> outcome = new Run(vm, status, context.getSecondaryResource(RootVolume.class))
                 .steps();
-        return updates.conclude(vm, status, change, generation(vm), outcome, context.getClient());
+        return updates.conclude(vm, status, change, generation(vm), outcome, context);
     }
 
     @Override
     public ErrorStatusUpdateControl<VirtualMachine> updateErrorStatus(VirtualMachine vm,
                                                                       Context<VirtualMachine> context, Exception e) {
-        return updates.error(vm, statusOf(vm), generation(vm), e, context.getClient());
+        return updates.error(vm, statusOf(vm), generation(vm), e, context);
     }
 
     /** One reconcile of one VM: its steps, in order, and what they learn on the way. */
