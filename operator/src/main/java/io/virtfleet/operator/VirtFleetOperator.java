@@ -99,7 +99,7 @@ public final class VirtFleetOperator implements AutoCloseable {
         operator.register(new VirtualMachineRestoreReconciler(agents, conditions, events, new PhaseGauges<>(metrics,
                 "virtfleet.virtualmachinerestores", "VirtualMachineRestores by status.phase", SnapshotPhase.class),
                 clock));
-        operator.register(new VirtualNetworkReconciler(client, agents, labels, conditions,
+        operator.register(new VirtualNetworkReconciler(agents, labels, conditions,
                 settings.recheckWhenSettled()));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),

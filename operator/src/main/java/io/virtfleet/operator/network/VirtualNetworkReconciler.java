@@ -1,6 +1,5 @@
 package io.virtfleet.operator.network;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -38,15 +37,13 @@ public final class VirtualNetworkReconciler implements Reconciler<VirtualNetwork
     static final Duration RECHECK_WHILE_NOT_READY = Duration.ofSeconds(15);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualNetworkReconciler.class);
 
-    private final KubernetesClient client;
     private final AgentDirectory agents;
     private final NodeLabels labels;
     private final Conditions conditions;
     private final Duration settled;
 
-    public VirtualNetworkReconciler(KubernetesClient client, AgentDirectory agents, NodeLabels labels,
-                                    Conditions conditions, Duration settled) {
-        this.client = client;
+    public VirtualNetworkReconciler(AgentDirectory agents, NodeLabels labels, Conditions conditions,
+                                    Duration settled) {
         this.agents = agents;
         this.labels = labels;
         this.conditions = conditions;
@@ -80,7 +77,7 @@ public final class VirtualNetworkReconciler implements Reconciler<VirtualNetwork
                         : "not active on " + String.join("; ", failing));
         if (!Objects.equals(describe(network.getStatus()), describe(status))) {
             network.setStatus(status);
-            StatusReplace.write(client, network);
+            StatusReplace.write(context, network);
             LOG.info("virtualnetwork={} ready={} nodes={}", name, ready, selected);
         }
         return UpdateControl.<VirtualNetwork>noUpdate().rescheduleAfter(ready ? settled : RECHECK_WHILE_NOT_READY);
