@@ -25,7 +25,7 @@ class DiskWriteFaultTest {
 
     @Test
     void aFullDiskEndsTheDownloadAndEveryStream() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random(24 << 20, 8);
+        byte[] data = CacheTestBytes.random(24 << 20, 8);
         FakeSource source = new FakeSource(data, true, true);
         // tmpfs accepts O_DIRECT on Linux 6.6 and later: the direct write is the one that meets ENOSPC.
         try (MountedFileSystem tmpfs = MountedFileSystem.mount("tmpfs", "size=4m", dir)) {

@@ -38,13 +38,13 @@ class DownloaderTest {
 
     @Test
     void oneStreamWritesAndHashesTheWholeObject() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((5 << 20) + 777, 1);
+        byte[] data = CacheTestBytes.random((5 << 20) + 777, 1);
         FakeSource source = new FakeSource(data, true, true);
         AtomicLong progress = new AtomicLong();
 
         Downloader.Result result = downloader(1).download(source, source.stat(), dir.resolve("out"), progress::set);
 
-        assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+        assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(data));
         assertThat(result.sizeBytes()).isEqualTo(data.length);
         assertThat(result.header()).isEqualTo(Arrays.copyOf(data, Downloader.HEADER_BYTES));
         assertThat(dir.resolve("out")).hasBinaryContent(data);
@@ -54,25 +54,25 @@ class DownloaderTest {
 
     @Test
     void parallelStreamsTakeOnePartEachAndTheHashFollowsTheOrder() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((10 << 20) + 300_000, 2);
+        byte[] data = CacheTestBytes.random((10 << 20) + 300_000, 2);
         FakeSource source = new FakeSource(data, true, true);
 
         Downloader.Result result = downloader(4).download(source, source.stat(), dir.resolve("out"), n -> { });
 
-        assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+        assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(data));
         assertThat(dir.resolve("out")).hasBinaryContent(data);
         assertThat(source.opens).hasSize(11).contains("0-1048576", "10485760-" + data.length);
     }
 
     @Test
     void anObjectOfUnannouncedSizeIsReadToItsEnd() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((3 << 20) + 5, 3);
+        byte[] data = CacheTestBytes.random((3 << 20) + 5, 3);
         FakeSource source = new FakeSource(data, false, false);
 
         Downloader.Result result = downloader(4).download(source, source.stat(), dir.resolve("out"), n -> { });
 
         assertThat(result.sizeBytes()).isEqualTo(data.length);
-        assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+        assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(data));
         assertThat(dir.resolve("out")).hasBinaryContent(data);
     }
 
@@ -82,25 +82,25 @@ class DownloaderTest {
 
         Downloader.Result result = downloader(1).download(source, source.stat(), dir.resolve("out"), n -> { });
 
-        assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(new byte[0]));
+        assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(new byte[0]));
         assertThat(Files.size(dir.resolve("out"))).isZero();
     }
 
     @Test
     void everyCutIsResumedFromWhereItStoppedAndProgressKeepsTheRetriesGoing() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random(3 << 20, 4);
+        byte[] data = CacheTestBytes.random(3 << 20, 4);
         FakeSource source = new FakeSource(data, true, true);
         source.cutEveryBodyAfter = 300_000; // eleven connections for one stream: far more than 4 attempts
 
         Downloader.Result result = downloader(1).download(source, source.stat(), dir.resolve("out"), n -> { });
 
-        assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+        assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(data));
         assertThat(source.opens).hasSize(11).startsWith("0-3145728", "300000-3145728", "600000-3145728");
     }
 
     @Test
     void givesUpAfterTheAttemptsWithoutProgress() {
-        byte[] data = ImageCacheIntegrationTest.random(1 << 20, 5);
+        byte[] data = CacheTestBytes.random(1 << 20, 5);
         FakeSource source = new FakeSource(data, true, true);
         source.failOpens = Integer.MAX_VALUE;
 
@@ -111,7 +111,7 @@ class DownloaderTest {
 
     @Test
     void aPermanentFailureStopsEveryStreamAtOnce() {
-        byte[] data = ImageCacheIntegrationTest.random(8 << 20, 6);
+        byte[] data = CacheTestBytes.random(8 << 20, 6);
         FakeSource source = new FakeSource(data, true, true);
         source.permanentFailureAtOpen = 3;
 
@@ -123,14 +123,14 @@ class DownloaderTest {
 
     @Test
     void onAFileSystemWithoutODirectTheSameBytesArriveThroughThePageCache() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((10 << 20) + 300_000, 7);
+        byte[] data = CacheTestBytes.random((10 << 20) + 300_000, 7);
         FakeSource source = new FakeSource(data, true, true);
         try (MountedFileSystem ramfs = MountedFileSystem.mount("ramfs", "size=64m", dir)) {
             Path out = ramfs.dir().resolve("out");
 
             Downloader.Result result = downloader(4).download(source, source.stat(), out, n -> { });
 
-            assertThat(result.sha256()).isEqualTo(ImageCacheIntegrationTest.sha256(data));
+            assertThat(result.sha256()).isEqualTo(CacheTestBytes.sha256(data));
             assertThat(out).hasBinaryContent(data);
         }
     }

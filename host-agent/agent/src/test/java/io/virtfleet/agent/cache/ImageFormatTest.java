@@ -11,7 +11,7 @@ class ImageFormatTest {
 
     @Test
     void readsQcow2AndItsVirtualSize() {
-        assertThat(ImageFormat.sniff(ImageCacheIntegrationTest.qcow2Header(20L << 30), 4096))
+        assertThat(ImageFormat.sniff(CacheTestBytes.qcow2Header(20L << 30), 4096))
                 .isEqualTo(new ImageFormat("qcow2", 20L << 30));
     }
 

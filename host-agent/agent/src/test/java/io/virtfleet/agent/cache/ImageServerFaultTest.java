@@ -1,8 +1,8 @@
 package io.virtfleet.agent.cache;
 
-import static io.virtfleet.agent.cache.ImageCacheIntegrationTest.cachedBy;
-import static io.virtfleet.agent.cache.ImageCacheIntegrationTest.random;
-import static io.virtfleet.agent.cache.ImageCacheIntegrationTest.sha256;
+import static io.virtfleet.agent.cache.CacheTestBytes.cachedBy;
+import static io.virtfleet.agent.cache.CacheTestBytes.random;
+import static io.virtfleet.agent.cache.CacheTestBytes.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -26,7 +26,7 @@ class TargetFileTest {
 
     @Test
     void onADiskFileSystemAlignedWritesBypassThePageCacheAndOnlyTheUnalignedTailUsesIt() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((8 << 20) + TAIL, 11);
+        byte[] data = CacheTestBytes.random((8 << 20) + TAIL, 11);
         Path file = dir.resolve("image");
 
         try (TargetFile target = TargetFile.create(file, threads)) {
@@ -42,7 +42,7 @@ class TargetFileTest {
 
     @Test
     void onAFileSystemWithoutODirectEverythingGoesThroughThePageCache() throws Exception {
-        byte[] data = ImageCacheIntegrationTest.random((3 << 20) + TAIL, 12);
+        byte[] data = CacheTestBytes.random((3 << 20) + TAIL, 12);
         try (MountedFileSystem ramfs = MountedFileSystem.mount("ramfs", "size=64m", dir)) {
             Path file = ramfs.dir().resolve("image");
 
