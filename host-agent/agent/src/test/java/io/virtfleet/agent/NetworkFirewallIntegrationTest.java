@@ -1,6 +1,7 @@
 package io.virtfleet.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.CloudInitSeed;
@@ -14,12 +15,18 @@ import io.virtfleet.agent.contract.NicFirewall;
 import io.virtfleet.agent.contract.ObservedAddress;
 import io.virtfleet.agent.libvirt.LibvirtXml;
 import io.virtfleet.fixtures.TestBridge;
+import io.virtfleet.fixtures.TestGuest;
+import io.virtfleet.fixtures.TestGuests;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +38,8 @@ import org.libvirt.Connect;
  * Networks and NIC firewalls on the real libvirtd through the agent's HTTP API: an isolated network with a DHCP range
  * defined and active (as {@code virsh net-dumpxml} shows it), a running domain with one NIC on that network and one on
  * a host bridge whose interfaces reference their filters in the live definition, the NIC's own nwfilter accepted by
- * libvirt and removed with the domain; and every refusal of the platform's allow-lists and of injected values.
+ * libvirt and removed with the domain; a booted guest's real DHCP lease from that network, as the agent reports it;
+ * and every refusal of the platform's allow-lists and of injected values.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NetworkFirewallIntegrationTest {
@@ -41,6 +49,7 @@ class NetworkFirewallIntegrationTest {
     private String network;
     private String networkBridge;
     private String subnet;
+    private TestGuest dhcpGuest;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -48,8 +57,10 @@ class NetworkFirewallIntegrationTest {
         networkBridge = "vfn" + UUID.randomUUID().toString().substring(0, 8);
         // a /28 of a documentation range, picked at random so parallel runs on one host do not overlap
         subnet = "203.0.113." + 16 * ThreadLocalRandom.current().nextInt(16);
+        dhcpGuest = TestGuests.buildDhcp(dir.resolve("guest"));
         harness = AgentHarness.start(dir, config -> config.allowedBridges(hostBridge.name(), networkBridge)
-                .allowedNetworks(Set.of(ForwardMode.ISOLATED, ForwardMode.BRIDGE), "vftest-*"));
+                .allowedNetworks(Set.of(ForwardMode.ISOLATED, ForwardMode.BRIDGE), "vftest-*")
+                .kernelBootDirs(dir.resolve("guest")));
         client = harness.client();
         network = harness.sandbox().name("net");
     }
@@ -126,6 +137,52 @@ class NetworkFirewallIntegrationTest {
         assertThat(List.of(connect.listNetworkFilters())).noneMatch(name -> name.startsWith("vf-fw-" + domain));
         assertThat(client.networks().delete(network).status()).isEqualTo(204);
         assertThat(client.networks().get(network).status()).isEqualTo(404);
+    }
+
+    /**
+     * A real DHCP exchange: the guest's udhcpc asks libvirt's dnsmasq on the network, through the NIC's clean-traffic
+     * filter (IP learning by DHCP), and the agent reports the lease libvirt holds, next to the bridge NIC's static
+     * address.
+     */
+    @Test
+    void aGuestOnTheNetworkGetsALeaseFromItsRangeAndTheAgentReportsIt() throws Exception {
+        assertThat(client.networks().put(network, isolated()).as(NetworkStatus.class).active()).isTrue();
+        String root = harness.sandbox().name("dhcp-root");
+        harness.provision(root, "t");
+        String domain = harness.sandbox().name("dhcp");
+        String networkMac = "52:54:00:aa:00:02";
+        CloudInitSeed seed = new CloudInitSeed(null, "dhcp", null, List.of(), null, null, List.of(
+                new CloudInitSeed.Network(null, List.of(), null, List.of(), false),
+                new CloudInitSeed.Network(null, List.of("198.51.100.11/24"), "198.51.100.1", List.of(), true)));
+        DomainRequest request = new DomainRequest(1, 256L << 20, root, true, DomainRequest.Firmware.BIOS, null,
+                List.of(), List.of(new DomainRequest.Nic(null, network, networkMac, null),
+                new DomainRequest.Nic(hostBridge.name(), null)), seed, false,
+                new DomainRequest.KernelBoot(dhcpGuest.kernel().toString(), dhcpGuest.initrd().toString(),
+                        dhcpGuest.cmdline()), false);
+        AgentClient.Response started = client.domains().put(domain, request);
+        assertThat(started.status()).as(started.body()).isEqualTo(200);
+        Path console = harness.config().stateDir().resolve("consoles").resolve(domain + ".log");
+
+        String consoleLog = await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.exists(console) ? Files.readString(console, StandardCharsets.ISO_8859_1) : "",
+                        log -> log.contains(TestGuest.DHCP_DONE));
+        List<String> leases = consoleLog.lines().filter(line -> line.startsWith(TestGuest.DHCP_LEASE))
+                .map(line -> line.substring(TestGuest.DHCP_LEASE.length()).strip()).toList();
+        assertThat(leases).as(consoleLog).hasSize(1); // the host bridge has no DHCP server
+        String leased = leases.get(0).split(" ")[1];
+        assertThat(IntStream.rangeClosed(4, 12).mapToObj(this::host)).as("the network's DHCP range").contains(leased);
+
+        DomainStatus observed = await().atMost(Duration.ofSeconds(30))
+                .until(() -> client.domains().status(domain, DomainStatus.class),
+                        status -> status.addresses().stream().anyMatch(a -> a.source() == ObservedAddress.Source.DHCP_LEASE));
+        assertThat(observed.addresses()).contains(new ObservedAddress(networkMac, leased,
+                ObservedAddress.Source.DHCP_LEASE));
+        assertThat(observed.addresses()).anyMatch(a -> a.ip().equals("198.51.100.11")
+                && a.source() == ObservedAddress.Source.STATIC);
+
+        assertThat(client.domains().deleteUntilGone(domain).status()).isEqualTo(204);
+        assertThat(client.volumes().delete(root).status()).isEqualTo(204);
+        assertThat(client.networks().delete(network).status()).isEqualTo(204);
     }
 
     @Test
