@@ -71,7 +71,7 @@ public final class DomainService implements AutoCloseable {
     public synchronized DomainStatus put(String name, DomainRequest request) {
         DomainRequests.validate(request);
         HostCapabilities.requireFits(libvirt, request);
-        DomainRequest allowed = policy.apply(request);
+        DomainRequest allowed = policy.apply(name, request);
         if (request.ownerUid() != null) {
             boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());
             owners.claim(name, request.ownerUid(), exists);
