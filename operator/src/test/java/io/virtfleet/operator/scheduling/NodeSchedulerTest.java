@@ -33,16 +33,22 @@ class NodeSchedulerTest {
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     private NodeScheduler scheduler(String... nodes) {
-        StaticAgentDirectory agents = new StaticAgentDirectory(List.of(nodes).stream()
-                .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList(),
-                new AgentClients(new SimpleMeterRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp()));
         for (String node : nodes) {
             hosts.putIfAbsent(node, host(node, 100 * GIB, 64 * GIB, List.of()));
         }
-        AgentHealth health = new AgentHealth(agents, Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC());
-        return new NodeScheduler(agents, node -> labels.getOrDefault(node, Map.of()),
+        return schedulerOver(List.of(nodes), node -> labels.getOrDefault(node, Map.of()),
                 node -> silent.contains(node) ? Optional.empty() : Optional.ofNullable(hosts.get(node)),
-                excluding -> committed, health, 2.0);
+                excluding -> committed);
+    }
+
+    /** A scheduler over static agents of these nodes (never called: capacities come from {@code capacities}). */
+    static NodeScheduler schedulerOver(List<String> nodes, NodeLabels labels, CapacitySource capacities,
+                                       Commitments commitments) {
+        StaticAgentDirectory agents = new StaticAgentDirectory(nodes.stream()
+                .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList(),
+                new AgentClients(new SimpleMeterRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp()));
+        AgentHealth health = new AgentHealth(agents, Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC());
+        return new NodeScheduler(agents, labels, capacities, commitments, health, 2.0);
     }
 
     private static HostCapacity host(String node, long poolBytes, long memoryBytes, List<String> cached) {
