@@ -55,7 +55,7 @@ public final class LibvirtNodeDevices implements NodeDevices {
     }
 
     /** The PCI addresses of a domain definition's {@code <hostdev type='pci'>} elements. */
-    static List<String> addresses(String domainXml) {
+    public static List<String> addresses(String domainXml) {
         List<Map<String, String>> sources = LibvirtXml.parse(domainXml)
                 .attributes("/domain/devices/hostdev[@type='pci']/source/address");
         return sources.stream().map(a -> PciAddresses.of(Integer.decode(a.getOrDefault("domain", "0")),
