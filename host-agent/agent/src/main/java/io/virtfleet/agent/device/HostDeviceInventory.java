@@ -23,6 +23,21 @@ public final class HostDeviceInventory {
         this.devices = devices;
     }
 
+    /** A host without devices to offer: lists none and refuses every address as unknown. */
+    public static HostDeviceInventory none() {
+        return new HostDeviceInventory(List.of(), new NodeDevices() {
+            @Override
+            public List<PciDevice> pciDevices() {
+                return List.of();
+            }
+
+            @Override
+            public List<HeldDevice> held() {
+                return List.of();
+            }
+        });
+    }
+
     /** Assignable devices by address; none (and no libvirt call) when the platform allows none. */
     public List<HostCapacity.HostDevice> list() {
         if (allowed.isEmpty()) {
