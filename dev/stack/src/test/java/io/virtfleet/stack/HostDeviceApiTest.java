@@ -76,8 +76,10 @@ class HostDeviceApiTest extends ReconcilerApiTests {
         assertThat(ready(refused).getReason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED);
         assertThat(ready(refused).getMessage()).contains("spec.hostDevices[0].resourceName 'gpu.example.com/a100'");
         assertThat(refused.getStatus().getNodeName()).as("refused before placement").isNull();
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(refused)).anySatisfy(e ->
-                assertThat(e.getReason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED)));
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(refused)).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED);
+            assertThat(e.getType()).isEqualTo("Warning");
+        }));
         client.resource(refused).delete();
     }
 
