@@ -1,6 +1,7 @@
 package io.virtfleet.crds.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 
 /**
@@ -9,6 +10,7 @@ import io.fabric8.generator.annotation.Size;
  */
 public class AssignedHostDevice extends HostDeviceRequest {
     @Size(max = 12)
+    @Pattern(Patterns.PCI_ADDRESS)
     @JsonPropertyDescription("PCI address of the device on the VM's node (dddd:bb:ss.f).")
     private String address;
 

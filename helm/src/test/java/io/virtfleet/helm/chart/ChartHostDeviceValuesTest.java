@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
+import io.virtfleet.agent.contract.PciAddresses;
+import io.virtfleet.agent.device.AllowedHostDevice;
+import io.virtfleet.crds.v1alpha1.Patterns;
+import io.virtfleet.helm.RepoFiles;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.virtfleet.helm.crd.CrdFiles;
@@ -53,5 +57,15 @@ class ChartHostDeviceValuesTest {
     private static Container agent(RenderedManifests rendered) {
         return rendered.one(DaemonSet.class, "vf-virtfleet-agent").getSpec().getTemplate().getSpec().getContainers()
                 .getFirst();
+    }
+
+    /** The agent, the contract, the CRDs and the chart spell resource names and PCI addresses the same way. */
+    @Test
+    void theFormatsAreTheSameEverywhere() throws java.io.IOException {
+        assertThat("^" + AllowedHostDevice.RESOURCE_NAME + "$").isEqualTo(Patterns.HOST_DEVICE_RESOURCE);
+        assertThat("^" + PciAddresses.PATTERN + "$").isEqualTo(Patterns.PCI_ADDRESS);
+        JsonNode schema = Serialization.jsonMapper().readTree(RepoFiles.CHART.resolve("values.schema.json").toFile());
+        assertThat(schema.at("/properties/agent/properties/allowedHostDevices/items/pattern").asText())
+                .isEqualTo(Patterns.HOST_DEVICE_RESOURCE.replace("$", "") + "=[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$");
     }
 }

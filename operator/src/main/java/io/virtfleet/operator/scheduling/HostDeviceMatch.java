@@ -1,6 +1,7 @@
 package io.virtfleet.operator.scheduling;
 
 import io.virtfleet.agent.contract.HostCapacity;
+import io.virtfleet.agent.contract.PciAddresses;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,7 +59,9 @@ final class HostDeviceMatch {
     private static List<String> free(HostCapacity host, String resource, Set<String> taken, String ownDomain) {
         Comparator<HostCapacity.HostDevice> ownFirst = Comparator.comparing(d -> !d.inUse());
         return host.hostDevices().stream()
-                .filter(d -> resource.equals(d.resourceName()) && !taken.contains(d.address())
+                // An address not in canonical form is never assigned: status and the agent's re-check use that form.
+                .filter(d -> resource.equals(d.resourceName()) && PciAddresses.valid(d.address())
+                        && !taken.contains(d.address())
                         && (!d.inUse() || ownDomain != null && ownDomain.equals(d.usedBy())))
                 .sorted(ownFirst.thenComparing(HostCapacity.HostDevice::address))
                 .map(HostCapacity.HostDevice::address).toList();

@@ -127,4 +127,13 @@ class HostDeviceSchedulingTest {
                 .containsExactly(GPU_B);
         assertThat(scheduler.assignDevices("b", "hv1", List.of(), List.of(T4, T4), "ns.b").refused()).isTrue();
     }
+
+    /** An agent's report is input too: an address not in canonical form never reaches status or a domain request. */
+    @Test
+    void aReportedAddressNotInCanonicalFormIsNeverAssigned() {
+        hosts.put("hv1", host("hv1", free("0000:03:00.0'/><disk"), free("0000:3:0.0")));
+        NodeScheduler scheduler = scheduler("hv1");
+
+        assertThat(scheduler.place("vm", null, null, null, gpus(T4)).nodeName()).isEmpty();
+    }
 }
