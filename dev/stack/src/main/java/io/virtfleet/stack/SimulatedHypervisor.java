@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  *
  * @param cpus        CPUs the node reports
  * @param memoryBytes memory the node reports (a multiple of 1 KiB)
- * @param pciDevices  PCI devices the node reports (libvirt node devices), each allowed to its agent under its
- *                    resource name
+ * @param pciDevices  PCI devices the node reports (libvirt node devices), those with a resource name allowed to its
+ *                    agent under it
  */
 public record SimulatedHypervisor(int cpus, long memoryBytes, List<PciDevice> pciDevices) {
     public SimulatedHypervisor {
@@ -32,7 +32,8 @@ public record SimulatedHypervisor(int cpus, long memoryBytes, List<PciDevice> pc
     /**
      * A simulated PCI device on bus {@code bus} (slot 0, function 0) in IOMMU group {@code iommuGroup}.
      *
-     * @param resourceName the platform's name for its model ({@code VIRTFLEET_AGENT_ALLOWED_HOST_DEVICES})
+     * @param resourceName the platform's name for its model ({@code VIRTFLEET_AGENT_ALLOWED_HOST_DEVICES}); null for a
+     *                     model the platform does not allow
      * @param vendorId     four lower-case hex digits
      * @param deviceId     four lower-case hex digits
      */
@@ -65,7 +66,8 @@ public record SimulatedHypervisor(int cpus, long memoryBytes, List<PciDevice> pc
 
     /** The allow-list entries of its devices' models, each once. */
     public List<String> allowedHostDevices() {
-        return pciDevices.stream().map(PciDevice::allowListEntry).distinct().toList();
+        return pciDevices.stream().filter(d -> d.resourceName() != null).map(PciDevice::allowListEntry).distinct()
+                .toList();
     }
 
     /** Writes the node file and returns the libvirt URI that opens it. */

@@ -39,7 +39,8 @@ class HostDeviceApiTest extends ReconcilerApiTests {
             assertThat(d.getResourceName()).isEqualTo(T4);
             assertThat(d.getAddress()).isEqualTo(GPU);
         });
-        assertThat(stack.agent().host().hostDevices()).as("the agent reads the hostdev back from the domain")
+        assertThat(stack.agent().host().hostDevices()).as("the agent reads the hostdev back from the domain; the NIC "
+                        + "of a model not allowed is not offered")
                 .containsExactly(new HostCapacity.HostDevice(T4, GPU, 14, null, true, AgentNames.of(first)));
 
         VirtualMachine second = awaitStatus(client.resource(gpuVm("api-gpu-b", T4)).create(),
@@ -85,13 +86,15 @@ class HostDeviceApiTest extends ReconcilerApiTests {
 
     /** The agent checks again, whoever calls: a caller with valid credentials cannot take a device it may not have. */
     @Test
-    void theAgentRefusesAnUnknownAddressAndADeviceAnotherDomainHolds() throws Exception {
+    void theAgentRefusesAnUnknownAddressAnUnallowedModelAndADeviceAnotherDomainHolds() throws Exception {
         TenantPolicy policy = allow("api-gpu-", spec -> spec.setHostDevices(List.of(T4)));
         VirtualMachine holder = awaitStatus(client.resource(gpuVm("api-gpu-holder", T4)).create(),
                 v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
 
         assertThat(refusal("default.api-gpu-intruder", GPU)).isEqualTo(AgentErrorReasons.HOST_DEVICE_IN_USE);
         assertThat(refusal("default.api-gpu-intruder", "0000:7f:00.0")).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_FOUND);
+        assertThat(refusal("default.api-gpu-intruder", ReconcilerStack.UNALLOWED_NIC.address()))
+                .isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED);
         assertThat(refusal("default.api-gpu-intruder", "0000:03:00.0'/>")).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
         assertThat(stack.agent().getDomain("default.api-gpu-intruder")).isEmpty();
 
