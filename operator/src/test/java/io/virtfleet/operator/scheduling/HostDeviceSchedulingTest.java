@@ -23,7 +23,7 @@ class HostDeviceSchedulingTest {
     private final Map<String, Committed> committed = new HashMap<>();
 
     private NodeScheduler scheduler(String... nodes) {
-        return NodeSchedulerTest.schedulerOver(List.of(nodes), node -> Map.of(),
+        return Schedulers.over(List.of(nodes), node -> Map.of(),
                 node -> Optional.ofNullable(hosts.get(node)), excluding -> committed);
     }
 
