@@ -14,7 +14,7 @@ import java.util.TreeMap;
 
 /**
  * Which free host devices of a node serve a demand: a device is free when its agent reports it (so its model is
- * allowed there), no domain holds it, and no VirtualMachine has it assigned or reserved. Devices are taken in address
+ * allowed there) with an IOMMU group, no domain holds it, and no VirtualMachine has it assigned or reserved. Devices are taken in address
  * order, so the same state always gives the same answer.
  */
 final class HostDeviceMatch {
@@ -59,8 +59,10 @@ final class HostDeviceMatch {
     private static List<String> free(HostCapacity host, String resource, Set<String> taken, String ownDomain) {
         Comparator<HostCapacity.HostDevice> ownFirst = Comparator.comparing(d -> !d.inUse());
         return host.hostDevices().stream()
-                // An address not in canonical form is never assigned: status and the agent's re-check use that form.
+                // An address not in canonical form is never assigned (status and the agent's re-check use that
+                // form), nor a device without an IOMMU group (vfio cannot assign it).
                 .filter(d -> resource.equals(d.resourceName()) && PciAddresses.valid(d.address())
+                        && d.iommuGroup() != null
                         && !taken.contains(d.address())
                         && (!d.inUse() || ownDomain != null && ownDomain.equals(d.usedBy())))
                 .sorted(ownFirst.thenComparing(HostCapacity.HostDevice::address))

@@ -128,10 +128,14 @@ class HostDeviceSchedulingTest {
         assertThat(scheduler.assignDevices("b", "hv1", List.of(), List.of(T4, T4), "ns.b").refused()).isTrue();
     }
 
-    /** An agent's report is input too: an address not in canonical form never reaches status or a domain request. */
+    /**
+     * An agent's report is input too: an address not in canonical form never reaches status or a domain request; a
+     * device without an IOMMU group (a host whose IOMMU is off) cannot be assigned at all.
+     */
     @Test
-    void aReportedAddressNotInCanonicalFormIsNeverAssigned() {
-        hosts.put("hv1", host("hv1", free("0000:03:00.0'/><disk"), free("0000:3:0.0")));
+    void aReportedAddressNotInCanonicalFormOrADeviceWithoutIommuIsNeverAssigned() {
+        hosts.put("hv1", host("hv1", free("0000:03:00.0'/><disk"), free("0000:3:0.0"),
+                new HostCapacity.HostDevice(T4, GPU_A, null, "vfio-pci", false, null)));
         NodeScheduler scheduler = scheduler("hv1");
 
         assertThat(scheduler.place("vm", null, null, null, gpus(T4)).nodeName()).isEmpty();

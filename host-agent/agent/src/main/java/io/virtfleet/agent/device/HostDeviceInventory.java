@@ -56,7 +56,8 @@ public final class HostDeviceInventory {
 
     /**
      * Refuses (409) an address that is no PCI device of this host ({@code HostDeviceNotFound}), one whose IDs the
-     * platform does not allow ({@code HostDeviceNotAllowed}), or one another domain holds ({@code HostDeviceInUse}).
+     * platform does not allow ({@code HostDeviceNotAllowed}), one another domain holds ({@code HostDeviceInUse}), or
+     * one without an IOMMU group ({@code HostDeviceNotAssignable}).
      *
      * @param domain the domain asking; the devices it already holds are its own
      */
@@ -81,6 +82,10 @@ public final class HostDeviceInventory {
             if (holder != null && !holder.domain().equals(domain)) {
                 throw AgentException.conflict(AgentErrorReasons.HOST_DEVICE_IN_USE,
                         "PCI device " + address + " is in use by another domain");
+            }
+            if (device.iommuGroup() == null) {
+                throw AgentException.conflict(AgentErrorReasons.HOST_DEVICE_NOT_ASSIGNABLE, "PCI device " + address
+                        + " has no IOMMU group: this host has no IOMMU (or it is off), so vfio cannot assign it");
             }
         }
     }

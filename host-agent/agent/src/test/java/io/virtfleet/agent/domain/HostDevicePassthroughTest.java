@@ -30,6 +30,7 @@ class HostDevicePassthroughTest {
     private static final String GPU_A = "0000:03:00.0";
     private static final String GPU_B = "0000:04:00.0";
     private static final String NIC = "0000:05:00.0";
+    private static final String GPU_WITHOUT_IOMMU = "0000:06:00.0";
     private static final List<AllowedHostDevice> T4_ONLY = List.of(AllowedHostDevice.parse("gpu.example.com/t4=10de:1eb8"));
 
     private final LibvirtConnection libvirt = LibvirtConnection.open("test://" + nodeFile());
@@ -52,7 +53,8 @@ class HostDevicePassthroughTest {
     void listsOnlyAllowedModelsWithTheirGroupsAndNoneInUse() {
         assertThat(inventory.list()).containsExactlyInAnyOrder(
                 new HostCapacity.HostDevice("gpu.example.com/t4", GPU_A, 14, null, false, null),
-                new HostCapacity.HostDevice("gpu.example.com/t4", GPU_B, 15, null, false, null));
+                new HostCapacity.HostDevice("gpu.example.com/t4", GPU_B, 15, null, false, null),
+                new HostCapacity.HostDevice("gpu.example.com/t4", GPU_WITHOUT_IOMMU, null, null, false, null));
     }
 
     @Test
@@ -68,7 +70,7 @@ class HostDevicePassthroughTest {
         define(agentDomain("pt-gpu-a", GPU_A));
         define(foreignDomain("someone-else", GPU_B));
 
-        assertThat(inventory.list()).containsExactlyInAnyOrder(
+        assertThat(inventory.list()).filteredOn(HostCapacity.HostDevice::inUse).containsExactlyInAnyOrder(
                 new HostCapacity.HostDevice("gpu.example.com/t4", GPU_A, 14, null, true, "pt-gpu-a"),
                 new HostCapacity.HostDevice("gpu.example.com/t4", GPU_B, 15, null, true, null));
     }
@@ -86,13 +88,17 @@ class HostDevicePassthroughTest {
     }
 
     @Test
-    void refusesADeviceWhoseModelIsNotAllowedAndAnAddressTheHostDoesNotHave() {
+    void refusesADeviceWhoseModelIsNotAllowedAnAddressTheHostDoesNotHaveAndADeviceWithoutIommu() {
         AgentException model = refusal(inventory, "pt-vm", NIC);
         assertThat(model.reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED);
         assertThat(model.getMessage()).contains("1af4:1000");
 
         AgentException unknown = refusal(inventory, "pt-vm", "0000:09:00.0");
         assertThat(unknown.reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_FOUND);
+
+        AgentException noIommu = refusal(inventory, "pt-vm", GPU_WITHOUT_IOMMU);
+        assertThat(noIommu.reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ASSIGNABLE);
+        assertThat(noIommu.getMessage()).contains("no IOMMU group");
     }
 
     @Test

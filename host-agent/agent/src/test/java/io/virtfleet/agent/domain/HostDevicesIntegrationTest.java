@@ -89,6 +89,11 @@ class HostDevicesIntegrationTest {
                 real.vendorId(), real.deviceId())), new LibvirtNodeDevices(libvirt));
         assertThat(inventory.list()).filteredOn(d -> d.address().equals(real.address())).singleElement()
                 .satisfies(d -> assertThat(d.inUse()).isFalse());
+        if (real.iommuGroup() == null) {
+            // This machine: no IOMMU, so the device is listed but never assignable.
+            assertThat(catchThrowableOfType(AgentException.class, () -> inventory.check(domain,
+                    List.of(real.address()))).reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ASSIGNABLE);
+        }
 
         DomainRequest request = new DomainRequest(1, 64L << 20, "root", false).withHostDevices(List.of(real.address()));
         DomainPlan plan = new DomainPlan(domain, UUID.randomUUID(), "qemu", request, DomainXmlTest.ROOT, List.of(), null,

@@ -111,6 +111,8 @@ public final class AgentErrorReasons {
     public static final String HOST_DEVICE_NOT_ALLOWED = "HostDeviceNotAllowed";
     /** A domain asks for a PCI device another domain holds: a device is never given to two domains. */
     public static final String HOST_DEVICE_IN_USE = "HostDeviceInUse";
+    /** A domain asks for a PCI device without an IOMMU group: the host has no IOMMU (or it is off), vfio cannot assign it. */
+    public static final String HOST_DEVICE_NOT_ASSIGNABLE = "HostDeviceNotAssignable";
 
     private AgentErrorReasons() {
     }
