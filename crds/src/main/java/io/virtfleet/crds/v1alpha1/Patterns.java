@@ -41,6 +41,16 @@ public final class Patterns {
     public static final String IMAGE_URL_PREFIX = "^(s3|minio|https?)://[^/]+(/.*)?$";
     /** A libvirt storage pool / LVM volume group name. */
     public static final String POOL = "^[A-Za-z0-9_.+-]{1,128}$";
+    /**
+     * A host device resource name, DNS-like {@code domain/name} (e.g. {@code gpu.example.com/t4}); the host agent's
+     * allow-list entries use the same form.
+     */
+    public static final String HOST_DEVICE_RESOURCE = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+"
+            + "/[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$";
+    /** A host device's local name in a VM: a DNS label. */
+    public static final String HOST_DEVICE_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+    /** A PCI address as the host agents report it: {@code dddd:bb:ss.f} in lower-case hex. */
+    public static final String PCI_ADDRESS = "^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7]$";
     /** A lower-case hex SHA-256. */
     public static final String SHA256 = "^[a-f0-9]{64}$";
 
@@ -57,6 +67,10 @@ public final class Patterns {
     public static final String SSH_KEY_LIST_RULE = "self.all(k, k.matches(r'" + SSH_PUBLIC_KEY + "'))";
     /** CEL rule on the data disk list: no guest device twice. */
     public static final String UNIQUE_DEVICES_RULE = "self.all(d, self.exists_one(e, e.device == d.device))";
+    /** CEL rule on the host device list: no local name twice. */
+    public static final String UNIQUE_HOST_DEVICE_NAMES_RULE = "self.all(d, self.exists_one(e, e.name == d.name))";
+    /** CEL rule on a list of strings: every entry is a host device resource name. */
+    public static final String HOST_DEVICE_RESOURCE_LIST_RULE = "self.all(r, r.matches(r'" + HOST_DEVICE_RESOURCE + "'))";
     /**
      * CEL rule on the NIC list: no IPv4 address twice, whatever the prefix length. substring/indexOf rather than
      * split(): the API server sizes a substring like its input (bounded by maxLength), a split() element not at all.

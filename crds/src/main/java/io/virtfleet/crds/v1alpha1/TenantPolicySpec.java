@@ -53,6 +53,15 @@ public class TenantPolicySpec {
             + "boot is refused when empty.")
     private List<@Size(max = 1024) String> kernelBootDirectories;
 
+    @Size(max = 32)
+    @ValidationRule(value = Patterns.HOST_DEVICE_RESOURCE_LIST_RULE, message = "hostDevices entries must be resource names such as gpu.example.com/t4")
+    @JsonPropertyDescription("Host device resource names (spec.hostDevices[].resourceName) VirtualMachines may ask "
+            + "for. None when empty; the host agents must offer the model too.")
+    private List<@Size(max = 253) String> hostDevices;
+
+    public List<String> getHostDevices() { return hostDevices; }
+    public void setHostDevices(List<String> hostDevices) { this.hostDevices = hostDevices; }
+
     @Size(max = 64)
     @JsonPropertyDescription("Image locations tenants may use. When unset: any image the tenant brings its own "
             + "credentialsSecret for, or a public https:// URL, never the platform's S3 credentials. When set: only URLs "

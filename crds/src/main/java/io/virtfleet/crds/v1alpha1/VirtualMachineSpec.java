@@ -54,6 +54,12 @@ public class VirtualMachineSpec {
     @JsonPropertyDescription("Network interfaces on host bridges or VirtualNetworks, static or DHCP.")
     private List<NetworkInterface> networkInterfaces;
 
+    @Size(max = 8)
+    @ValidationRule(value = Patterns.UNIQUE_HOST_DEVICE_NAMES_RULE, message = "hostDevices[].name must be unique")
+    @JsonPropertyDescription("Host PCI devices (GPUs, NIC functions) passed through to the guest, by the platform's "
+            + "resource names; the VM goes only to a node with enough free devices of each.")
+    private List<HostDeviceRequest> hostDevices;
+
     @JsonPropertyDescription("Cloud-init NoCloud seed contents.")
     private CloudInit cloudInit;
 
@@ -219,5 +225,13 @@ public class VirtualMachineSpec {
 
     public void setConsole(ConsoleSpec console) {
         this.console = console;
+    }
+
+    public List<HostDeviceRequest> getHostDevices() {
+        return hostDevices;
+    }
+
+    public void setHostDevices(List<HostDeviceRequest> hostDevices) {
+        this.hostDevices = hostDevices;
     }
 }

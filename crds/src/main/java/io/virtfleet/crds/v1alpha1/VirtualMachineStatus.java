@@ -40,6 +40,10 @@ public class VirtualMachineStatus extends ConditionedStatus {
     public List<ObservedInterface> getInterfaces() { return interfaces; }
     public void setInterfaces(List<ObservedInterface> interfaces) { this.interfaces = interfaces; }
 
+    @Size(max = 8)
+    @JsonPropertyDescription("Host devices assigned on the VM's node, kept while the VM exists.")
+    private List<AssignedHostDevice> hostDevices;
+
     @JsonPropertyDescription("How to reach the consoles.")
     private Console console;
 
@@ -136,5 +140,13 @@ public class VirtualMachineStatus extends ConditionedStatus {
 
     public void setObservedRestartToken(String observedRestartToken) {
         this.observedRestartToken = observedRestartToken;
+    }
+
+    public List<AssignedHostDevice> getHostDevices() {
+        return hostDevices;
+    }
+
+    public void setHostDevices(List<AssignedHostDevice> hostDevices) {
+        this.hostDevices = hostDevices;
     }
 }

@@ -133,6 +133,9 @@ public final class LocalStack implements AutoCloseable {
                     .allowedBridges(TestBridge.PREFIX + "*", NETWORK_BRIDGE_PREFIX + "*")
                     // and their isolated networks (VirtualNetwork names starting with "vftest-")
                     .allowedNetworks(java.util.Set.of(NetworkRequest.ForwardMode.ISOLATED), NETWORK_PREFIX + "*")
+                    // and the simulated host's PCI devices (none on a real host here: no IOMMU)
+                    .allowedHostDevices(options.simulated() == null ? new String[0]
+                            : options.simulated().allowedHostDevices().toArray(String[]::new))
                     // requests without credentials may use the platform keys for the sample bucket only
                     .cache(CacheSettings.DEFAULTS.withS3PlatformPrefixes(List.of(IMAGE_BUCKET + "/")))
                     // The sample guest has no ACPI handler: a graceful stop always ends in destroy; keep it short.

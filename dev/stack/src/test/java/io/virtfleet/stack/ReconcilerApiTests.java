@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.TenantPolicy;
+import io.virtfleet.crds.v1alpha1.TenantPolicySpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +16,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import static org.awaitility.Awaitility.await;
@@ -45,6 +51,18 @@ abstract class ReconcilerApiTests {
         volume.getMetadata().setNamespace(ReconcilerStack.NAMESPACE);
         volume.setSpec(spec);
         return client.resource(volume).create();
+    }
+
+    /** Creates a TenantPolicy for the test namespace alone, named {@code prefix} and a random suffix. */
+    TenantPolicy allow(String prefix, Consumer<TenantPolicySpec> allow) {
+        TenantPolicySpec spec = new TenantPolicySpec();
+        spec.setNamespaceSelector(new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("kubernetes.io/metadata.name", ReconcilerStack.NAMESPACE)).build());
+        allow.accept(spec);
+        TenantPolicy policy = new TenantPolicy();
+        policy.getMetadata().setName(prefix + UUID.randomUUID().toString().substring(0, 6));
+        policy.setSpec(spec);
+        return client.resource(policy).create();
     }
 
     /** The Ready condition; a blank one while there is none yet. */

@@ -27,8 +27,14 @@ import java.util.UUID;
  */
 final class ReconcilerStack implements AutoCloseable {
     static final String NAMESPACE = LocalStack.NAMESPACE;
-    /** What the simulated node reports: room for the tests' VMs, and a known ceiling to exceed. */
-    static final SimulatedHypervisor HYPERVISOR = new SimulatedHypervisor(4, 8L << 30);
+    /** One simulated GPU of the simulated node, allowed to its agent (this machine has no IOMMU: nothing is assigned). */
+    static final SimulatedHypervisor.PciDevice GPU = new SimulatedHypervisor.PciDevice("gpu.example.com/t4", "10de",
+            "1eb8", 3, 14);
+    /** A simulated NIC whose model the platform does not allow: never offered, refused by the agent. */
+    static final SimulatedHypervisor.PciDevice UNALLOWED_NIC = new SimulatedHypervisor.PciDevice(null, "1af4", "1000",
+            5, 16);
+    /** What the simulated node reports: room for the tests' VMs, a known ceiling to exceed, one GPU and one NIC. */
+    static final SimulatedHypervisor HYPERVISOR = new SimulatedHypervisor(4, 8L << 30, List.of(GPU, UNALLOWED_NIC));
 
     private final LocalStack stack;
     private final AgentClient agent;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.NetworkStatus;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
@@ -90,7 +89,7 @@ class VirtualNetworkApiTest extends ReconcilerApiTests {
         firewall.setAntiSpoofing(false);
         nic.setFirewall(firewall);
         vm.getSpec().setNetworkInterfaces(List.of(nic));
-        TenantPolicy bridges = allow(spec -> spec.setBridges(List.of("vfbr-any")));
+        TenantPolicy bridges = allow("api-net-", spec -> spec.setBridges(List.of("vfbr-any")));
         try {
             VirtualMachine refused = awaitStatus(client.resource(vm).create(), v -> v.getStatus().getPhase() == VirtualMachinePhase.Failed);
             assertThat(ready(refused).getReason()).isEqualTo(Reason.FIREWALL_OPT_OUT_NOT_ALLOWED);
@@ -105,7 +104,7 @@ class VirtualNetworkApiTest extends ReconcilerApiTests {
         VirtualNetwork network = client.resource(network("api-joined", VirtualNetworkSpec.ForwardMode.isolated)).create();
         awaitStatus(network, n -> "True".equals(ready(n).getStatus()));
         TestBridge bridge = TestBridge.create();
-        TenantPolicy policy = allow(spec -> {
+        TenantPolicy policy = allow("api-net-", spec -> {
             spec.setNetworks(List.of(LocalStack.NETWORK_PREFIX + "*"));
             spec.setBridges(List.of(bridge.name()));
         });
@@ -160,17 +159,5 @@ class VirtualNetworkApiTest extends ReconcilerApiTests {
         network.getMetadata().setName(LocalStack.NETWORK_PREFIX + suffix + "-" + UUID.randomUUID().toString().substring(0, 4));
         network.setSpec(spec);
         return network;
-    }
-
-    /** A TenantPolicy for the test namespace alone. */
-    private TenantPolicy allow(java.util.function.Consumer<TenantPolicySpec> allow) {
-        TenantPolicySpec spec = new TenantPolicySpec();
-        spec.setNamespaceSelector(new LabelSelectorBuilder()
-                .withMatchLabels(Map.of("kubernetes.io/metadata.name", ReconcilerStack.NAMESPACE)).build());
-        allow.accept(spec);
-        TenantPolicy policy = new TenantPolicy();
-        policy.getMetadata().setName("api-net-" + UUID.randomUUID().toString().substring(0, 6));
-        policy.setSpec(spec);
-        return client.resource(policy).create();
     }
 }

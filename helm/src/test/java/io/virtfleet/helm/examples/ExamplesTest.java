@@ -35,7 +35,8 @@ class ExamplesTest {
             Map.entry("tenant policy", "tenant-policy.yaml"),
             Map.entry("copy-on-write root volume", "copy-on-write.yaml"),
             Map.entry("snapshot, restore and clone", "snapshot-restore-clone.yaml"),
-            Map.entry("network with DHCP and NIC firewall", "network-dhcp-firewall.yaml"));
+            Map.entry("network with DHCP and NIC firewall", "network-dhcp-firewall.yaml"),
+            Map.entry("GPU passthrough", "gpu-passthrough.yaml"));
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
             "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class,
             "VirtualMachineSnapshot", VirtualMachineSnapshot.class, "VirtualMachineRestore", VirtualMachineRestore.class,

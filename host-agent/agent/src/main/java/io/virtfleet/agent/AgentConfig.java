@@ -239,14 +239,14 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
         /** Adds directories whose files {@code kernelBoot} may name. */
         public Builder kernelBootDirs(Path... dirs) {
             allowed = new HostAllowLists(concat(allowed.kernelBootDirs(), dirs), allowed.bridges(), allowed.pools(),
-                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut(), allowed.hostDevices());
             return this;
         }
 
         /** Adds bridges NICs may use ({@code prefix*} for every bridge with that prefix). */
         public Builder allowedBridges(String... bridges) {
             allowed = new HostAllowLists(allowed.kernelBootDirs(), concat(allowed.bridges(), bridges), allowed.pools(),
-                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut(), allowed.hostDevices());
             return this;
         }
 
@@ -263,10 +263,17 @@ public record AgentConfig(String nodeName, String bindAddress, int port, String 
             return this;
         }
 
+        /** Adds host device models ({@code resourceName=vendor:device}) that may be passed through. */
+        public Builder allowedHostDevices(String... entries) {
+            allowed = allowed.withHostDevices(java.util.Arrays.stream(entries)
+                    .map(io.virtfleet.agent.device.AllowedHostDevice::parse).toList());
+            return this;
+        }
+
         /** Adds pools volume requests may name besides the default pool. */
         public Builder allowedPools(String... pools) {
             allowed = new HostAllowLists(allowed.kernelBootDirs(), allowed.bridges(), concat(allowed.pools(), pools),
-                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut());
+                    allowed.networks(), allowed.forwardModes(), allowed.firewallOptOut(), allowed.hostDevices());
             return this;
         }
 

@@ -8,6 +8,8 @@ import io.virtfleet.agent.api.Liveness;
 import io.virtfleet.agent.api.ProbeServer;
 import io.virtfleet.agent.api.Readiness;
 import io.virtfleet.agent.cache.ImageCache;
+import io.virtfleet.agent.device.HostDeviceInventory;
+import io.virtfleet.agent.device.LibvirtNodeDevices;
 import io.virtfleet.agent.domain.DomainHostPolicy;
 import io.virtfleet.agent.domain.DomainService;
 import io.virtfleet.agent.network.NetworkService;
@@ -65,8 +67,10 @@ public final class HostAgent implements AutoCloseable {
                     Optional.ofNullable(config.s3()), metrics));
             VolumeService volumes = started(parts, new VolumeService(hypervisor, pools, cache, config.stateDir(),
                     config.defaultPool(), config.workerThreads(), config.allowed()));
+            HostDeviceInventory devices = new HostDeviceInventory(config.allowed().hostDevices(),
+                    new LibvirtNodeDevices(hypervisor));
             DomainHostPolicy policy = new DomainHostPolicy(config.allowed(),
-                    java.util.Arrays.asList(config.cacheDir(), config.stateDir(), config.poolPath()), pools);
+                    java.util.Arrays.asList(config.cacheDir(), config.stateDir(), config.poolPath()), pools, devices);
             DomainService domains = started(parts, new DomainService(hypervisor, volumes, pools, config.stateDir(),
                     domainType, config.shutdownTimeout(), policy));
             Readiness readiness = new Readiness(pools, config.defaultPool());
@@ -74,8 +78,8 @@ public final class HostAgent implements AutoCloseable {
             AgentHttpServer server = started(parts, AgentHttpServer.start(config.bindAddress(), config.port(),
                     config.tls(), config.token(), volumes, domains, new NetworkService(hypervisor, config.allowed()), cache,
                     metrics,
-                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache), liveness, readiness,
-                    config.provision().enabled()
+                    new HostRoutes(config.nodeName(), config.defaultPool(), storage, hypervisor, cache, devices),
+                    liveness, readiness, config.provision().enabled()
                             ? new ProvisionService(volumes, config.provision(), config.defaultPool()) : null));
             ProbeServer probes = config.probePort() < 0 ? null
                     : started(parts, ProbeServer.start(config.bindAddress(), config.probePort(), liveness, readiness,

@@ -1,9 +1,12 @@
 package io.virtfleet.agent;
 
 import io.virtfleet.agent.contract.NetworkRequest;
+import io.virtfleet.agent.device.AllowedHostDevice;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,17 +28,34 @@ import java.util.stream.Collectors;
  * @param forwardModes   forward modes those networks may use ({@code VIRTFLEET_AGENT_NETWORK_FORWARD_MODES}:
  *                       {@code nat}, {@code route}, {@code isolated}, {@code bridge})
  * @param firewallOptOut whether a NIC may turn anti-spoofing off ({@code VIRTFLEET_AGENT_ALLOW_FIREWALL_OPT_OUT})
+ * @param hostDevices    PCI device models that may be passed through, each under its resource name
+ *                       ({@code VIRTFLEET_AGENT_ALLOWED_HOST_DEVICES}: {@code resourceName=vendor:device}, no wildcard)
  */
 public record HostAllowLists(List<Path> kernelBootDirs, List<String> bridges, List<String> pools,
                              List<String> networks, Set<NetworkRequest.ForwardMode> forwardModes,
-                             boolean firewallOptOut) {
+                             boolean firewallOptOut, List<AllowedHostDevice> hostDevices) {
     public static final HostAllowLists NONE = new HostAllowLists(List.of(), List.of(), List.of());
 
     public HostAllowLists(List<Path> kernelBootDirs, List<String> bridges, List<String> pools) {
         this(kernelBootDirs, bridges, pools, List.of(), Set.of(), false);
     }
 
+    public HostAllowLists(List<Path> kernelBootDirs, List<String> bridges, List<String> pools,
+                          List<String> networks, Set<NetworkRequest.ForwardMode> forwardModes, boolean firewallOptOut) {
+        this(kernelBootDirs, bridges, pools, networks, forwardModes, firewallOptOut, List.of());
+    }
+
     public HostAllowLists {
+        hostDevices = List.copyOf(hostDevices);
+        Map<String, String> resourceByIds = new HashMap<>();
+        for (AllowedHostDevice device : hostDevices) {
+            String ids = device.vendorId() + ":" + device.deviceId();
+            String earlier = resourceByIds.putIfAbsent(ids, device.resourceName());
+            if (earlier != null) {
+                throw new IllegalArgumentException("host device " + ids + " is allowed twice (" + earlier + " and "
+                        + device.resourceName() + "): one model has one resource name");
+            }
+        }
         kernelBootDirs = List.copyOf(kernelBootDirs);
         bridges = List.copyOf(bridges);
         pools = List.copyOf(pools);
@@ -65,7 +85,15 @@ public record HostAllowLists(List<Path> kernelBootDirs, List<String> bridges, Li
                 list(vars, "ALLOWED_BRIDGES"), list(vars, "ALLOWED_POOLS"), list(vars, "ALLOWED_NETWORKS"),
                 list(vars, "NETWORK_FORWARD_MODES").stream().map(NetworkRequest.ForwardMode::of)
                         .collect(Collectors.toSet()),
-                vars.apply("ALLOW_FIREWALL_OPT_OUT").map(Boolean::parseBoolean).orElse(false));
+                vars.apply("ALLOW_FIREWALL_OPT_OUT").map(Boolean::parseBoolean).orElse(false),
+                list(vars, "ALLOWED_HOST_DEVICES").stream().map(AllowedHostDevice::parse).toList());
+    }
+
+    /** These lists with more assignable host device models. */
+    public HostAllowLists withHostDevices(List<AllowedHostDevice> more) {
+        List<AllowedHostDevice> all = new java.util.ArrayList<>(hostDevices);
+        all.addAll(more);
+        return new HostAllowLists(kernelBootDirs, bridges, pools, networks, forwardModes, firewallOptOut, all);
     }
 
     /** These lists with more networks, forward modes and the opt-out setting. */
@@ -75,7 +103,8 @@ public record HostAllowLists(List<Path> kernelBootDirs, List<String> bridges, Li
         allNetworks.addAll(moreNetworks);
         Set<NetworkRequest.ForwardMode> allModes = new java.util.HashSet<>(forwardModes);
         allModes.addAll(moreModes);
-        return new HostAllowLists(kernelBootDirs, bridges, pools, allNetworks, allModes, firewallOptOut || optOut);
+        return new HostAllowLists(kernelBootDirs, bridges, pools, allNetworks, allModes, firewallOptOut || optOut,
+                hostDevices);
     }
 
     public boolean bridgeAllowed(String bridge) {

@@ -32,17 +32,18 @@ import java.util.Set;
  * @param quotas            every quota of a matching policy, by policy name
  * @param networks          VirtualNetworks NICs may join (entries ending in '*' allow a prefix)
  * @param firewallOptOut    whether NICs may turn anti-spoofing off
+ * @param hostDevices       host device resource names VirtualMachines may ask for
  */
 public record EffectivePolicy(String namespace, List<String> policies, Set<String> bridges, Set<String> pools,
                               List<String> kernelDirectories, boolean ownSourcesAllowed,
                               List<ImageSourceRule> imageSources, Map<String, TenantQuota> quotas,
-                              Set<String> networks, boolean firewallOptOut) {
+                              Set<String> networks, boolean firewallOptOut, Set<String> hostDevices) {
     /** The label every namespace carries with its own name (the API server sets it), so policies can select by name. */
     public static final String NAME_LABEL = "kubernetes.io/metadata.name";
 
     public static EffectivePolicy none(String namespace) {
         return new EffectivePolicy(namespace, List.of(), Set.of(), Set.of(), List.of(), true, List.of(), Map.of(),
-                Set.of(), false);
+                Set.of(), false, Set.of());
     }
 
     /** The namespace's labels; a namespace that is not (yet) known carries only its name label. */
@@ -66,6 +67,7 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
         }
         Set<String> bridges = new LinkedHashSet<>();
         Set<String> networks = new LinkedHashSet<>();
+        Set<String> hostDevices = new LinkedHashSet<>();
         boolean optOut = false;
         Set<String> pools = new LinkedHashSet<>();
         Set<String> directories = new LinkedHashSet<>();
@@ -77,6 +79,7 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
             addAll(bridges, spec.getBridges(), Patterns.BRIDGE);
             addAll(networks, spec.getNetworks(), "^[a-z0-9][a-z0-9.-]{0,62}[*]?$");
             optOut |= Boolean.TRUE.equals(spec.getFirewallOptOut());
+            addAll(hostDevices, spec.getHostDevices(), Patterns.HOST_DEVICE_RESOURCE);
             addAll(pools, spec.getStoragePools(), Patterns.POOL);
             addAll(directories, spec.getKernelBootDirectories(), Patterns.ABSOLUTE_DIRECTORY);
             directories.removeIf(d -> d.matches(".*" + Patterns.DOT_SEGMENT + ".*"));
@@ -93,7 +96,7 @@ public record EffectivePolicy(String namespace, List<String> policies, Set<Strin
         }
         return new EffectivePolicy(namespace, matching.stream().map(p -> p.getMetadata().getName()).toList(),
                 Set.copyOf(bridges), Set.copyOf(pools), List.copyOf(directories), own, List.copyOf(sources),
-                Map.copyOf(quotas), Set.copyOf(networks), optOut);
+                Map.copyOf(quotas), Set.copyOf(networks), optOut, Set.copyOf(hostDevices));
     }
 
     /**

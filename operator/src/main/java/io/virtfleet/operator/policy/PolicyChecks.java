@@ -43,7 +43,8 @@ public final class PolicyChecks {
             return boot;
         }
         List<NetworkInterface> nics = spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces();
-        Optional<Problem> networks = NicPolicyChecks.networksAndFirewalls(nics, policy);
+        Optional<Problem> networks = NicPolicyChecks.networksAndFirewalls(nics, policy)
+                .or(() -> HostDevicePolicyChecks.allowed(spec.getHostDevices(), policy));
         if (networks.isPresent()) {
             return networks;
         }

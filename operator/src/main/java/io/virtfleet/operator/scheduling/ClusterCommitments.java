@@ -2,6 +2,7 @@ package io.virtfleet.operator.scheduling;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.virtfleet.crds.v1alpha1.AssignedHostDevice;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
@@ -16,7 +17,8 @@ import java.util.Set;
 /**
  * Commitments read from the cluster (informer caches, no API calls per placement): each bound RootVolume holds its
  * size in its node's pool and its image; each bound VirtualMachine holds its memory, vCPUs and data disks. The same
- * caches serve the per-namespace totals of tenant quotas. A VM holds its declared maxima ({@code spec.liveUpdate}),
+ * caches serve the per-namespace totals of tenant quotas. A bound VirtualMachine also holds the host devices its
+ * status records. A VM holds its declared maxima ({@code spec.liveUpdate}),
  * which it can reach live without another placement.
  */
 public final class ClusterCommitments implements Commitments, AutoCloseable {
@@ -56,8 +58,11 @@ public final class ClusterCommitments implements Commitments, AutoCloseable {
             }
             long dataDisks = vm.getSpec().getDataDisks() == null ? 0 : vm.getSpec().getDataDisks().stream()
                     .mapToLong(d -> Quantities.bytes(d.getSize())).sum();
+            List<String> devices = vm.getStatus().getHostDevices() == null ? List.of() : vm.getStatus().getHostDevices()
+                    .stream().map(AssignedHostDevice::getAddress).filter(java.util.Objects::nonNull).toList();
             byNode.put(node, byNode.getOrDefault(node, Committed.nothing()).plus(new Demand(dataDisks, null,
-                    HardwareMaxima.memoryBytes(vm.getSpec()), HardwareMaxima.vcpus(vm.getSpec()), null, null)));
+                    HardwareMaxima.memoryBytes(vm.getSpec()), HardwareMaxima.vcpus(vm.getSpec()), null, null))
+                    .holdingDevices(devices));
         }
         return byNode;
     }

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
  * selector, keeping those with room for the demand (pool bytes, memory, vCPUs against what bound objects already
- * hold), preferring a node whose cache already holds the image, then the one with the most free pool space (the
+ * hold; a free reported host device per device asked for, never one another VM has or reserved), preferring a node whose cache already holds the image, then the one with the most free pool space (the
  * reason given is {@code Placed} either way, never which images a node holds). When no node has room and some
  * node's capacity is unknown (agent unreachable, not ready, libvirtd down), the refusal is {@code AgentNotReady}, not
  * {@code InsufficientCapacity}: an unknown node is not a full one, and the object is placed once it reports. A
@@ -35,9 +35,17 @@ public final class NodeScheduler {
     private final AgentHealth health;
     private final double cpuOvercommit;
     private final Map<String, Reservation> reservations = new HashMap<>();
+    /**
+     * Host devices per object, kept until the object is released: a device must never go to two VMs, even while the
+     * informers lag behind a status that records it.
+     */
+    private final Map<String, DeviceHold> deviceHolds = new HashMap<>();
 
     /** A placement not yet in status; a reconcile on a stale copy gets the same answer again (reason included). */
     private record Reservation(String node, Demand demand, Placement placement) {
+    }
+
+    private record DeviceHold(String node, List<String> addresses) {
     }
 
     public NodeScheduler(AgentDirectory agents, NodeLabels labels, CapacitySource capacities, Commitments commitments,
@@ -93,16 +101,15 @@ public final class NodeScheduler {
                     ? "no host agent is registered"
                     : "no node with a host agent carries the labels of spec.nodeSelector " + selector);
         }
-        Map<String, Committed> committed = committedByNode();
+        Map<String, Committed> committed = committedByNode(key);
         List<Fit> fits = new ArrayList<>();
         List<String> full = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String node : candidates) {
             Committed held = committed.getOrDefault(node, Committed.nothing());
-            Optional<HostCapacity> capacity = health.isUnreachable(node) ? Optional.empty() : capacities.of(node);
+            Optional<HostCapacity> capacity = capacity(node);
             if (capacity.isEmpty()) {
-                unknown.add(node + ": " + (health.isUnreachable(node) ? "agent unreachable"
-                        : "agent cannot report its capacity (not ready, or libvirtd unreachable)"));
+                unknown.add(node + ": " + unknownWhy(node));
                 continue;
             }
             evaluate(node, capacity.get(), demand, held)
@@ -124,13 +131,80 @@ public final class NodeScheduler {
                 ? Placement.bound(fit.node(), Reason.NODE_PINNED, "spec.nodeName pins node " + fit.node())
                 : Placement.bound(fit.node(), Reason.PLACED, "node " + fit.node() + " chosen among " + fits.size()
                 + " node(s) with room");
+        placement = placement.withDevices(fit.devices());
         reservations.put(key, new Reservation(fit.node(), demand, placement));
+        deviceHolds.put(key, new DeviceHold(fit.node(), fit.devices()));
         return placement;
     }
 
-    /** Forgets the object's reservation (it was deleted, or its status now records the binding). */
+    /**
+     * Host devices for an object already on {@code node}: one free address per entry of {@code resourceNames}, held
+     * for the object from now on together with {@code kept} (the addresses it already has, which replace what it held
+     * before). Empty, with nothing held anew, when the node lacks a device or cannot report.
+     *
+     * @param ownDomain the object's domain: devices the node reports it holds already are its own
+     */
+    public synchronized DeviceAssignment assignDevices(String key, String node, List<String> kept,
+                                                       List<String> resourceNames, String ownDomain) {
+        if (resourceNames.isEmpty()) {
+            holdDevices(key, node, kept);
+            return DeviceAssignment.assigned(List.of());
+        }
+        Optional<HostCapacity> capacity = capacity(node);
+        if (capacity.isEmpty()) {
+            return DeviceAssignment.refused(Reason.AGENT_NOT_READY, "waiting for node capacity: " + node + ": "
+                    + unknownWhy(node));
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>(committedByNode(key)
+                .getOrDefault(node, Committed.nothing()).deviceAddresses());
+        taken.addAll(kept);
+        Optional<List<String>> picked = HostDeviceMatch.pick(capacity.get(), resourceNames, taken, ownDomain);
+        if (picked.isEmpty()) {
+            return DeviceAssignment.refused(Reason.INSUFFICIENT_CAPACITY, "node " + node + " has no free host device "
+                    + "for the VM: " + HostDeviceMatch.shortfall(capacity.get(), resourceNames, taken));
+        }
+        List<String> all = new ArrayList<>(kept);
+        all.addAll(picked.get());
+        holdDevices(key, node, all);
+        return DeviceAssignment.assigned(picked.get());
+    }
+
+    private void holdDevices(String key, String node, List<String> addresses) {
+        if (addresses.isEmpty()) {
+            deviceHolds.remove(key);
+        } else {
+            deviceHolds.put(key, new DeviceHold(node, List.copyOf(addresses)));
+        }
+    }
+
+    /** New host device addresses, in the order asked, or why none could be assigned. */
+    public record DeviceAssignment(List<String> addresses, String reason, String message) {
+        static DeviceAssignment assigned(List<String> addresses) {
+            return new DeviceAssignment(addresses, null, null);
+        }
+
+        static DeviceAssignment refused(String reason, String message) {
+            return new DeviceAssignment(List.of(), reason, message);
+        }
+
+        public boolean refused() {
+            return reason != null;
+        }
+    }
+
+    /** Forgets the object's reservation and its devices (it was deleted). */
     public synchronized void release(String key) {
         reservations.remove(key);
+        deviceHolds.remove(key);
+    }
+
+    private Optional<HostCapacity> capacity(String node) {
+        return health.isUnreachable(node) ? Optional.empty() : capacities.of(node);
+    }
+
+    private String unknownWhy(String node) {
+        return health.isUnreachable(node) ? "agent unreachable"
+                : "agent cannot report its capacity (not ready, or libvirtd unreachable)";
     }
 
     private boolean matches(String node, Map<String, String> selector) {
@@ -141,14 +215,21 @@ public final class NodeScheduler {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
     }
 
-    private Map<String, Committed> committedByNode() {
+    /** What bound objects and reservations hold, per node; {@code asking}'s own device holds are not counted. */
+    private Map<String, Committed> committedByNode(String asking) {
         Map<String, Committed> committed = new HashMap<>(commitments.byNode(reservations.keySet()));
         reservations.values().forEach(r -> committed.merge(r.node(), Committed.nothing().plus(r.demand()),
                 (a, b) -> a.plus(r.demand())));
+        deviceHolds.forEach((key, hold) -> {
+            if (!key.equals(asking)) {
+                committed.merge(hold.node(), Committed.nothing().holdingDevices(hold.addresses()),
+                        (a, b) -> a.holdingDevices(hold.addresses()));
+            }
+        });
         return committed;
     }
 
-    private record Fit(String node, boolean cached, long freeStorageBytes) {
+    private record Fit(String node, boolean cached, long freeStorageBytes, List<String> devices) {
     }
 
     private Optional<Fit> evaluate(String node, HostCapacity host, Demand demand, Committed committed) {
@@ -161,13 +242,15 @@ public final class NodeScheduler {
                 && host.memoryBytes() - committed.memoryBytes() >= demand.memoryBytes()
                 && host.cpus() * cpuOvercommit - committed.vcpus() >= demand.vcpus()
                 && demand.vcpus() <= host.cpus(); // overcommit spreads VMs over CPUs; one VM gets at most all of them
-        if (!fits) {
+        Optional<List<String>> devices = HostDeviceMatch.pick(host, demand.hostDevices(), committed.deviceAddresses(),
+                null);
+        if (!fits || devices.isEmpty()) {
             return Optional.empty();
         }
         boolean cached = demand.imageSha256() != null && (host.cachedImageDigests().contains(demand.imageSha256())
                 || committed.imageDigests().contains(demand.imageSha256()))
                 || demand.imageUrl() != null && committed.imageUrls().contains(demand.imageUrl());
-        return Optional.of(new Fit(node, cached, freeStorage));
+        return Optional.of(new Fit(node, cached, freeStorage, devices.get()));
     }
 
     private String whyNot(HostCapacity host, Demand demand, Committed committed) {
@@ -176,6 +259,9 @@ public final class NodeScheduler {
         }
         if (demand.vcpus() > host.cpus()) {
             return "needs " + demand.vcpus() + " vCPUs in one VM; the host has " + host.cpus() + " CPUs";
+        }
+        if (HostDeviceMatch.pick(host, demand.hostDevices(), committed.deviceAddresses(), null).isEmpty()) {
+            return HostDeviceMatch.shortfall(host, demand.hostDevices(), committed.deviceAddresses());
         }
         return String.format("needs %d MiB pool, %d MiB memory, %d vCPUs; free %d MiB pool, %d MiB memory, %.0f vCPUs",
                 demand.storageBytes() >> 20, demand.memoryBytes() >> 20, demand.vcpus(),
@@ -188,14 +274,23 @@ public final class NodeScheduler {
         return host.pools().stream().filter(p -> p.name().equals(name)).findFirst();
     }
 
-    /** Where an object goes, or why it cannot go anywhere. */
-    public record Placement(Optional<String> nodeName, String reason, String message) {
+    /**
+     * Where an object goes, or why it cannot go anywhere.
+     *
+     * @param deviceAddresses the host devices chosen on that node for a new placement, in the order the demand asked
+     *                        for them; empty for a bound object (it keeps what its status records)
+     */
+    public record Placement(Optional<String> nodeName, String reason, String message, List<String> deviceAddresses) {
         static Placement bound(String node, String reason, String message) {
-            return new Placement(Optional.of(node), reason, message);
+            return new Placement(Optional.of(node), reason, message, List.of());
         }
 
         static Placement refused(String reason, String message) {
-            return new Placement(Optional.empty(), reason, message);
+            return new Placement(Optional.empty(), reason, message, List.of());
+        }
+
+        Placement withDevices(List<String> addresses) {
+            return new Placement(nodeName, reason, message, List.copyOf(addresses));
         }
     }
 }

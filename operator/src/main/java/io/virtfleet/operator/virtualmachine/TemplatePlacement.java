@@ -18,8 +18,8 @@ import io.virtfleet.operator.status.Outcome;
 import java.util.Optional;
 
 /**
- * A VM with {@code rootVolume.template} is placed as a whole (memory, vCPUs, volume and data disks, cache affinity),
- * then creates its owned root volume pinned to that node. A VM with a named volume is not placed here: it goes where
+ * A VM with {@code rootVolume.template} is placed as a whole (memory, vCPUs, volume and data disks, host devices,
+ * cache affinity), then records the host devices chosen and creates its owned root volume pinned to that node. A VM with a named volume is not placed here: it goes where
  * its volume is ({@link VolumeGate#bind}).
  */
 final class TemplatePlacement {
@@ -53,6 +53,7 @@ final class TemplatePlacement {
         String node = placement.nodeName().get();
         if (status.getNodeName() == null) {
             status.setNodeName(node);
+            HostDeviceAssignment.record(spec, status, placement.deviceAddresses());
             conditions.set(status, generation, ConditionType.Scheduled, true, placement.reason(),
                     placement.message());
         }
@@ -74,7 +75,7 @@ final class TemplatePlacement {
                 : spec.getDataDisks().stream().mapToLong(d -> Quantities.bytes(d.getSize())).sum();
         return new Demand(Quantities.bytes(template.getSize()) + disks, template.getStorage(),
                 HardwareMaxima.memoryBytes(spec), HardwareMaxima.vcpus(spec), template.getImage().getSha256(),
-                template.getImage().getUrl());
+                template.getImage().getUrl(), HostDeviceAssignment.resourceNames(spec));
     }
 
     private static String key(VirtualMachine vm) {

@@ -66,7 +66,8 @@ import java.util.stream.Collectors;
 /**
  * Makes a VirtualMachine a libvirt domain on the node of its root volume. Steps: check the spec; admit it under the
  * tenant's policy; check its node answers; read the seed's Secrets; place it and create its owned root volume
- * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is; restart
+ * (template); wait for the volume, reprovisioning first when the token changed; run where the volume is, with its
+ * host devices there; restart
  * when the restartToken changed; state the desired domain, pause or resume it, and mirror the agent's view.
  */
 @ControllerConfiguration(name = "virtualmachine")
@@ -91,6 +92,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final SeedSecretsReader seedSecrets;
     private final OwnedRootVolumes owned;
     private final TemplatePlacement placement;
+    private final HostDeviceAssignment devices;
     private final VolumeGate volumes;
     private final Reprovisioning reprovisioning;
     private final DomainStatusMirror mirror;
@@ -118,6 +120,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.seedSecrets = seedSecrets;
         this.owned = new OwnedRootVolumes(client);
         this.placement = new TemplatePlacement(scheduler, owned, conditions);
+        this.devices = new HostDeviceAssignment(scheduler, conditions);
         this.volumes = new VolumeGate(conditions, settled);
         this.reprovisioning = new Reprovisioning(agents, owned, events);
         this.mirror = new DomainStatusMirror(conditions, settled);
@@ -261,8 +264,10 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
             return volumes.ready(status, generation, volume);
         }
 
+        /** Bound to the volume's node, with the host devices it asks for there. */
         private Optional<Outcome<VirtualMachinePhase>> runWhereTheVolumeIs() {
-            return volumes.bind(vm, status, generation, rootVolume.orElseThrow(), template);
+            return volumes.bind(vm, status, generation, rootVolume.orElseThrow(), template)
+                    .or(() -> devices.ensure(vm, status, generation));
         }
 
         private Optional<Outcome<VirtualMachinePhase>> findAgent() {
@@ -297,7 +302,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
 
         private DomainRequest domainRequest(boolean running) {
             return DomainRequestMapper.map(vm.getMetadata().getName(), vm.getMetadata().getUid(), spec,
-                    AgentNames.of(rootVolume.orElseThrow()), running, status.getInstanceId(), secrets);
+                    AgentNames.of(rootVolume.orElseThrow()), running, status.getInstanceId(), secrets)
+                    .withHostDevices(HostDeviceAssignment.addresses(status));
         }
 
         /** A template VM hands its own token to its volume; a VM on a named volume follows the volume's. */

@@ -3,6 +3,7 @@ package io.virtfleet.operator.virtualmachine;
 import io.virtfleet.agent.contract.MacAddresses;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.HostDeviceRequest;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
@@ -51,6 +52,7 @@ public final class VirtualMachineSpecCheck {
         }
         checkDisks(check, spec.getDataDisks() == null ? List.of() : spec.getDataDisks());
         checkNics(check, spec.getNetworkInterfaces() == null ? List.of() : spec.getNetworkInterfaces());
+        checkHostDevices(check, spec.getHostDevices() == null ? List.of() : spec.getHostDevices());
         checkCloudInit(check, spec.getCloudInit());
         checkKernelBoot(check, spec.getKernelBoot());
         checkLiveUpdate(check, spec);
@@ -106,6 +108,18 @@ public final class VirtualMachineSpecCheck {
                 .unique(nics.stream().map(VirtualMachineSpecCheck::macOrNull).toList(), "spec.networkInterfaces[].mac")
                 .require(nics.stream().filter(n -> Boolean.TRUE.equals(n.getDefaultRoute())).count() <= 1,
                         "spec.networkInterfaces: at most one may set defaultRoute");
+    }
+
+    private static void checkHostDevices(FieldCheck check, List<HostDeviceRequest> devices) {
+        check.require(devices.size() <= 8, "spec.hostDevices: at most 8 devices");
+        for (int i = 0; i < devices.size(); i++) {
+            String field = "spec.hostDevices[" + i + "]";
+            check.require(devices.get(i).getName() != null && devices.get(i).getResourceName() != null,
+                            field + ": name and resourceName are required")
+                    .pattern(devices.get(i).getName(), Patterns.HOST_DEVICE_NAME, field + ".name")
+                    .pattern(devices.get(i).getResourceName(), Patterns.HOST_DEVICE_RESOURCE, field + ".resourceName");
+        }
+        check.unique(devices.stream().map(HostDeviceRequest::getName).toList(), "spec.hostDevices[].name");
     }
 
     /** The NIC's MAC as the agent will get it; null when the patterns above already reject its mac or ip. */

@@ -1,16 +1,8 @@
 package io.virtfleet.operator.scheduling;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.virtfleet.agent.contract.HostCapacity;
-import io.virtfleet.operator.agent.AgentClients;
-import io.virtfleet.operator.agent.AgentEndpoint;
-import io.virtfleet.operator.agent.StaticAgentDirectory;
-import io.virtfleet.operator.health.AgentHealth;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +25,12 @@ class NodeSchedulerTest {
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
 
     private NodeScheduler scheduler(String... nodes) {
-        StaticAgentDirectory agents = new StaticAgentDirectory(List.of(nodes).stream()
-                .map(n -> new AgentEndpoint(n, URI.create("http://" + n + ":9440"), "t")).toList(),
-                new AgentClients(new SimpleMeterRegistry(), io.virtfleet.operator.agent.AgentTransport.insecurePlainHttp()));
         for (String node : nodes) {
             hosts.putIfAbsent(node, host(node, 100 * GIB, 64 * GIB, List.of()));
         }
-        AgentHealth health = new AgentHealth(agents, Duration.ofSeconds(1), Duration.ofSeconds(3), Clock.systemUTC());
-        return new NodeScheduler(agents, node -> labels.getOrDefault(node, Map.of()),
+        return Schedulers.over(List.of(nodes), node -> labels.getOrDefault(node, Map.of()),
                 node -> silent.contains(node) ? Optional.empty() : Optional.ofNullable(hosts.get(node)),
-                excluding -> committed, health, 2.0);
+                excluding -> committed);
     }
 
     private static HostCapacity host(String node, long poolBytes, long memoryBytes, List<String> cached) {

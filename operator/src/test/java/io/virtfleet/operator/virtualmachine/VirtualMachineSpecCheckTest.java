@@ -3,6 +3,7 @@ package io.virtfleet.operator.virtualmachine;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.virtfleet.crds.v1alpha1.CloudInit;
 import io.virtfleet.crds.v1alpha1.DataDisk;
+import io.virtfleet.crds.v1alpha1.HostDeviceRequest;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.LiveUpdate;
 import io.virtfleet.crds.v1alpha1.NetworkInterface;
@@ -150,5 +151,25 @@ class VirtualMachineSpecCheckTest {
         spec.setKernelBoot(new KernelBoot("/srv/kernels/vmlinuz", "/srv/kernels/initrd.img", "console=ttyS0"));
         spec.setLiveUpdate(liveUpdate(4, "4Gi"));
         assertThat(VirtualMachineSpecCheck.check("web01", spec)).isEmpty();
+    }
+
+    /** What the CRD refuses is refused again when it reaches the operator another way (an older CRD, no CEL). */
+    @Test
+    void hostDevicesNeedDistinctNamesAndResourceNamesWithoutWildcards() {
+        VirtualMachineSpec spec = spec();
+        spec.setHostDevices(List.of(new HostDeviceRequest("gpu0", "gpu.example.com/t4"),
+                new HostDeviceRequest("gpu1", "gpu.example.com/t4")));
+        assertThat(problem(spec)).isEmpty();
+
+        spec.setHostDevices(List.of(new HostDeviceRequest("gpu0", "gpu.example.com/t4"),
+                new HostDeviceRequest("gpu0", "gpu.example.com/t4")));
+        assertThat(problem(spec)).startsWith("InvalidSpec").contains("spec.hostDevices[].name");
+        spec.setHostDevices(List.of(new HostDeviceRequest("gpu0", "gpu.example.com/*")));
+        assertThat(problem(spec)).contains("spec.hostDevices[0].resourceName");
+        spec.setHostDevices(List.of(new HostDeviceRequest("GPU 0", "gpu.example.com/t4")));
+        assertThat(problem(spec)).contains("spec.hostDevices[0].name");
+        spec.setHostDevices(java.util.stream.IntStream.range(0, 9)
+                .mapToObj(i -> new HostDeviceRequest("gpu" + i, "gpu.example.com/t4")).toList());
+        assertThat(problem(spec)).contains("at most 8");
     }
 }

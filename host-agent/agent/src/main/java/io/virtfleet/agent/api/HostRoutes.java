@@ -5,6 +5,7 @@ import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.CacheEntry;
 import io.virtfleet.agent.contract.HostCapacity;
+import io.virtfleet.agent.device.HostDeviceInventory;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.libvirt.NodeInfo;
 import org.libvirt.StoragePoolInfo;
 
 /**
- * {@code GET /api/v1/host}: the host's CPUs, memory, active pools and cached image digests, which the operator's
+ * {@code GET /api/v1/host}: the host's CPUs, memory, active pools, cached image digests and assignable PCI devices, which the operator's
  * scheduler reads for capacity and cache affinity. Read-only and cheap: one libvirt node query (on the hypervisor's
  * connection), one pool query per pool, the cache's in-memory listing.
  */
@@ -24,14 +25,17 @@ public final class HostRoutes {
     private final LibvirtConnection storage;
     private final LibvirtConnection hypervisor;
     private final ImageCache cache;
+    private final HostDeviceInventory devices;
 
     /**
      * @param storage    the connection of the storage pools
      * @param hypervisor the connection domains run on: its node's CPUs and memory are the host's (usually the same)
      * @param cache      the image cache, whose verified entries count for cache affinity
+     * @param devices    the assignable PCI devices (only models the platform allows) and who holds them
      */
     public HostRoutes(String nodeName, String defaultPool, LibvirtConnection storage, LibvirtConnection hypervisor,
-                      ImageCache cache) {
+                      ImageCache cache, HostDeviceInventory devices) {
+        this.devices = devices;
         this.nodeName = nodeName;
         this.defaultPool = defaultPool;
         this.storage = storage;
@@ -57,7 +61,7 @@ public final class HostRoutes {
             return active;
         });
         return new HostCapacity(nodeName, node.info().cpus, node.info().memory * 1024, node.freeMemory(), defaultPool,
-                pools, cachedDigests());
+                pools, cachedDigests(), devices.list());
     }
 
     /**

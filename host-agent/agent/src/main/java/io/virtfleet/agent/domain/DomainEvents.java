@@ -99,7 +99,7 @@ final class DomainEvents implements AutoCloseable {
                 Map<String, DomainPhase> phases = new HashMap<>();
                 for (Domain domain : connect.listAllDomains(0)) {
                     try {
-                        phases.put(domain.getName(), DomainService.phase(domain.getInfo().state));
+                        phases.put(domain.getName(), DomainStatusReader.phase(domain.getInfo().state));
                     } catch (LibvirtException e) {
                         LOG.debug("domain vanished during the check error={}", e.getMessage());
                     }

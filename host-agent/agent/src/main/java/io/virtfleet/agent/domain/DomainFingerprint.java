@@ -14,7 +14,7 @@ import java.util.Optional;
  * persistent definition with another fingerprint means "restart required". What a running domain takes live (current
  * vCPUs and balloon target within the declared maxima) is not part of the fingerprint.
  */
-final class DomainFingerprint {
+public final class DomainFingerprint {
     private static final String PREFIX = "Defined by the VirtFleet host agent; definition sha256:";
 
     private DomainFingerprint() {
@@ -33,6 +33,11 @@ final class DomainFingerprint {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
+    }
+
+    /** Whether this agent defined the domain of that XML (other domains on the host are never named to callers). */
+    public static boolean definedByAgent(String libvirtXml) {
+        return read(libvirtXml).isPresent();
     }
 
     /** The fingerprint in a libvirt domain XML, empty when the agent did not define it (or an older agent did). */

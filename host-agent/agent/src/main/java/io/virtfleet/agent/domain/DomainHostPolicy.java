@@ -4,6 +4,7 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.HostAllowLists;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.device.HostDeviceInventory;
 import io.virtfleet.agent.storage.StoragePools;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,19 +14,24 @@ import java.util.Objects;
 /**
  * The platform's allow-lists applied to a domain request before the agent touches anything: NICs only on allowed
  * bridges and networks, anti-spoofing off only where allowed, direct kernel boot only from files in the allowed
- * directories. Refusals are 409 with {@code BridgeNotAllowed}, {@code NetworkNotAllowed},
- * {@code FirewallOptOutNotAllowed} or {@code HostPathNotAllowed}; the agent refuses even a caller with a valid token.
+ * directories, host devices only of allowed models that no other domain holds ({@link HostDeviceInventory#check}).
+ * Refusals are 409 with {@code BridgeNotAllowed}, {@code NetworkNotAllowed}, {@code FirewallOptOutNotAllowed},
+ * {@code HostPathNotAllowed}, {@code HostDeviceNotFound}, {@code HostDeviceNotAllowed} or {@code HostDeviceInUse};
+ * the agent refuses even a caller with a valid token.
  */
 public final class DomainHostPolicy {
     private final HostAllowLists allowed;
     private final KernelBootFiles bootFiles;
+    private final HostDeviceInventory devices;
 
     /**
      * @param agentDirs the agent's cache, state and pool directories (null entries are skipped); kernel boot files
      *                  never come from there, nor from any storage pool's directory
      */
-    public DomainHostPolicy(HostAllowLists allowed, List<Path> agentDirs, StoragePools pools) {
+    public DomainHostPolicy(HostAllowLists allowed, List<Path> agentDirs, StoragePools pools,
+                            HostDeviceInventory devices) {
         this.allowed = allowed;
+        this.devices = devices;
         List<Path> own = agentDirs.stream().filter(Objects::nonNull).map(p -> p.toAbsolutePath().normalize()).toList();
         this.bootFiles = new KernelBootFiles(allowed.kernelBootDirs(), own, () -> {
             List<Path> all = new ArrayList<>(own);
@@ -34,8 +40,9 @@ public final class DomainHostPolicy {
         });
     }
 
-    /** The request with its boot files replaced by their resolved real paths, or a refusal. */
-    DomainRequest apply(DomainRequest request) {
+    /** The request of domain {@code name} with its boot files replaced by their resolved real paths, or a refusal. */
+    DomainRequest apply(String name, DomainRequest request) {
+        devices.check(name, request.hostDevices());
         for (DomainRequest.Nic nic : DomainRequests.nullToEmpty(request.nics())) {
             if (nic.bridge() != null && !allowed.bridgeAllowed(nic.bridge())) {
                 throw AgentException.conflict(AgentErrorReasons.BRIDGE_NOT_ALLOWED, "bridge " + nic.bridge()
@@ -58,8 +65,6 @@ public final class DomainHostPolicy {
         Path initrd = boot.initrd() == null ? null : bootFiles.resolve("initrd", boot.initrd());
         DomainRequest.KernelBoot resolved = new DomainRequest.KernelBoot(kernel.toString(),
                 initrd == null ? null : initrd.toString(), boot.cmdline());
-        return new DomainRequest(request.vcpus(), request.memoryBytes(), request.rootVolume(), request.running(),
-                request.firmware(), request.cpuMode(), request.dataDisks(), request.nics(), request.cloudInit(),
-                request.vnc(), resolved, request.autostart(), request.ownerUid(), request.maxima());
+        return request.withKernelBoot(resolved);
     }
 }

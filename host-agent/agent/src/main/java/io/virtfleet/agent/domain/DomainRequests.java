@@ -4,6 +4,7 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.DomainRequest;
 import io.virtfleet.agent.contract.MacAddresses;
+import io.virtfleet.agent.contract.PciAddresses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -64,6 +65,13 @@ final class DomainRequests {
                 requireMac(nic.mac());
             }
             NicFirewallRules.validate(nic.firewall());
+        }
+        Set<String> addresses = new HashSet<>();
+        for (String address : request.hostDevices()) {
+            if (!PciAddresses.valid(address) || !addresses.add(address)) {
+                throw AgentException.invalid("host devices must be distinct PCI addresses dddd:bb:ss.f (lower-case "
+                        + "hex), got " + address);
+            }
         }
         if (request.kernelBoot() != null && (request.kernelBoot().kernel() == null || request.kernelBoot().kernel().isBlank())) {
             throw AgentException.invalid("kernelBoot needs a kernel path");

@@ -16,12 +16,10 @@ import io.virtfleet.agent.storage.VolumeInfo;
 import io.virtfleet.agent.storage.VolumeService;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
-import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
@@ -36,7 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class DomainService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DomainService.class);
     /** virDomainXMLFlags VIR_DOMAIN_XML_INACTIVE: the persistent definition, not the running instance. */
-    private static final int XML_INACTIVE = 2;
+    static final int XML_INACTIVE = 2;
     /** virDomainUndefineFlagsValues VIR_DOMAIN_UNDEFINE_NVRAM (libvirt-java 0.5.4 has no constant for it). */
     private static final int UNDEFINE_NVRAM = 4;
     private static final Duration STATE_CHECK_INTERVAL = Duration.ofSeconds(15);
@@ -71,7 +69,7 @@ public final class DomainService implements AutoCloseable {
     public synchronized DomainStatus put(String name, DomainRequest request) {
         DomainRequests.validate(request);
         HostCapabilities.requireFits(libvirt, request);
-        DomainRequest allowed = policy.apply(request);
+        DomainRequest allowed = policy.apply(name, request);
         if (request.ownerUid() != null) {
             boolean exists = libvirt.call("look up domain " + name, connect -> lookup(connect, name).isPresent());
             owners.claim(name, request.ownerUid(), exists);
@@ -160,7 +158,8 @@ public final class DomainService implements AutoCloseable {
                 return filtersLeft(connect, name);
             }
             owners.checkDelete(name, ownerUid);
-            if (domain.get().isActive() == 1 && phase(domain.get().getInfo().state) == DomainPhase.Running
+            if (domain.get().isActive() == 1
+                    && DomainStatusReader.phase(domain.get().getInfo().state) == DomainPhase.Running
                     && shutdownBegun(name, ownerUid, domain.get())) {
                 return Optional.of(status(name, domain.get()));
             }
@@ -218,7 +217,7 @@ public final class DomainService implements AutoCloseable {
             Domain domain = lookup(connect, name).filter(DomainService::definedByAgent).orElseThrow(() ->
                     AgentException.notFound(AgentErrorReasons.DOMAIN_NOT_FOUND, "domain " + name
                             + " is not a domain of this agent"));
-            if (phase(domain.getInfo().state) == DomainPhase.Stopped || domain.isActive() != 1) {
+            if (DomainStatusReader.phase(domain.getInfo().state) == DomainPhase.Stopped || domain.isActive() != 1) {
                 throw AgentException.conflict(AgentErrorReasons.CONSOLE_UNAVAILABLE, "domain " + name
                         + " is not running: its console exists only while it runs");
             }
@@ -251,7 +250,7 @@ public final class DomainService implements AutoCloseable {
                                     DomainAction action) {
         return libvirt.call(operation + " domain " + name, connect -> {
             Domain domain = require(connect, name);
-            DomainPhase phase = phase(domain.getInfo().state);
+            DomainPhase phase = DomainStatusReader.phase(domain.getInfo().state);
             if (phase == from) {
                 action.apply(domain);
                 LOG.info("domain={} phase={} by={}", name, to, operation);
@@ -357,40 +356,7 @@ public final class DomainService implements AutoCloseable {
     }
 
     private DomainStatus status(String name, Domain domain) throws LibvirtException {
-        DomainPhase phase = phase(domain.getInfo().state);
-        boolean restartRequired = false;
-        String vncAddress = null;
-        DomainStatus.LiveHardware hardware = null;
-        if (domain.isActive() == 1) {
-            String live = domain.getXMLDesc(0);
-            String inactive = domain.getXMLDesc(XML_INACTIVE);
-            restartRequired = !DomainFingerprint.read(live).equals(DomainFingerprint.read(inactive))
-                    || LiveResize.pending(domain, inactive);
-            vncAddress = vncAddress(live);
-            hardware = LiveResize.observe(domain);
-        }
-        String xml = domain.getXMLDesc(0);
-        return new DomainStatus(name, domain.getUUIDString(), phase, restartRequired, vncAddress,
-                resources.instanceId(name).orElse(null), macAddresses(xml), hardware, ObservedAddresses.of(domain, xml));
-    }
-
-    /** The NICs' MACs as libvirt holds them (observed, not echoed from the request), in guest order. */
-    static List<String> macAddresses(String xml) {
-        return LibvirtXml.parse(xml).values("/domain/devices/interface/mac/@address");
-    }
-
-    private static String vncAddress(String liveXml) {
-        LibvirtXml.Parsed xml = LibvirtXml.parse(liveXml);
-        return xml.value("/domain/devices/graphics[@type='vnc']/@socket").map(socket -> "unix:" + socket).orElse(null);
-    }
-
-    static DomainPhase phase(DomainState state) {
-        return switch (state) {
-            case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> DomainPhase.Running;
-            case VIR_DOMAIN_PAUSED, VIR_DOMAIN_PMSUSPENDED -> DomainPhase.Paused;
-            case VIR_DOMAIN_CRASHED -> DomainPhase.Crashed;
-            case VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_NOSTATE -> DomainPhase.Stopped;
-        };
+        return DomainStatusReader.status(name, domain, resources.instanceId(name).orElse(null));
     }
 
     private static Optional<Domain> lookup(Connect connect, String name) throws LibvirtException {

@@ -88,18 +88,46 @@ public record DomainXml(
     public record Cpu(@JacksonXmlProperty(isAttribute = true) String mode) {
     }
 
-    @JsonPropertyOrder({"disk", "interface", "serial", "console", "graphics", "memballoon"})
+    @JsonPropertyOrder({"disk", "interface", "hostdev", "serial", "console", "graphics", "memballoon"})
     public record Devices(
             @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "disk") List<Disk> disks,
             @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "interface") List<Interface> interfaces,
+            @JacksonXmlElementWrapper(useWrapping = false) @JacksonXmlProperty(localName = "hostdev") List<Hostdev> hostdevs,
             Serial serial,
             Console console,
             Graphics graphics,
             Memballoon memballoon) {
         public Devices(List<Disk> disks, List<Interface> interfaces, Serial serial, Console console,
                        Graphics graphics) {
-            this(disks, interfaces, serial, console, graphics, null);
+            this(disks, interfaces, null, serial, console, graphics, null);
         }
+    }
+
+    /**
+     * {@code <hostdev mode='subsystem' type='pci' managed='yes'>}: a host PCI device passed through; managed, so
+     * libvirt detaches it from its host driver (binding vfio-pci) at start and gives it back at stop.
+     */
+    @JsonPropertyOrder({"mode", "type", "managed", "source"})
+    public record Hostdev(@JacksonXmlProperty(isAttribute = true) String mode,
+                          @JacksonXmlProperty(isAttribute = true) String type,
+                          @JacksonXmlProperty(isAttribute = true) String managed,
+                          HostdevSource source) {
+        /** A managed PCI passthrough of the device at {@code domain:bus:slot.function}. */
+        public static Hostdev managedPci(int[] address) {
+            return new Hostdev("subsystem", "pci", "yes", new HostdevSource(new PciAddress(
+                    String.format("0x%04x", address[0]), String.format("0x%02x", address[1]),
+                    String.format("0x%02x", address[2]), String.format("0x%x", address[3]))));
+        }
+    }
+
+    public record HostdevSource(PciAddress address) {
+    }
+
+    @JsonPropertyOrder({"domain", "bus", "slot", "function"})
+    public record PciAddress(@JacksonXmlProperty(isAttribute = true) String domain,
+                             @JacksonXmlProperty(isAttribute = true) String bus,
+                             @JacksonXmlProperty(isAttribute = true) String slot,
+                             @JacksonXmlProperty(isAttribute = true) String function) {
     }
 
     @JsonPropertyOrder({"type", "device", "driver", "source", "backingStore", "target", "readonly"})

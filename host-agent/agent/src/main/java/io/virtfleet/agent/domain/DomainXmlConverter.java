@@ -1,6 +1,7 @@
 package io.virtfleet.agent.domain;
 
 import io.virtfleet.agent.contract.DomainRequest;
+import io.virtfleet.agent.contract.PciAddresses;
 import io.virtfleet.agent.libvirt.ScaledInteger;
 import io.virtfleet.agent.storage.VolumeInfo;
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class DomainXmlConverter {
                 "destroy",
                 "restart",
                 "destroy",
-                new DomainXml.Devices(disks(plan), interfaces(plan), serial(plan.consoles()),
+                new DomainXml.Devices(disks(plan), interfaces(plan), hostdevs(request), serial(plan.consoles()),
                         new DomainXml.Console("unix", serialSource(plan.consoles()), new DomainXml.CharTarget("serial", 0)),
                         request.vnc() ? new DomainXml.Graphics("vnc", plan.consoles().vncSocket().toString()) : null,
                         resizable ? new DomainXml.Memballoon("virtio") : null));
@@ -92,6 +93,12 @@ public final class DomainXmlConverter {
     private static DomainXml.Disk volumeDisk(String pool, String volume, String device) {
         return new DomainXml.Disk("volume", "disk", new DomainXml.Driver("qemu", "raw", null),
                 DomainXml.DiskSource.volume(pool, volume), new DomainXml.DiskTarget(device, "virtio"), null);
+    }
+
+    /** Host PCI devices, in request order; none leaves the element out. */
+    private static List<DomainXml.Hostdev> hostdevs(DomainRequest request) {
+        return request.hostDevices().isEmpty() ? null : request.hostDevices().stream()
+                .map(address -> DomainXml.Hostdev.managedPci(PciAddresses.parts(address))).toList();
     }
 
     private static List<DomainXml.Interface> interfaces(DomainPlan plan) {

@@ -13,7 +13,7 @@ import org.libvirt.LibvirtException;
 public final class LibvirtErrors {
     private static final Set<ErrorNumber> NOT_FOUND = Set.of(
             ErrorNumber.VIR_ERR_NO_DOMAIN, ErrorNumber.VIR_ERR_NO_STORAGE_POOL, ErrorNumber.VIR_ERR_NO_STORAGE_VOL,
-            ErrorNumber.VIR_ERR_NO_NETWORK, ErrorNumber.VIR_ERR_NO_NWFILTER);
+            ErrorNumber.VIR_ERR_NO_NETWORK, ErrorNumber.VIR_ERR_NO_NWFILTER, ErrorNumber.VIR_ERR_NO_NODE_DEVICE);
 
     private LibvirtErrors() {
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class DomainXmlTest {
     private static final UUID ID = UUID.fromString("0f0e0d0c-0b0a-4908-8706-050403020100");
-    private static final VolumeInfo ROOT = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false);
+    static final VolumeInfo ROOT = new VolumeInfo("images", "team-a.web01-root", "/pool/team-a.web01-root", 1L << 30, false);
     private static final ConsoleFiles LOG = ConsoleFiles.in(Path.of("/var/lib/virtfleet/state/consoles"), "team-a.web01");
 
     static DomainPlan plan(String name, DomainRequest request, VolumeInfo root) {
@@ -248,5 +248,21 @@ class DomainXmlTest {
                 """;
         assertThat(HostCapabilities.offeredTypes(capabilities)).containsExactly("qemu", "kvm");
         assertThat(HostCapabilities.offeredTypes(capabilities.replace("<domain type='kvm'/>", ""))).containsExactly("qemu");
+    }
+
+    @Test
+    void hostDevicesBecomeManagedPciHostdevsInRequestOrderAndNoneLeavesTheElementOut() {
+        DomainRequest request = new DomainRequest(2, 1L << 30, "v", true)
+                .withHostDevices(List.of("0000:03:00.0", "0001:af:1f.7"));
+
+        String xml = LibvirtXml.write(DomainXmlConverter.convert(plan("team-a.gpu", request, ROOT)));
+
+        assertThat(xml.replaceAll("\\s+", " ")).contains("""
+                <hostdev mode="subsystem" type="pci" managed="yes"> <source> \
+                <address domain="0x0000" bus="0x03" slot="0x00" function="0x0"/> </source> </hostdev> \
+                <hostdev mode="subsystem" type="pci" managed="yes"> <source> \
+                <address domain="0x0001" bus="0xaf" slot="0x1f" function="0x7"/> </source> </hostdev> <serial""");
+        assertThat(LibvirtXml.write(DomainXmlConverter.convert(plan("d", new DomainRequest(2, 1L << 30, "v", true),
+                ROOT)))).doesNotContain("hostdev");
     }
 }

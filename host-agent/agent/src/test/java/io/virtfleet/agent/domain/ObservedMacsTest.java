@@ -15,11 +15,11 @@ class ObservedMacsTest {
                 </devices></domain>
                 """;
 
-        assertThat(DomainService.macAddresses(xml)).containsExactly("be:ef:0a:00:00:05", "52:54:00:12:34:56");
+        assertThat(DomainStatusReader.macAddresses(xml)).containsExactly("be:ef:0a:00:00:05", "52:54:00:12:34:56");
     }
 
     @Test
     void aDomainWithoutInterfacesHasNone() {
-        assertThat(DomainService.macAddresses("<domain type=\"qemu\"><devices/></domain>")).isEmpty();
+        assertThat(DomainStatusReader.macAddresses("<domain type=\"qemu\"><devices/></domain>")).isEmpty();
     }
 }

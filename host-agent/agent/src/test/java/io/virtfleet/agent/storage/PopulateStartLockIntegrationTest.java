@@ -59,7 +59,8 @@ class PopulateStartLockIntegrationTest {
                         }
                     });
                  DomainService domains = new DomainService(libvirt, volumes, pools, state, "qemu", Duration.ofSeconds(1),
-                         new DomainHostPolicy(HostAllowLists.NONE, List.of(dir.resolve("cache"), state), pools))) {
+                         new DomainHostPolicy(HostAllowLists.NONE, List.of(dir.resolve("cache"), state), pools,
+                                 io.virtfleet.agent.device.HostDeviceInventory.none()))) {
                 String volume = harness.sandbox().name("race-root");
                 String domain = harness.sandbox().name("race");
                 volumes.put(volume, AgentHarness.volumeRequest("t1"));

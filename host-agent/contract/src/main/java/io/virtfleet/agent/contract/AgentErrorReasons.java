@@ -105,6 +105,14 @@ public final class AgentErrorReasons {
     public static final String SNAPSHOT_NOT_SUPPORTED = "SnapshotNotSupported";
     /** A snapshot, restore or clone names a volume or snapshot of another namespace (name prefix {@code <namespace>.}). */
     public static final String CROSS_NAMESPACE = "CrossNamespaceSource";
+    /** A domain asks for a PCI address that is not a device of this host. */
+    public static final String HOST_DEVICE_NOT_FOUND = "HostDeviceNotFound";
+    /** A domain asks for a PCI device whose vendor:device IDs the platform does not allow on this host. */
+    public static final String HOST_DEVICE_NOT_ALLOWED = "HostDeviceNotAllowed";
+    /** A domain asks for a PCI device another domain holds: a device is never given to two domains. */
+    public static final String HOST_DEVICE_IN_USE = "HostDeviceInUse";
+    /** A domain asks for a PCI device without an IOMMU group: the host has no IOMMU (or it is off), vfio cannot assign it. */
+    public static final String HOST_DEVICE_NOT_ASSIGNABLE = "HostDeviceNotAssignable";
 
     private AgentErrorReasons() {
     }

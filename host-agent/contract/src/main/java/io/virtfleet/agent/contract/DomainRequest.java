@@ -22,10 +22,25 @@ import java.util.List;
  *                    Null only for callers outside Kubernetes
  * @param maxima      how far {@code vcpus} and {@code memoryBytes} may change while the domain runs; null (or null
  *                    parts) means the requested values are the maxima, so any change of them waits for a restart
+ * @param hostDevices PCI addresses ({@link PciAddresses}) of host devices to pass through (libvirt {@code hostdev},
+ *                    managed); the agent refuses addresses it does not know, whose IDs the platform does not allow,
+ *                    or that another domain holds
  */
 public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
                             CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
-                            boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid, Maxima maxima) {
+                            boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid, Maxima maxima,
+                            List<String> hostDevices) {
+    public DomainRequest {
+        hostDevices = hostDevices == null ? List.of() : List.copyOf(hostDevices);
+    }
+
+    public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
+                         CpuMode cpuMode, List<DataDisk> dataDisks, List<Nic> nics, CloudInitSeed cloudInit,
+                         boolean vnc, KernelBoot kernelBoot, boolean autostart, String ownerUid, Maxima maxima) {
+        this(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics, cloudInit, vnc, kernelBoot,
+                autostart, ownerUid, maxima, List.of());
+    }
+
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running) {
         this(vcpus, memoryBytes, rootVolume, running, null, null, List.of(), List.of(), null, false, null, false, null);
     }
@@ -50,7 +65,19 @@ public record DomainRequest(int vcpus, long memoryBytes, String rootVolume, bool
     /** The same request with other maxima. */
     public DomainRequest withMaxima(Maxima other) {
         return new DomainRequest(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics,
-                cloudInit, vnc, kernelBoot, autostart, ownerUid, other);
+                cloudInit, vnc, kernelBoot, autostart, ownerUid, other, hostDevices);
+    }
+
+    /** The same request with other host devices. */
+    public DomainRequest withHostDevices(List<String> addresses) {
+        return new DomainRequest(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics,
+                cloudInit, vnc, kernelBoot, autostart, ownerUid, maxima, addresses);
+    }
+
+    /** The same request with another direct kernel boot. */
+    public DomainRequest withKernelBoot(KernelBoot other) {
+        return new DomainRequest(vcpus, memoryBytes, rootVolume, running, firmware, cpuMode, dataDisks, nics,
+                cloudInit, vnc, other, autostart, ownerUid, maxima, hostDevices);
     }
 
     public DomainRequest(int vcpus, long memoryBytes, String rootVolume, boolean running, Firmware firmware,
