@@ -96,7 +96,8 @@ public final class Reason {
             AgentErrorReasons.OWNED_BY_ANOTHER, AgentErrorReasons.EXCEEDS_HOST_CAPACITY, VIRTUAL_MACHINE_NOT_STOPPED,
             AgentErrorReasons.CROSS_NAMESPACE, AgentErrorReasons.SNAPSHOT_NOT_SUPPORTED,
             NETWORK_NOT_ALLOWED, FIREWALL_OPT_OUT_NOT_ALLOWED, AgentErrorReasons.FORWARD_MODE_NOT_ALLOWED,
-            AgentErrorReasons.NETWORK_NOT_FOUND);
+            AgentErrorReasons.NETWORK_NOT_FOUND, AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED,
+            AgentErrorReasons.HOST_DEVICE_NOT_ASSIGNABLE);
 
     /** True when the status's Ready condition carries one of the {@link #REFUSALS}. */
     public static boolean isRefusal(io.virtfleet.crds.v1alpha1.ConditionedStatus status) {
