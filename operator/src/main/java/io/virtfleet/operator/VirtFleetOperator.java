@@ -16,6 +16,8 @@ import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.http.OperatorEndpoints;
+import io.virtfleet.operator.image.CatalogImages;
+import io.virtfleet.operator.image.VirtualMachineImageReconciler;
 import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
@@ -86,8 +88,10 @@ public final class VirtFleetOperator implements AutoCloseable {
                         .withLeaseNamespace(settings.leaseNamespace()).build());
             }
         });
+        CatalogImages catalog = new CatalogImages(client, policies, client.getNamespace());
+        parts.push(catalog);
         operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
-                conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
+                catalog, conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
                 "RootVolumes by status.phase", RootVolumePhase.class), cleanup, clock, settings.recheckWhenSettled()));
         operator.register(new VirtualMachineReconciler(client, agents, health, policies, gate, reachability,
                 scheduler, new SeedSecretsReader(secrets), conditions, events, new PhaseGauges<>(metrics,
@@ -101,6 +105,8 @@ public final class VirtFleetOperator implements AutoCloseable {
                 clock));
         operator.register(new VirtualNetworkReconciler(agents, labels, conditions,
                 settings.recheckWhenSettled()));
+        operator.register(new VirtualMachineImageReconciler(client, agents, labels, secrets, client.getNamespace(),
+                conditions, VirtualMachineImageReconciler.RELIST));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

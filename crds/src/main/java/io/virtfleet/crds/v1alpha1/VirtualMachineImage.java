@@ -27,7 +27,7 @@ import io.virtfleet.crds.v1alpha1.schema.DeepMergePatch;
         + "optionally prefetched and pinned on the nodes a selector picks. Cluster-scoped, for the platform team. Short "
         + "name vfimg.\"}")
 @AdditionalPrinterColumn(name = "URL", jsonPath = ".spec.url")
-@AdditionalPrinterColumn(name = "FORMAT", jsonPath = ".spec.format")
+@AdditionalPrinterColumn(name = "FORMAT", jsonPath = ".spec.format", priority = 1)
 @AdditionalPrinterColumn(name = "CACHED", jsonPath = ".status.cachedNodes", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "SHA256", jsonPath = ".status.sha256", priority = 1)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")

@@ -27,7 +27,7 @@ public class VirtualMachineImageStatus extends ConditionedStatus {
         private String nodeName;
 
         @Size(max = 32)
-        @JsonPropertyDescription("Cached, Downloading, Absent or Failed.")
+        @JsonPropertyDescription("Cached, Downloading, Failed or Unknown (the node's agent did not answer).")
         private String state;
 
         @JsonPropertyDescription("Bytes the cached file takes on the node (the image in its own format).")
@@ -36,10 +36,6 @@ public class VirtualMachineImageStatus extends ConditionedStatus {
         @JsonPropertyDescription("true while the node's agent keeps the image from eviction for this catalogue entry.")
         private Boolean pinned;
 
-        @Size(max = 64)
-        @JsonPropertyDescription("When a volume or prefetch last used the cached image (RFC 3339).")
-        private String lastUsed;
-
         @Size(max = 1024)
         @JsonPropertyDescription("Why not cached, as the agent or the operator says.")
         private String message;
@@ -47,13 +43,11 @@ public class VirtualMachineImageStatus extends ConditionedStatus {
         public NodeImage() {
         }
 
-        public NodeImage(String nodeName, String state, Long sizeBytes, Boolean pinned, String lastUsed,
-                         String message) {
+        public NodeImage(String nodeName, String state, Long sizeBytes, Boolean pinned, String message) {
             this.nodeName = nodeName;
             this.state = state;
             this.sizeBytes = sizeBytes;
             this.pinned = pinned;
-            this.lastUsed = lastUsed;
             this.message = message;
         }
 
@@ -65,8 +59,6 @@ public class VirtualMachineImageStatus extends ConditionedStatus {
         public void setSizeBytes(Long sizeBytes) { this.sizeBytes = sizeBytes; }
         public Boolean getPinned() { return pinned; }
         public void setPinned(Boolean pinned) { this.pinned = pinned; }
-        public String getLastUsed() { return lastUsed; }
-        public void setLastUsed(String lastUsed) { this.lastUsed = lastUsed; }
         public String getMessage() { return message; }
         public void setMessage(String message) { this.message = message; }
     }

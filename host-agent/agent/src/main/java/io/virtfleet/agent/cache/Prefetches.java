@@ -7,6 +7,7 @@ import io.virtfleet.agent.contract.PrefetchStatus;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Prefetches by URL + digest, kept until their outcome has been reported once. */
@@ -18,11 +19,16 @@ final class Prefetches {
         this.fetcher = fetcher;
     }
 
-    PrefetchStatus prefetch(ImageRequest request) {
+    /**
+     * @param whenCached runs with the cached image while this prefetch's fetch still holds it (so that a pin taken
+     *                   there cannot lose a race with eviction); also when the request joins a running download
+     */
+    PrefetchStatus prefetch(ImageRequest request, Consumer<CachedImage> whenCached) {
         String key = request.prefetchKey();
         synchronized (running) {
             ImageFetch earlier = running.get(key);
             if (earlier != null && !earlier.result().isDone()) {
+                earlier.result().thenAccept(whenCached);
                 return prefetchStatus(request.url().text(), earlier);
             }
             running.remove(key);
@@ -31,7 +37,15 @@ final class Prefetches {
             }
         }
         ImageFetch fetch = fetcher.apply(request);
-        fetch.result().whenComplete((image, error) -> fetch.close());
+        fetch.result().whenComplete((image, error) -> {
+            try {
+                if (error == null) {
+                    whenCached.accept(image);
+                }
+            } finally {
+                fetch.close();
+            }
+        });
         if (!fetch.result().isDone()) {
             synchronized (running) {
                 running.putIfAbsent(key, fetch);
