@@ -1,0 +1,161 @@
+package io.virtfleet.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.virtfleet.agent.contract.CacheListing;
+import io.virtfleet.crds.v1alpha1.ImageFormat;
+import io.virtfleet.crds.v1alpha1.ImagePrefetch;
+import io.virtfleet.crds.v1alpha1.ImageSource;
+import io.virtfleet.crds.v1alpha1.RootVolume;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachine;
+import io.virtfleet.crds.v1alpha1.VirtualMachineImage;
+import io.virtfleet.crds.v1alpha1.VirtualMachineImageSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachineImageStatus.NodeImage;
+import io.virtfleet.fixtures.TestImage;
+import io.virtfleet.fixtures.TestImages;
+import io.virtfleet.operator.agent.AgentClient;
+import io.virtfleet.operator.agent.AgentClients;
+import io.virtfleet.operator.agent.AgentEndpoint;
+import io.virtfleet.operator.image.CatalogImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image catalogue through the operator (mock API) on the real agent (HTTP API over mutual TLS), the in-process S3
+ * server and the real libvirtd: a VirtualMachineImage with a prefetch warms the node before any VM (the agent's cache
+ * listing has it, pinned, and the image's status names the node and the size); two RootVolumes naming it get Ready with
+ * no second download (GETs counted at the S3 server); a namespace the image does not select gets ImageNotAllowed and
+ * nothing on the node; a name that does not exist yet waits as ImageNotFound and goes on when the image appears;
+ * deleting the image drops the node's pin.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImageCatalogEndToEndTest {
+    private static final String IMAGE_KEY = "catalog/base.qcow2";
+    private static final Map<String, String> WARM = Map.of("virtfleet.io/image-cache", "warm");
+
+    @TempDir
+    static Path work;
+
+    private OneNodeStack node;
+    private LocalStack stack;
+    private KubernetesClient client;
+    private TestImage base;
+    private AgentClient agent;
+
+    @BeforeAll
+    void startOneNode() {
+        node = OneNodeStack.start(work.resolve("stack"), "vf-cat-", WARM);
+        stack = node.stack();
+        client = node.client();
+        base = TestImages.create(work.resolve("images"), "catalog");
+        stack.putImage(IMAGE_KEY, base);
+        agent = new AgentClients(stack.metrics(), stack.agentTransport()).client(
+                new AgentEndpoint(OneNodeStack.NODE, stack.node(OneNodeStack.NODE).baseUri(), null));
+    }
+
+    @AfterAll
+    void stopAndSweep() throws Exception {
+        node.close();
+    }
+
+    @Test
+    void prefetchWarmsTheNodeThenTwoVolumesShareOneDownloadAndOtherNamespacesGetNothing() throws Exception {
+        Fleet team = node.fleet("cat");
+        Fleet other = node.fleet("other");
+        String name = "base-" + UUID.randomUUID().toString().substring(0, 6);
+        client.resource(image(name, team.namespace())).create();
+
+        VirtualMachineImage warm = await().atMost(Fleet.TIMEOUT).until(() -> image(name),
+                i -> i.getStatus() != null && Fleet.isTrue(i.getStatus(), "Ready"));
+        assertThat(client.resources(VirtualMachine.class).inAnyNamespace().list().getItems()).as("before any VM").isEmpty();
+        assertThat(warm.getStatus().getCachedNodes()).isEqualTo(1);
+        assertThat(warm.getStatus().getSha256()).isEqualTo(base.sha256());
+        NodeImage cached = warm.getStatus().getNodes().getFirst();
+        assertThat(cached.getNodeName()).isEqualTo(OneNodeStack.NODE);
+        assertThat(cached.getState()).isEqualTo("Cached");
+        assertThat(cached.getSizeBytes()).isEqualTo(Files.size(base.path()));
+        assertThat(cached.getPinned()).isTrue();
+        CacheListing listing = agent.cacheListing();
+        assertThat(listing.entries()).anySatisfy(e -> {
+            assertThat(e.sha256()).isEqualTo(base.sha256());
+            assertThat(e.sizeBytes()).isEqualTo(Files.size(base.path()));
+        });
+        assertThat(listing.catalogPins()).containsEntry(name, base.sha256());
+        int getsAfterPrefetch = stack.s3().getRequestCount(LocalStack.IMAGE_BUCKET, IMAGE_KEY);
+        assertThat(getsAfterPrefetch).as("the prefetch downloaded it").isPositive();
+
+        team.createVolume("web01-root", byCatalog(name));
+        team.createVolume("web02-root", byCatalog(name));
+        team.awaitVolumeReady("web01-root");
+        team.awaitVolumeReady("web02-root");
+        assertThat(stack.s3().getRequestCount(LocalStack.IMAGE_BUCKET, IMAGE_KEY)).as("no second download")
+                .isEqualTo(getsAfterPrefetch);
+        assertThat(team.volume("web01-root").getStatus().getImageSha256()).isEqualTo(base.sha256());
+
+        other.createVolume("sneaky-root", byCatalog(name));
+        Condition refused = awaitReason(other, "sneaky-root", CatalogImages.IMAGE_NOT_ALLOWED);
+        assertThat(refused.getMessage()).contains(other.namespace()).doesNotContain(IMAGE_KEY);
+        assertThat(other.volume("sneaky-root").getStatus().getPhase()).isEqualTo(RootVolumePhase.Failed);
+        assertThat(other.volume("sneaky-root").getStatus().getNodeName()).as("never placed").isNull();
+        assertThat(node.host().leftovers(other.namespace() + ".")).as("nothing on the node").isEmpty();
+
+        String later = name + "-later";
+        team.createVolume("web03-root", byCatalog(later));
+        awaitReason(team, "web03-root", CatalogImages.IMAGE_NOT_FOUND);
+        assertThat(team.volume("web03-root").getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
+        client.resource(image(later, team.namespace())).create();
+        team.awaitVolumeReady("web03-root");
+
+        client.resource(image(name)).delete();
+        client.resource(image(later)).delete();
+        await().atMost(Fleet.TIMEOUT).until(() -> agent.cacheListing().catalogPins().isEmpty());
+    }
+
+    private Condition awaitReason(Fleet fleet, String volume, String reason) {
+        return await().atMost(Fleet.TIMEOUT).until(() -> {
+            RootVolume v = fleet.volume(volume);
+            return v == null ? null : Fleet.condition(v.getStatus(), "Ready").orElse(null);
+        }, c -> c != null && reason.equals(c.getReason()));
+    }
+
+    private VirtualMachineImage image(String name) {
+        return client.resources(VirtualMachineImage.class).withName(name).get();
+    }
+
+    /** The catalogue image for one namespace (by its name label), prefetched to nodes labelled warm. */
+    private static VirtualMachineImage image(String name, String namespace) {
+        VirtualMachineImageSpec spec = new VirtualMachineImageSpec();
+        spec.setUrl("s3://" + LocalStack.IMAGE_BUCKET + "/" + IMAGE_KEY);
+        spec.setFormat(ImageFormat.QCOW2);
+        spec.setNamespaceSelector(new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("kubernetes.io/metadata.name", namespace)).build());
+        ImagePrefetch prefetch = new ImagePrefetch();
+        prefetch.setNodeSelector(WARM);
+        spec.setPrefetch(prefetch);
+        VirtualMachineImage image = new VirtualMachineImage();
+        image.getMetadata().setName(name);
+        image.setSpec(spec);
+        return image;
+    }
+
+    private static RootVolumeSpec byCatalog(String name) {
+        RootVolumeSpec spec = new RootVolumeSpec();
+        spec.setImage(ImageSource.catalog(name));
+        spec.setSize(new Quantity("64Mi"));
+        return spec;
+    }
+}
