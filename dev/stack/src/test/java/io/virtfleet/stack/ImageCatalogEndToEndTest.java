@@ -16,6 +16,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
 import io.virtfleet.crds.v1alpha1.VirtualMachineImage;
+import io.virtfleet.crds.v1alpha1.VirtualMachinePhase;
 import io.virtfleet.crds.v1alpha1.VirtualMachineImageSpec;
 import io.virtfleet.crds.v1alpha1.VirtualMachineImageStatus.NodeImage;
 import io.virtfleet.fixtures.TestImage;
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * server and the real libvirtd: a VirtualMachineImage with a prefetch warms the node before any VM (the agent's cache
  * listing has it, pinned, and the image's status names the node and the size); two RootVolumes naming it get Ready with
  * no second download (GETs counted at the S3 server); a namespace the image does not select gets ImageNotAllowed and
- * nothing on the node; a name that does not exist yet waits as ImageNotFound and goes on when the image appears;
- * deleting the image drops the node's pin.
+ * nothing on the node; a name that does not exist yet waits as ImageNotFound and goes on when the image appears; a VM
+ * whose template names it runs; a selector that no longer picks the node drops the pin there; deleting the image drops
+ * the node's pins.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageCatalogEndToEndTest {
@@ -119,6 +121,24 @@ class ImageCatalogEndToEndTest {
         assertThat(team.volume("web03-root").getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
         client.resource(image(later, team.namespace())).create();
         team.awaitVolumeReady("web03-root");
+
+        team.createVm("web04", byCatalog(name), null);
+        team.awaitPhase("web04", VirtualMachinePhase.Running);
+        assertThat(team.volume("web04-root").getStatus().getImageSha256()).as("a VM's template names it too")
+                .isEqualTo(base.sha256());
+        assertThat(stack.s3().getRequestCount(LocalStack.IMAGE_BUCKET, IMAGE_KEY)).isEqualTo(getsAfterPrefetch);
+
+        client.resources(VirtualMachineImage.class).withName(name).edit(i -> {
+            i.getSpec().getPrefetch().setNodeSelector(Map.of("virtfleet.io/image-cache", "cold"));
+            return i;
+        });
+        VirtualMachineImage unselected = await().atMost(Fleet.TIMEOUT).until(() -> image(name),
+                i -> Fleet.condition(i.getStatus(), "Ready").map(c -> "NoNodeSelected".equals(c.getReason())).orElse(false));
+        assertThat(unselected.getStatus().getNodes()).singleElement().satisfies(n -> {
+            assertThat(n.getState()).as("still cached, no longer kept").isEqualTo("Cached");
+            assertThat(n.getPinned()).isFalse();
+        });
+        assertThat(agent.cacheListing().catalogPins()).doesNotContainKey(name);
 
         client.resource(image(name)).delete();
         client.resource(image(later)).delete();
