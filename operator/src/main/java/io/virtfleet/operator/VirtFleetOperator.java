@@ -73,7 +73,9 @@ public final class VirtFleetOperator implements AutoCloseable {
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
         SecretValues secrets = new SecretValues(client);
-        TenantGate gate = new TenantGate(policies, commitments);
+        CatalogImages catalog = new CatalogImages(client, policies, client.getNamespace());
+        parts.push(catalog);
+        TenantGate gate = new TenantGate(policies, commitments, catalog);
         NodeReachability reachability = new NodeReachability(conditions, health, settings.probeInterval());
         AgentCleanup cleanup = new AgentCleanup(agents, health, events, new DeletionBlock(client, conditions, events),
                 new FinalizerRelease(events, settings.releaseGrace(), clock), settings.probeInterval());
@@ -88,8 +90,6 @@ public final class VirtFleetOperator implements AutoCloseable {
                         .withLeaseNamespace(settings.leaseNamespace()).build());
             }
         });
-        CatalogImages catalog = new CatalogImages(client, policies, client.getNamespace());
-        parts.push(catalog);
         operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
                 catalog, conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
                 "RootVolumes by status.phase", RootVolumePhase.class), cleanup, clock, settings.recheckWhenSettled()));

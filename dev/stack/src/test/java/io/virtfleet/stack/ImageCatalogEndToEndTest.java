@@ -113,6 +113,12 @@ class ImageCatalogEndToEndTest {
         assertThat(refused.getMessage()).contains(other.namespace()).doesNotContain(IMAGE_KEY);
         assertThat(other.volume("sneaky-root").getStatus().getPhase()).isEqualTo(RootVolumePhase.Failed);
         assertThat(other.volume("sneaky-root").getStatus().getNodeName()).as("never placed").isNull();
+        other.createVm("intruder", byCatalog(name), null);
+        VirtualMachine refusedVm = await().atMost(Fleet.TIMEOUT).until(() -> other.vm("intruder"),
+                v -> v != null && Fleet.condition(v.getStatus(), "Ready")
+                        .map(c -> CatalogImages.IMAGE_NOT_ALLOWED.equals(c.getReason())).orElse(false));
+        assertThat(refusedVm.getStatus().getNodeName()).as("refused before placement").isNull();
+        assertThat(other.volume("intruder-root")).as("no root volume created").isNull();
         assertThat(node.host().leftovers(other.namespace() + ".")).as("nothing on the node").isEmpty();
 
         String later = name + "-later";

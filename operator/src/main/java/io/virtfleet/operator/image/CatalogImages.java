@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.VirtualMachineImage;
 import io.virtfleet.crds.v1alpha1.VirtualMachineImageSpec;
+import io.virtfleet.operator.policy.ImageAllowance;
 import io.virtfleet.operator.policy.TenantPolicies;
 import io.virtfleet.operator.spec.Problem;
 
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * and credentials, from an informer cache (no API call per reconcile), for namespaces the image's namespaceSelector
  * selects only. Listeners hear the name of each image that was added, changed or deleted.
  */
-public final class CatalogImages implements AutoCloseable {
+public final class CatalogImages implements ImageAllowance, AutoCloseable {
     /** No VirtualMachineImage of that name (yet): the volume waits and is woken when one appears. */
     public static final String IMAGE_NOT_FOUND = "ImageNotFound";
     /** The image's namespaceSelector does not select the volume's namespace. */
@@ -89,6 +90,15 @@ public final class CatalogImages implements AutoCloseable {
         source.setFormat(spec.getFormat());
         source.setCredentialsSecret(spec.getCredentialsSecret());
         return new Resolution(Optional.of(new Resolved(source, platformNamespace, name)), Optional.empty());
+    }
+
+    /**
+     * Only a namespace the image does not select is refused here; a missing image is not a refusal: the volume waits
+     * for it ({@link #IMAGE_NOT_FOUND}).
+     */
+    @Override
+    public Optional<Problem> refusal(String namespace, ImageSource image, String field) {
+        return resolve(namespace, image, field).problem().filter(p -> p.reason().equals(IMAGE_NOT_ALLOWED));
     }
 
     /** Either the resolved image or the problem. */

@@ -77,6 +77,12 @@ class CatalogImagesTest {
         assertThat(resolution.problem().orElseThrow().reason()).isEqualTo(CatalogImages.IMAGE_NOT_ALLOWED);
         assertThat(resolution.problem().orElseThrow().message()).contains("spec.image.catalog 'debian-12'", "team-b")
                 .doesNotContain("platform-images", "platform-s3");
+        assertThat(catalog.refusal("team-b", ImageSource.catalog("debian-12"), "spec.rootVolume.template.image"))
+                .as("the gate refuses a VM before placement").get()
+                .satisfies(p -> assertThat(p.message()).contains("spec.rootVolume.template.image.catalog"));
+        assertThat(catalog.refusal("team-a", ImageSource.catalog("debian-12"), "spec.image")).isEmpty();
+        assertThat(catalog.refusal("team-a", ImageSource.catalog("absent"), "spec.image"))
+                .as("a missing image is waited for, not refused").isEmpty();
     }
 
     @Test
