@@ -105,7 +105,7 @@ public final class VirtFleetOperator implements AutoCloseable {
                 clock));
         operator.register(new VirtualNetworkReconciler(agents, labels, conditions,
                 settings.recheckWhenSettled()));
-        operator.register(new VirtualMachineImageReconciler(client, agents, labels, secrets, client.getNamespace(),
+        operator.register(new VirtualMachineImageReconciler(agents, labels, secrets, client.getNamespace(),
                 conditions, VirtualMachineImageReconciler.RELIST));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),

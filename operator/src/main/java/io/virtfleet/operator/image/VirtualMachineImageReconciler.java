@@ -1,6 +1,5 @@
 package io.virtfleet.operator.image;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -48,7 +47,6 @@ public final class VirtualMachineImageReconciler implements Reconciler<VirtualMa
     static final Duration WHILE_PREFETCHING = Duration.ofSeconds(3);
     private static final Logger LOG = LoggerFactory.getLogger(VirtualMachineImageReconciler.class);
 
-    private final KubernetesClient client;
     private final AgentDirectory agents;
     private final NodeLabels labels;
     private final SecretValues secrets;
@@ -57,10 +55,8 @@ public final class VirtualMachineImageReconciler implements Reconciler<VirtualMa
     private final Duration relist;
 
     /** @param platformNamespace where {@code spec.credentialsSecret} lives: the operator's own namespace */
-    public VirtualMachineImageReconciler(KubernetesClient client, AgentDirectory agents, NodeLabels labels,
-                                         SecretValues secrets, String platformNamespace, Conditions conditions,
-                                         Duration relist) {
-        this.client = client;
+    public VirtualMachineImageReconciler(AgentDirectory agents, NodeLabels labels, SecretValues secrets,
+                                         String platformNamespace, Conditions conditions, Duration relist) {
         this.agents = agents;
         this.labels = labels;
         this.secrets = secrets;
@@ -86,7 +82,7 @@ public final class VirtualMachineImageReconciler implements Reconciler<VirtualMa
                     "spec.credentialsSecret").orElse(null);
         } catch (MissingSecret e) {
             conditions.set(status, generation, ConditionType.Ready, false, "SecretNotFound", e.getMessage());
-            return write(image, status, relist);
+            return write(image, status, relist, context);
         }
         List<String> selected = selectedNodes(spec.getPrefetch());
         boolean pin = spec.getPrefetch() != null && !Boolean.FALSE.equals(spec.getPrefetch().getPin());
@@ -111,7 +107,7 @@ public final class VirtualMachineImageReconciler implements Reconciler<VirtualMa
                         : selected.isEmpty() ? "no node with an agent matches spec.prefetch.nodeSelector"
                         : "not cached yet on " + String.join("; ", missing));
         boolean downloading = nodes.stream().anyMatch(n -> NodeImageCache.DOWNLOADING.equals(n.getState()));
-        return write(image, status, downloading ? WHILE_PREFETCHING : relist);
+        return write(image, status, downloading ? WHILE_PREFETCHING : relist, context);
     }
 
     private NodeImageCache.Observed observe(String node, String name, VirtualMachineImageSpec spec, boolean selected,
@@ -135,11 +131,12 @@ public final class VirtualMachineImageReconciler implements Reconciler<VirtualMa
                 null, NodeImageCache.clip(message))) : Optional.empty(), Optional.empty());
     }
 
+    /** Writes through the primary cache, so the next reconcile compares against this write, not a stale copy. */
     private UpdateControl<VirtualMachineImage> write(VirtualMachineImage image, VirtualMachineImageStatus status,
-                                                     Duration next) {
+                                                     Duration next, Context<VirtualMachineImage> context) {
         if (!Objects.equals(describe(image.getStatus()), describe(status))) {
             image.setStatus(status);
-            StatusReplace.write(client, image);
+            StatusReplace.write(context, image);
             LOG.atInfo().addKeyValue("virtualmachineimage", image.getMetadata().getName())
                     .addKeyValue("cachedNodes", status.getCachedNodes()).log("catalogue image status written");
         }
