@@ -27,6 +27,7 @@ import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.image.CatalogImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * no second download (GETs counted at the S3 server); a namespace the image does not select gets ImageNotAllowed and
  * nothing on the node; a name that does not exist yet waits as ImageNotFound and goes on when the image appears; a VM
  * whose template names it runs; a selector that no longer picks the node drops the pin there; deleting the image drops
- * the node's pins.
+ * the node's pins, and the volumes built from it stay Ready while a new one waits for the image.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ImageCatalogEndToEndTest {
@@ -149,6 +150,12 @@ class ImageCatalogEndToEndTest {
         client.resource(image(name)).delete();
         client.resource(image(later)).delete();
         await().atMost(Fleet.TIMEOUT).until(() -> agent.cacheListing().catalogPins().isEmpty());
+        // Volumes built from a deleted image keep what they have: Ready holds (the deletion woke their reconciles).
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> team.volume("web01-root").getStatus().getPhase() == RootVolumePhase.Ready
+                        && Fleet.isTrue(team.volume("web01-root").getStatus(), "Ready"));
+        team.createVolume("web05-root", byCatalog(name));
+        awaitReason(team, "web05-root", CatalogImages.IMAGE_NOT_FOUND);
     }
 
     private Condition awaitReason(Fleet fleet, String volume, String reason) {

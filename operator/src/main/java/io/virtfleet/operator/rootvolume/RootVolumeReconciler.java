@@ -148,8 +148,10 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         private AgentClient agent;
         /** A clone's source (node and agent request); null for a volume from an image. */
         private CloneSources.Resolved clone;
-        /** The image to fetch (a catalogue image resolved); null for a clone. */
+        /** The image to fetch (a catalogue image resolved); null for a clone, or for {@link #unresolved}. */
         private CatalogImages.Resolved image;
+        /** A populated volume whose catalogue image is gone: only read from its node, never stated again. */
+        private Problem unresolved;
 
         Run(RootVolume volume, RootVolumeStatus status, KubernetesClient client) {
             this.volume = volume;
@@ -190,9 +192,18 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             CatalogImages.Resolution resolution = catalog.resolve(volume.getMetadata().getNamespace(), spec.getImage(),
                     "spec.image");
             image = resolution.image().orElse(null);
-            return resolution.problem().map(p -> Outcome.notReady(
-                    p.reason().equals(CatalogImages.IMAGE_NOT_FOUND) ? RootVolumePhase.Pending : RootVolumePhase.Failed,
-                    p.reason(), p.message(), RETRY_AFTER_FAILURE));
+            Optional<Problem> problem = resolution.problem();
+            if (problem.isPresent() && problem.get().reason().equals(CatalogImages.IMAGE_NOT_FOUND) && populated()) {
+                unresolved = problem.get(); // deleting an old catalogue image must not unsettle what was built from it
+                return Optional.empty();
+            }
+            return problem.map(RootVolumeReconciler::unresolvable);
+        }
+
+        /** Ready for this very spec: the node holds what it asks, so nothing there needs the image again. */
+        private boolean populated() {
+            return status.getPhase() == RootVolumePhase.Ready && !specChanged
+                    && Objects.equals(status.getPopulatedToken(), spec.getReprovisionToken());
         }
 
         private Optional<Outcome<RootVolumePhase>> checkReachability() {
@@ -223,6 +234,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         /** States the desired volume when needed and mirrors the agent's view; watches it while work runs. */
         private Optional<Outcome<RootVolumePhase>> stateAndMirror() throws AgentCallException {
+            if (unresolved != null) {
+                Optional<VolumeStatus> kept = agent.getVolume(AgentNames.of(volume))
+                        .filter(v -> v.phase() == VolumePhase.Ready);
+                return Optional.of(kept.isPresent() ? mirror.mirror(status, generation, kept.get())
+                        : unresolvable(unresolved));
+            }
             if (clone != null) { // copied once; afterwards only read
                 String name = AgentNames.of(volume);
                 Optional<VolumeStatus> copied = agent.getVolume(name).filter(v -> v.phase() == VolumePhase.Ready);
@@ -263,6 +280,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             return Outcome.notReady(RootVolumePhase.Failed, e.error().reason(), e.error().message(),
                     RETRY_AFTER_FAILURE);
         }
+    }
+
+    /** A missing catalogue image waits for it (Pending); an image the namespace may not use needs a person (Failed). */
+    private static Outcome<RootVolumePhase> unresolvable(Problem problem) {
+        return Outcome.notReady(problem.reason().equals(CatalogImages.IMAGE_NOT_FOUND) ? RootVolumePhase.Pending
+                : RootVolumePhase.Failed, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
     /** A quota waits (Pending) for room; every other refusal needs a person (Failed). */
