@@ -54,7 +54,7 @@ class CatalogPinsIntegrationTest {
         byte[] pinned = put("catalog.qcow2", random(SIZE, 31));
         byte[] b = put("b.qcow2", random(SIZE, 32));
         byte[] c = put("c.qcow2", random(SIZE, 33));
-        cache = open(); // room for two entries
+        cache = open();
 
         PrefetchStatus done = prefetchUntilDone("s3://images/catalog.qcow2", sha256(pinned), "debian-12");
         assertThat(done.phase()).isEqualTo(PrefetchStatus.CACHED);
@@ -102,6 +102,19 @@ class CatalogPinsIntegrationTest {
         assertThat(cache.list().catalogPins()).isEmpty();
     }
 
+    @Test
+    void aPinnedPrefetchThatJoinsARunningOneStillPinsOneDownload() {
+        byte[] big = put("big.qcow2", random(16 * SIZE, 51));
+        cache = open(64L * SIZE);
+        PrefetchStatus first = cache.prefetch(ImageRequest.of("s3://images/big.qcow2", sha256(big)), null);
+        PrefetchStatus joined = cache.prefetch(ImageRequest.of("s3://images/big.qcow2", sha256(big)), "big");
+        assertThat(List.of(first.phase(), joined.phase())).allMatch(p -> !p.equals(PrefetchStatus.FAILED));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> cache.list().catalogPins().containsKey("big"));
+        assertThat(cache.list().catalogPins()).containsEntry("big", sha256(big));
+        assertThat(s3.getRequestCount(BUCKET, "big.qcow2")).as("joined, not downloaded twice").isEqualTo(1);
+    }
+
     private PrefetchStatus prefetchUntilDone(String url, String sha256, String pin) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> cache.prefetch(ImageRequest.of(url, sha256), pin),
                 s -> !s.phase().equals(PrefetchStatus.DOWNLOADING));
@@ -114,8 +127,12 @@ class CatalogPinsIntegrationTest {
     }
 
     private ImageCache open() {
+        return open(2L * SIZE + SIZE / 2); // room for two entries
+    }
+
+    private ImageCache open(long budgetBytes) {
         S3Settings settings = new S3Settings(s3.endpoint(), s3.region(), s3.accessKey(), s3.secretKey());
-        return new ImageCache(dir.resolve("cache"), CacheSettings.DEFAULTS.withBudgetBytes(2L * SIZE + SIZE / 2)
+        return new ImageCache(dir.resolve("cache"), CacheSettings.DEFAULTS.withBudgetBytes(budgetBytes)
                 .withS3PlatformPrefixes(List.of(BUCKET + "/")), Optional.of(settings), new SimpleMeterRegistry());
     }
 
