@@ -26,7 +26,12 @@ import io.virtfleet.operator.agent.AgentClients;
 import io.virtfleet.operator.agent.AgentEndpoint;
 import io.virtfleet.operator.image.CatalogImages;
 import java.nio.file.Files;
+import io.virtfleet.fixtures.HostPrerequisites;
+import io.virtfleet.operator.OperatorSettings;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -37,10 +42,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image catalogue through the operator (mock API) on the real agent (HTTP API over mutual TLS), the in-process S3
- * server and the real libvirtd: a VirtualMachineImage with a prefetch warms the node before any VM (the agent's cache
- * listing has it, pinned, and the image's status names the node and the size); two RootVolumes naming it get Ready with
- * no second download (GETs counted at the S3 server); a namespace the image does not select gets ImageNotAllowed and
+ * The image catalogue through the operator (mock API) on two real agents (HTTP API over mutual TLS), the in-process S3
+ * server and the real libvirtd: a VirtualMachineImage with a prefetch warms the node its selector picks before any VM
+ * (the agent's cache listing has it, pinned, the other node has nothing, and the image's status names the node and the
+ * size); two RootVolumes naming it are placed on that node and get Ready with no second download (GETs counted at the
+ * S3 server); a namespace the image does not select gets ImageNotAllowed and
  * nothing on the node; a name that does not exist yet waits as ImageNotFound and goes on when the image appears; a VM
  * whose template names it runs; a selector that no longer picks the node drops the pin there; deleting the image drops
  * the node's pins, and the volumes built from it stay Ready while a new one waits for the image.
@@ -53,32 +59,52 @@ class ImageCatalogEndToEndTest {
     @TempDir
     static Path work;
 
-    private OneNodeStack node;
+    private static final String WARM_NODE = "hv-warm";
+    private static final String COLD_NODE = "hv-cold";
+
+    private final List<String> namespaces = new ArrayList<>();
     private LocalStack stack;
     private KubernetesClient client;
     private TestImage base;
     private AgentClient agent;
+    private AgentClient coldAgent;
 
     @BeforeAll
     void startOneNode() {
-        node = OneNodeStack.start(work.resolve("stack"), "vf-cat-", WARM);
-        stack = node.stack();
-        client = node.client();
+        HostPrerequisites.requireLibvirt();
+        HostPrerequisites.requireQemuImg();
+        Map<String, Map<String, String>> nodes = new LinkedHashMap<>();
+        nodes.put(WARM_NODE, WARM);
+        nodes.put(COLD_NODE, Map.of());
+        stack = LocalStack.start(new LocalStack.Options(work.resolve("stack"), HostPrerequisites.LIBVIRT_URI, "qemu",
+                "vf-cat-" + UUID.randomUUID().toString().substring(0, 8), nodes, OperatorSettings.defaults()));
+        client = stack.kubernetes().client();
         base = TestImages.create(work.resolve("images"), "catalog");
         stack.putImage(IMAGE_KEY, base);
-        agent = new AgentClients(stack.metrics(), stack.agentTransport()).client(
-                new AgentEndpoint(OneNodeStack.NODE, stack.node(OneNodeStack.NODE).baseUri(), null));
+        agent = agentOf(WARM_NODE);
+        coldAgent = agentOf(COLD_NODE);
     }
 
     @AfterAll
     void stopAndSweep() throws Exception {
-        node.close();
+        StackSweep.stopAndSweepEveryNode(stack, namespaces);
+    }
+
+    private AgentClient agentOf(String node) {
+        return new AgentClients(stack.metrics(), stack.agentTransport())
+                .client(new AgentEndpoint(node, stack.node(node).baseUri(), null));
+    }
+
+    private Fleet fleet(String prefix) {
+        Fleet fleet = new Fleet(client, prefix + UUID.randomUUID().toString().substring(0, 8));
+        namespaces.add(fleet.namespace());
+        return fleet;
     }
 
     @Test
     void prefetchWarmsTheNodeThenTwoVolumesShareOneDownloadAndOtherNamespacesGetNothing() throws Exception {
-        Fleet team = node.fleet("cat");
-        Fleet other = node.fleet("other");
+        Fleet team = fleet("cat");
+        Fleet other = fleet("other");
         String name = "base-" + UUID.randomUUID().toString().substring(0, 6);
         client.resource(image(name, team.namespace())).create();
 
@@ -88,7 +114,7 @@ class ImageCatalogEndToEndTest {
         assertThat(warm.getStatus().getCachedNodes()).isEqualTo(1);
         assertThat(warm.getStatus().getSha256()).isEqualTo(base.sha256());
         NodeImage cached = warm.getStatus().getNodes().getFirst();
-        assertThat(cached.getNodeName()).isEqualTo(OneNodeStack.NODE);
+        assertThat(cached.getNodeName()).as("the selected node only").isEqualTo(WARM_NODE);
         assertThat(cached.getState()).isEqualTo("Cached");
         assertThat(cached.getSizeBytes()).isEqualTo(Files.size(base.path()));
         assertThat(cached.getPinned()).isTrue();
@@ -98,6 +124,7 @@ class ImageCatalogEndToEndTest {
             assertThat(e.sizeBytes()).isEqualTo(Files.size(base.path()));
         });
         assertThat(listing.catalogPins()).containsEntry(name, base.sha256());
+        assertThat(coldAgent.cacheListing().entries()).as("the unselected node got nothing").isEmpty();
         int getsAfterPrefetch = stack.s3().getRequestCount(LocalStack.IMAGE_BUCKET, IMAGE_KEY);
         assertThat(getsAfterPrefetch).as("the prefetch downloaded it").isPositive();
 
@@ -108,6 +135,9 @@ class ImageCatalogEndToEndTest {
         assertThat(stack.s3().getRequestCount(LocalStack.IMAGE_BUCKET, IMAGE_KEY)).as("no second download")
                 .isEqualTo(getsAfterPrefetch);
         assertThat(team.volume("web01-root").getStatus().getImageSha256()).isEqualTo(base.sha256());
+        assertThat(List.of(team.volume("web01-root"), team.volume("web02-root")))
+                .as("placed where the image is cached").allSatisfy(v -> assertThat(v.getStatus().getNodeName())
+                        .isEqualTo(WARM_NODE));
 
         other.createVolume("sneaky-root", byCatalog(name));
         Condition refused = awaitReason(other, "sneaky-root", CatalogImages.IMAGE_NOT_ALLOWED);
@@ -120,16 +150,21 @@ class ImageCatalogEndToEndTest {
                         .map(c -> CatalogImages.IMAGE_NOT_ALLOWED.equals(c.getReason())).orElse(false));
         assertThat(refusedVm.getStatus().getNodeName()).as("refused before placement").isNull();
         assertThat(other.volume("intruder-root")).as("no root volume created").isNull();
-        assertThat(node.host().leftovers(other.namespace() + ".")).as("nothing on the node").isEmpty();
+        for (String onNode : List.of(WARM_NODE, COLD_NODE)) {
+            assertThat(new NodeContents(stack.node(onNode)).leftovers(other.namespace() + "."))
+                    .as("nothing on %s", onNode).isEmpty();
+        }
 
         String later = name + "-later";
-        team.createVolume("web03-root", byCatalog(later));
+        RootVolumeSpec waiting = byCatalog(later);
+        waiting.setNodeSelector(WARM); // nothing knows the digest of an image that does not exist yet
+        team.createVolume("web03-root", waiting);
         awaitReason(team, "web03-root", CatalogImages.IMAGE_NOT_FOUND);
         assertThat(team.volume("web03-root").getStatus().getPhase()).isEqualTo(RootVolumePhase.Pending);
         client.resource(image(later, team.namespace())).create();
         team.awaitVolumeReady("web03-root");
 
-        team.createVm("web04", byCatalog(name), null);
+        team.createVm("web04", byCatalog(name), WARM); // template placement has no digest to prefer a node by
         team.awaitPhase("web04", VirtualMachinePhase.Running);
         assertThat(team.volume("web04-root").getStatus().getImageSha256()).as("a VM's template names it too")
                 .isEqualTo(base.sha256());
@@ -142,6 +177,7 @@ class ImageCatalogEndToEndTest {
         VirtualMachineImage unselected = await().atMost(Fleet.TIMEOUT).until(() -> image(name),
                 i -> Fleet.condition(i.getStatus(), "Ready").map(c -> "NoNodeSelected".equals(c.getReason())).orElse(false));
         assertThat(unselected.getStatus().getNodes()).singleElement().satisfies(n -> {
+            assertThat(n.getNodeName()).isEqualTo(WARM_NODE);
             assertThat(n.getState()).as("still cached, no longer kept").isEqualTo("Cached");
             assertThat(n.getPinned()).isFalse();
         });

@@ -65,14 +65,17 @@ public final class CatalogImages implements ImageAllowance, AutoCloseable {
      * @param credentialsNamespace  where {@code source.credentialsSecret} lives: the volume's namespace for a URL image,
      *                              the operator's for a catalogue image
      * @param catalog               the catalogue image's name; null for a URL image
+     * @param knownSha256           the digest for scheduling (nodes caching it come first): the source's, else the
+     *                              one the catalogue's status learned from the agents; never sent to an agent as
+     *                              the expected digest (the URL may serve a newer image by now)
      */
-    public record Resolved(ImageSource source, String credentialsNamespace, String catalog) {
+    public record Resolved(ImageSource source, String credentialsNamespace, String catalog, String knownSha256) {
     }
 
     /** The image, or why a volume of {@code namespace} may not have it ({@link #IMAGE_NOT_FOUND}, {@link #IMAGE_NOT_ALLOWED}). */
     public Resolution resolve(String namespace, ImageSource image, String field) {
         if (image.getCatalog() == null) {
-            return new Resolution(Optional.of(new Resolved(image, namespace, null)), Optional.empty());
+            return new Resolution(Optional.of(new Resolved(image, namespace, null, image.getSha256())), Optional.empty());
         }
         String name = image.getCatalog();
         VirtualMachineImage found = images.getStore().getByKey(name);
@@ -89,7 +92,9 @@ public final class CatalogImages implements ImageAllowance, AutoCloseable {
         ImageSource source = new ImageSource(spec.getUrl(), spec.getSha256());
         source.setFormat(spec.getFormat());
         source.setCredentialsSecret(spec.getCredentialsSecret());
-        return new Resolution(Optional.of(new Resolved(source, platformNamespace, name)), Optional.empty());
+        String known = spec.getSha256() != null ? spec.getSha256()
+                : found.getStatus() == null ? null : found.getStatus().getSha256();
+        return new Resolution(Optional.of(new Resolved(source, platformNamespace, name, known)), Optional.empty());
     }
 
     /**

@@ -221,7 +221,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         private Optional<Outcome<RootVolumePhase>> place() {
             VolumePlacement.Placed placed = placement.place(volume, status, generation,
-                    clone != null ? clone.node() : spec.getNodeName(), image == null ? null : image.source());
+                    clone != null ? clone.node() : spec.getNodeName(), image);
             node = placed.node().orElse(null);
             return placed.waiting();
         }

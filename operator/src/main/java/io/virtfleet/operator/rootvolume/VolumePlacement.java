@@ -1,11 +1,11 @@
 package io.virtfleet.operator.rootvolume;
 
-import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.base.Quantities;
+import io.virtfleet.operator.image.CatalogImages;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.Demand;
 import io.virtfleet.operator.scheduling.NodeScheduler;
@@ -34,7 +34,8 @@ final class VolumePlacement {
      * @param image the image it is populated from (a catalogue image resolved), so that nodes caching it come first;
      *              null for a clone
      */
-    Placed place(RootVolume volume, RootVolumeStatus status, long generation, String pin, ImageSource image) {
+    Placed place(RootVolume volume, RootVolumeStatus status, long generation, String pin,
+                 CatalogImages.Resolved image) {
         RootVolumeSpec spec = volume.getSpec();
         NodeScheduler.Placement placement = scheduler.place(key(volume), status.getNodeName(), pin,
                 spec.getNodeSelector(), demand(spec, image));
@@ -64,8 +65,9 @@ final class VolumePlacement {
                 volume.getMetadata().getName());
     }
 
-    static Demand demand(RootVolumeSpec spec, ImageSource image) {
+    static Demand demand(RootVolumeSpec spec, CatalogImages.Resolved image) {
         return image == null ? Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), null, null)
-                : Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), image.getSha256(), image.getUrl());
+                : Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), image.knownSha256(),
+                image.source().getUrl());
     }
 }
