@@ -64,6 +64,7 @@ class CatalogImagesTest {
         assertThat(resolved.source().getCredentialsSecret()).isEqualTo("platform-s3");
         assertThat(resolved.credentialsNamespace()).as("the platform's Secret, never the tenant's")
                 .isEqualTo("virtfleet-system");
+        assertThat(resolved.knownSha256()).as("for placement").isEqualTo(SHA);
     }
 
     @Test
