@@ -20,7 +20,8 @@ class CommittedCrdsTest {
     @ParameterizedTest
     @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml"})
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml"})
     void committedCrdMatchesGenerated(String file) throws IOException {
         String generated;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/fabric8/" + file)) {

@@ -21,7 +21,8 @@ class CrdBoundsTest {
     @ParameterizedTest
     @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml"})
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml"})
     void everyStringListAndMapHasABound(String file) {
         JSONSchemaProps root = CrdCostBudgetTest.root(file);
         List<String> unbounded = new ArrayList<>();

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CrdCostBudgetTest {
     static final List<String> FILES = List.of("rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml");
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml");
 
     static JSONSchemaProps root(String file) {
         try (InputStream in = Files.newInputStream(Path.of(file))) {
@@ -37,7 +38,8 @@ class CrdCostBudgetTest {
     @ParameterizedTest
     @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml"})
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml"})
     void everyRuleAndTheTotalAreWithinTheApiServersBudget(String file) {
         List<CelCostEstimator.RuleCost> costs = CelCostEstimator.estimate(root(file));
         if ("print".equals(System.getProperty("virtfleet.crd.costs"))) {

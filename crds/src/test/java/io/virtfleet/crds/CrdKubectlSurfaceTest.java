@@ -29,7 +29,8 @@ class CrdKubectlSurfaceTest {
     @ParameterizedTest
     @ValueSource(strings = {"rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml"})
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml"})
     void inTheVirtfleetCategoryOnlyAndExplained(String file) throws IOException {
         CustomResourceDefinition crd = crd(file);
         // never "all": kubectl delete all --all would take VMs and their disks with it

@@ -16,6 +16,8 @@ import io.virtfleet.operator.finalizer.FinalizerRelease;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.http.OperatorEndpoints;
+import io.virtfleet.operator.image.CatalogImages;
+import io.virtfleet.operator.image.VirtualMachineImageReconciler;
 import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
@@ -71,7 +73,9 @@ public final class VirtFleetOperator implements AutoCloseable {
         Conditions conditions = new Conditions(clock);
         EventRecorder events = new EventRecorder(client, clock);
         SecretValues secrets = new SecretValues(client);
-        TenantGate gate = new TenantGate(policies, commitments);
+        CatalogImages catalog = new CatalogImages(client, policies, client.getNamespace());
+        parts.push(catalog);
+        TenantGate gate = new TenantGate(policies, commitments, catalog);
         NodeReachability reachability = new NodeReachability(conditions, health, settings.probeInterval());
         AgentCleanup cleanup = new AgentCleanup(agents, health, events, new DeletionBlock(client, conditions, events),
                 new FinalizerRelease(events, settings.releaseGrace(), clock), settings.probeInterval());
@@ -87,7 +91,7 @@ public final class VirtFleetOperator implements AutoCloseable {
             }
         });
         operator.register(new RootVolumeReconciler(agents, health, policies, gate, reachability, scheduler, secrets,
-                conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
+                catalog, conditions, events, new PhaseGauges<>(metrics, "virtfleet.rootvolumes",
                 "RootVolumes by status.phase", RootVolumePhase.class), cleanup, clock, settings.recheckWhenSettled()));
         operator.register(new VirtualMachineReconciler(client, agents, health, policies, gate, reachability,
                 scheduler, new SeedSecretsReader(secrets), conditions, events, new PhaseGauges<>(metrics,
@@ -101,6 +105,8 @@ public final class VirtFleetOperator implements AutoCloseable {
                 clock));
         operator.register(new VirtualNetworkReconciler(agents, labels, conditions,
                 settings.recheckWhenSettled()));
+        operator.register(new VirtualMachineImageReconciler(agents, labels, secrets, client.getNamespace(),
+                conditions, VirtualMachineImageReconciler.RELIST));
         health.start();
         endpoints = OperatorEndpoints.start(metrics, settings.metricsPort(), settings.healthPort(),
                 () -> operator.getRuntimeInfo().isStarted());

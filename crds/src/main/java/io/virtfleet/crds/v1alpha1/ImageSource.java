@@ -4,11 +4,16 @@ import io.fabric8.generator.annotation.Size;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
-import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
-/** Where a root volume's base image comes from and how it is verified. */
+/**
+ * Where a root volume's base image comes from and how it is verified: a URL (with digest, credentials and format), or
+ * the name of a catalogue image (VirtualMachineImage) that says all of these for the platform.
+ */
+@ValidationRule(value = "has(self.url) != has(self.catalog)", message = "set exactly one of url and catalog")
+@ValidationRule(value = "!has(self.catalog) || (!has(self.sha256) && !has(self.credentialsSecret) && !has(self.format))",
+        message = "a catalog image takes its sha256, credentialsSecret and format from the VirtualMachineImage")
 public class ImageSource {
-    @Required
     @Size(max = 2048)
     @Pattern("^(s3|minio|https?)://.+$")
     @JsonPropertyDescription("Image location: s3://bucket/key, minio://bucket/key or https://host/path.")
@@ -27,6 +32,12 @@ public class ImageSource {
             + "another format (UnsafeImage). Empty accepts either.")
     private ImageFormat format;
 
+    @Size(max = 63)
+    @Pattern(Patterns.CATALOG_IMAGE_NAME)
+    @JsonPropertyDescription("Name of a VirtualMachineImage of the platform's catalogue to use instead of a url; allowed "
+            + "where the image's namespaceSelector selects this namespace.")
+    private String catalog;
+
     public ImageSource() {
     }
 
@@ -41,6 +52,21 @@ public class ImageSource {
 
     public void setUrl(String url) {
         this.url = url;
+    }
+
+    /** A reference to a catalogue image by name. */
+    public static ImageSource catalog(String name) {
+        ImageSource image = new ImageSource();
+        image.setCatalog(name);
+        return image;
+    }
+
+    public String getCatalog() {
+        return catalog;
+    }
+
+    public void setCatalog(String catalog) {
+        this.catalog = catalog;
     }
 
     public String getSha256() {

@@ -51,6 +51,11 @@ public final class Patterns {
     public static final String HOST_DEVICE_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
     /** A PCI address as the host agents report it: {@code dddd:bb:ss.f} in lower-case hex. */
     public static final String PCI_ADDRESS = "^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7]$";
+    /**
+     * A catalogue image's name (VirtualMachineImage), as {@code spec.image.catalog} names it: a DNS label-like name of at
+     * most 63 characters, so no '/' and no leading '.' (the agent also uses it as a pin file name).
+     */
+    public static final String CATALOG_IMAGE_NAME = "^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$";
     /** A lower-case hex SHA-256. */
     public static final String SHA256 = "^[a-f0-9]{64}$";
 

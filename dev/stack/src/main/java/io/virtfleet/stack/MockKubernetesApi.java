@@ -33,7 +33,8 @@ import java.util.Queue;
 public final class MockKubernetesApi implements AutoCloseable {
     static final List<String> CRD_FILES = List.of("rootvolumes.virtfleet.io-v1.yml", "virtualmachines.virtfleet.io-v1.yml",
             "tenantpolicies.virtfleet.io-v1.yml", "virtualmachinesnapshots.virtfleet.io-v1.yml",
-            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml");
+            "virtualmachinerestores.virtfleet.io-v1.yml", "virtualnetworks.virtfleet.io-v1.yml",
+            "virtualmachineimages.virtfleet.io-v1.yml");
 
     /** Held so the setting survives: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger MOCK_SERVER_LOG = quiet("io.fabric8.mockwebserver");

@@ -29,10 +29,15 @@ final class OneNodeStack implements AutoCloseable {
 
     /** @param poolPrefix names the node's storage pool, e.g. {@code vf-console-} (a random suffix follows) */
     static OneNodeStack start(Path work, String poolPrefix) {
+        return start(work, poolPrefix, Map.of());
+    }
+
+    /** @param nodeLabels the node's Kubernetes labels (for selectors) */
+    static OneNodeStack start(Path work, String poolPrefix, Map<String, String> nodeLabels) {
         HostPrerequisites.requireLibvirt();
         HostPrerequisites.requireQemuImg();
         return new OneNodeStack(LocalStack.start(new LocalStack.Options(work, HostPrerequisites.LIBVIRT_URI, "qemu",
-                poolPrefix + UUID.randomUUID().toString().substring(0, 8), Map.of(NODE, Map.of()),
+                poolPrefix + UUID.randomUUID().toString().substring(0, 8), Map.of(NODE, nodeLabels),
                 OperatorSettings.defaults())));
     }
 

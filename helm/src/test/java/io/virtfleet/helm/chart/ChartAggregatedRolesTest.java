@@ -25,7 +25,8 @@ class ChartAggregatedRolesTest {
                 "virtfleet.io|virtualmachines,virtualmachines/status,rootvolumes,rootvolumes/status,"
                         + "virtualmachinesnapshots,virtualmachinesnapshots/status,virtualmachinerestores,"
                         + "virtualmachinerestores/status|get,list,watch",
-                "virtfleet.io|virtualnetworks,virtualnetworks/status|get,list,watch");
+                "virtfleet.io|virtualnetworks,virtualnetworks/status|get,list,watch",
+                "virtfleet.io|virtualmachineimages,virtualmachineimages/status|get,list,watch");
     }
 
     @Test
@@ -50,7 +51,8 @@ class ChartAggregatedRolesTest {
                 .flatMap(r -> r.getRules().stream()))
                 .hasSizeGreaterThanOrEqualTo(3)
                 .noneMatch(rule -> rule.getResources().stream().anyMatch(res -> res.equals("tenantpolicies")
-                                || res.startsWith("virtualnetworks") || res.endsWith("/status"))
+                                || res.startsWith("virtualnetworks")
+                                || res.startsWith("virtualmachineimages") || res.endsWith("/status"))
                         && rule.getVerbs().stream().anyMatch(v -> !List.of("get", "list", "watch").contains(v)));
     }
 }

@@ -44,6 +44,9 @@ class ChartRbacTest {
                 "virtfleet.io|virtualnetworks|get,list,watch,update,patch|",
                 "virtfleet.io|virtualnetworks/status|get,update,patch|",
                 "virtfleet.io|virtualnetworks/finalizers|update|",
+                "virtfleet.io|virtualmachineimages|get,list,watch,update,patch|",
+                "virtfleet.io|virtualmachineimages/status|get,update,patch|",
+                "virtfleet.io|virtualmachineimages/finalizers|update|",
                 "|namespaces|get,list,watch|",
                 "authentication.k8s.io|tokenreviews|create|",
                 "authorization.k8s.io|subjectaccessreviews|create|");

@@ -22,7 +22,8 @@ public final class CrdFiles {
             "TenantPolicy", "tenantpolicies",
             "VirtualMachineSnapshot", "virtualmachinesnapshots",
             "VirtualMachineRestore", "virtualmachinerestores",
-            "VirtualNetwork", "virtualnetworks");
+            "VirtualNetwork", "virtualnetworks",
+            "VirtualMachineImage", "virtualmachineimages");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private CrdFiles() {

@@ -48,8 +48,10 @@ class KubectlViewTest {
                     .getAdditionalPrinterColumns();
             assertThat(columns).as(kind).allSatisfy(c -> {
                 assertThat(c.getType()).isIn("string", "date", "integer", "number", "boolean");
-                // priority 1: shown by kubectl get -o wide only
-                assertThat(c.getPriority()).isEqualTo(List.of("NODE", "PHASE", "IP", "DEVICE", "READY", "READYTOUSE", "COMPLETE", "AGE")
+                // priority 1: shown by kubectl get -o wide only. An image's URL and node count are the catalogue
+                // listing itself (kubectl get vfimg answers "which base images, cached where").
+                assertThat(c.getPriority()).isEqualTo(List.of("NODE", "PHASE", "IP", "DEVICE", "READY", "READYTOUSE",
+                                "COMPLETE", "AGE", "URL", "CACHED")
                         .contains(c.getName()) ? 0 : 1);
             });
         }
@@ -70,6 +72,17 @@ class KubectlViewTest {
 
         assertThat(crd.getSpec().getScope()).as("host infrastructure of the platform team").isEqualTo("Cluster");
         assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vfnet");
+        assertThat(crd.getSpec().getVersions().getFirst().getSubresources().getStatus()).isNotNull();
+    }
+
+    @Test
+    void virtualMachineImagesAreClusterScopedAndListTheirCache() {
+        CustomResourceDefinition crd = CrdFiles.definition("VirtualMachineImage");
+
+        assertThat(crd.getSpec().getScope()).as("the platform team's catalogue").isEqualTo("Cluster");
+        assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("vfimg")
+                .as("KubeVirt and CDI names").doesNotContain("vmi", "ds", "dv", "img");
+        assertThat(columns(crd)).contains("URL=.spec.url", "FORMAT=.spec.format", "CACHED=.status.cachedNodes");
         assertThat(crd.getSpec().getVersions().getFirst().getSubresources().getStatus()).isNotNull();
     }
 

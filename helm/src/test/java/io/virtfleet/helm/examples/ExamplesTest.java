@@ -36,11 +36,13 @@ class ExamplesTest {
             Map.entry("copy-on-write root volume", "copy-on-write.yaml"),
             Map.entry("snapshot, restore and clone", "snapshot-restore-clone.yaml"),
             Map.entry("network with DHCP and NIC firewall", "network-dhcp-firewall.yaml"),
-            Map.entry("GPU passthrough", "gpu-passthrough.yaml"));
+            Map.entry("GPU passthrough", "gpu-passthrough.yaml"),
+            Map.entry("image catalogue with prefetch", "image-catalog.yaml"));
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.of(
             "VirtualMachine", VirtualMachine.class, "RootVolume", RootVolume.class, "TenantPolicy", TenantPolicy.class,
             "VirtualMachineSnapshot", VirtualMachineSnapshot.class, "VirtualMachineRestore", VirtualMachineRestore.class,
-            "VirtualNetwork", io.virtfleet.crds.v1alpha1.VirtualNetwork.class);
+            "VirtualNetwork", io.virtfleet.crds.v1alpha1.VirtualNetwork.class,
+            "VirtualMachineImage", io.virtfleet.crds.v1alpha1.VirtualMachineImage.class);
 
     static List<ExampleManifests.ExampleObject> virtFleetObjects() {
         return ExampleManifests.objects().stream().filter(o -> CrdFiles.PLURALS.containsKey(o.kind())).toList();

@@ -162,6 +162,7 @@ class HostAgentIntegrationTest {
                 status -> !status.phase().equals(PrefetchStatus.DOWNLOADING));
         assertThat(cached.phase()).isEqualTo(PrefetchStatus.CACHED);
         assertThat(cached.bytesDone()).isEqualTo(cached.bytesTotal()).isPositive();
+        catalogPinOverTheApi();
 
         PrefetchRequest absent = new PrefetchRequest("s3://images/absent.qcow2", "ab".repeat(32), null);
         PrefetchStatus failed = await().atMost(Duration.ofSeconds(60)).until(() -> client.send("POST",
@@ -172,6 +173,24 @@ class HostAgentIntegrationTest {
                 new PrefetchRequest("file:///etc/shadow", null, null));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.error().reason()).isEqualTo(AgentErrorReasons.UNSUPPORTED_IMAGE_URL);
+    }
+
+    /** A prefetch with catalogPin pins the cached image under the name; DELETE drops it; bad names are refused. */
+    private void catalogPinOverTheApi() {
+        AgentClient.Response pinned = client.send("POST", AgentPaths.CACHE_PREFETCH,
+                new PrefetchRequest(AgentHarness.IMAGE_URL, image.sha256(), null, "debian-12"));
+        assertThat(pinned.as(PrefetchStatus.class).phase()).isEqualTo(PrefetchStatus.CACHED);
+        assertThat(client.send("GET", AgentPaths.CACHE_IMAGES, null).as(CacheListing.class).catalogPins())
+                .containsEntry("debian-12", image.sha256());
+        assertThat(client.send("DELETE", AgentPaths.cacheImage(image.sha256()), null).status())
+                .as("a catalogue pin keeps it from eviction on request").isEqualTo(409);
+        AgentClient.Response climbing = client.send("POST", AgentPaths.CACHE_PREFETCH,
+                new PrefetchRequest(AgentHarness.IMAGE_URL, image.sha256(), null, "../volumes/x"));
+        assertThat(climbing.status()).isEqualTo(400);
+        assertThat(climbing.error().reason()).isEqualTo(AgentErrorReasons.INVALID_REQUEST);
+        assertThat(client.send("DELETE", AgentPaths.cachePin("..%2Fpins"), null).status()).isIn(400, 404);
+        assertThat(client.send("DELETE", AgentPaths.cachePin("debian-12"), null).status()).isEqualTo(204);
+        assertThat(client.send("GET", AgentPaths.CACHE_IMAGES, null).as(CacheListing.class).catalogPins()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentPaths;
+import io.virtfleet.agent.contract.CacheListing;
+import io.virtfleet.agent.contract.PrefetchRequest;
+import io.virtfleet.agent.contract.PrefetchStatus;
 import io.virtfleet.agent.contract.CloneRequest;
 import io.virtfleet.agent.contract.RestoreRequest;
 import io.virtfleet.agent.contract.SnapshotRequest;
@@ -154,6 +157,21 @@ public final class AgentClient {
         call("DELETE", AgentPaths.network(name), null, Void.class);
     }
 
+    /** The node's image cache: entries, budget and catalogue pins. */
+    public CacheListing cacheListing() throws AgentCallException {
+        return call("GET", AgentPaths.CACHE_IMAGES, null, CacheListing.class).orElseThrow();
+    }
+
+    /** Starts or joins getting an image into the node's cache (pinned under a catalogue name when the request says). */
+    public PrefetchStatus prefetch(PrefetchRequest request) throws AgentCallException {
+        return call("POST", AgentPaths.CACHE_PREFETCH, request, PrefetchStatus.class).orElseThrow();
+    }
+
+    /** Drops the node's pin for the catalogue image {@code name}; absent is fine. */
+    public void unpinCatalogImage(String name) throws AgentCallException {
+        call("DELETE", AgentPaths.cachePin(name), null, Void.class);
+    }
+
     private static String ownerQuery(String ownerUid) {
         return ownerUid == null ? "" : "?" + AgentPaths.OWNER_UID + "="
                 + java.net.URLEncoder.encode(ownerUid, java.nio.charset.StandardCharsets.UTF_8);
@@ -232,7 +250,8 @@ public final class AgentClient {
     private Timer timer(String method, String path, String outcome) {
         String route = path.startsWith(AgentPaths.VOLUMES) ? AgentPaths.VOLUMES
                 : path.startsWith(AgentPaths.DOMAINS) ? AgentPaths.DOMAINS
-                : path.startsWith(AgentPaths.SNAPSHOTS) ? AgentPaths.SNAPSHOTS : path;
+                : path.startsWith(AgentPaths.SNAPSHOTS) ? AgentPaths.SNAPSHOTS
+                : path.startsWith(AgentPaths.CACHE_PINS) ? AgentPaths.CACHE_PINS : path;
         return Timer.builder("virtfleet.agent.calls").description("calls to host agents")
                 .tags("node", endpoint.nodeName(), "method", method, "route", route, "outcome", outcome)
                 .register(metrics);

@@ -33,7 +33,9 @@ public final class PolicyChecks {
                     + list(policy.pools()) + "); leave it empty for the default pool, or ask the platform team to add it "
                     + "to storagePools of a TenantPolicy for this namespace"));
         }
-        return spec.getImage() == null ? Optional.empty() // a clone: its source passed these checks itself
+        // A clone: its source passed these checks itself. A catalogue image is the platform's choice of URL and
+        // credentials: its own namespaceSelector allows it (CatalogImages), imageSources do not apply.
+        return spec.getImage() == null || spec.getImage().getCatalog() != null ? Optional.empty()
                 : imageSource(spec.getImage(), prefix + ".image", policy);
     }
 

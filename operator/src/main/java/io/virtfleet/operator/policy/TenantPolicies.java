@@ -44,6 +44,12 @@ public final class TenantPolicies implements AutoCloseable {
                 policies == null ? List.of() : policies.getStore().list());
     }
 
+    /** Whether {@code selector} selects {@code namespace} by its labels (null selects nothing). */
+    public boolean selects(io.fabric8.kubernetes.api.model.LabelSelector selector, String namespace) {
+        Namespace object = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
+        return LabelSelectors.matches(selector, EffectivePolicy.labelsOf(namespace, object));
+    }
+
     /** @param listener gets each namespace whose effective policy may have changed */
     public void onChange(Consumer<String> listener) {
         listeners.add(listener);

@@ -17,6 +17,7 @@ import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
+import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.Provisioning;
@@ -30,6 +31,8 @@ import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.health.AgentHealth;
+import io.virtfleet.operator.image.CatalogEventSource;
+import io.virtfleet.operator.image.CatalogImages;
 import io.virtfleet.operator.health.NodeEventSource;
 import io.virtfleet.operator.health.NodeReachability;
 import io.virtfleet.operator.metrics.PhaseGauges;
@@ -75,6 +78,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     private final NodeReachability reachability;
     private final VolumePlacement placement;
     private final SecretValues secrets;
+    private final CatalogImages catalog;
     private final VolumeStatusMirror mirror;
     private final StatusUpdates<RootVolume, RootVolumeStatus, RootVolumePhase> updates;
     private final AgentCleanup cleanup;
@@ -88,8 +92,9 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
      */
     public RootVolumeReconciler(AgentDirectory agents, AgentHealth health, TenantPolicies policies, TenantGate gate,
                                 NodeReachability reachability, NodeScheduler scheduler, SecretValues secrets,
-                                Conditions conditions, EventRecorder events, PhaseGauges<RootVolumePhase> gauges,
-                                AgentCleanup cleanup, Clock clock, Duration settled) {
+                                CatalogImages catalog, Conditions conditions, EventRecorder events,
+                                PhaseGauges<RootVolumePhase> gauges, AgentCleanup cleanup, Clock clock,
+                                Duration settled) {
         this.agents = agents;
         this.health = health;
         this.policies = policies;
@@ -97,6 +102,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         this.reachability = reachability;
         this.placement = new VolumePlacement(scheduler, conditions);
         this.secrets = secrets;
+        this.catalog = catalog;
         this.mirror = new VolumeStatusMirror(conditions, settled);
         this.updates = new StatusUpdates<>(new OutcomeWriter<>(conditions, RootVolumeStatus::getPhase,
                 RootVolumeStatus::setPhase, RootVolumePhase.Pending), events, RootVolumeStatus::getPhase,
@@ -111,7 +117,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     public List<EventSource<?, RootVolume>> prepareEventSources(EventSourceContext<RootVolume> context) {
         return List.of(new NodeEventSource<>(health, context.getPrimaryCache(),
                 volume -> volume.getStatus() == null ? null : volume.getStatus().getNodeName()), progress,
-                new PolicyEventSource<>(policies, context.getPrimaryCache()));
+                new PolicyEventSource<>(policies, context.getPrimaryCache()),
+                new CatalogEventSource<>(catalog, context.getPrimaryCache(), RootVolumeReconciler::catalogOf));
     }
 
     @Override
@@ -141,6 +148,10 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         private AgentClient agent;
         /** A clone's source (node and agent request); null for a volume from an image. */
         private CloneSources.Resolved clone;
+        /** The image to fetch (a catalogue image resolved); null for a clone, or for {@link #unresolved}. */
+        private CatalogImages.Resolved image;
+        /** A populated volume whose catalogue image is gone: only read from its node, never stated again. */
+        private Problem unresolved;
 
         Run(RootVolume volume, RootVolumeStatus status, KubernetesClient client) {
             this.volume = volume;
@@ -153,8 +164,8 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         Outcome<RootVolumePhase> steps() {
             try {
-                return Steps.run(this::checkSpec, this::admit, this::checkReachability, this::findCloneSource,
-                        this::place, this::findAgent, this::stateAndMirror);
+                return Steps.run(this::checkSpec, this::admit, this::resolveImage, this::checkReachability,
+                        this::findCloneSource, this::place, this::findAgent, this::stateAndMirror);
             } catch (AgentCallException e) {
                 return agentFailed(e);
             }
@@ -168,6 +179,31 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         /** The tenant's policy, before scheduling and before any agent call. */
         private Optional<Outcome<RootVolumePhase>> admit() {
             return gate.admit(volume).map(RootVolumeReconciler::refused);
+        }
+
+        /**
+         * A catalogue image becomes the platform's URL, digest and credentials, for a namespace the image selects;
+         * else nothing happens on any node. A missing image waits (Pending), a refused one needs a person (Failed).
+         */
+        private Optional<Outcome<RootVolumePhase>> resolveImage() {
+            if (spec.getImage() == null) {
+                return Optional.empty();
+            }
+            CatalogImages.Resolution resolution = catalog.resolve(volume.getMetadata().getNamespace(), spec.getImage(),
+                    "spec.image");
+            image = resolution.image().orElse(null);
+            Optional<Problem> problem = resolution.problem();
+            if (problem.isPresent() && problem.get().reason().equals(CatalogImages.IMAGE_NOT_FOUND) && populated()) {
+                unresolved = problem.get(); // deleting an old catalogue image must not unsettle what was built from it
+                return Optional.empty();
+            }
+            return problem.map(RootVolumeReconciler::unresolvable);
+        }
+
+        /** Ready for this very spec: the node holds what it asks, so nothing there needs the image again. */
+        private boolean populated() {
+            return status.getPhase() == RootVolumePhase.Ready && !specChanged
+                    && Objects.equals(status.getPopulatedToken(), spec.getReprovisionToken());
         }
 
         private Optional<Outcome<RootVolumePhase>> checkReachability() {
@@ -185,7 +221,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         private Optional<Outcome<RootVolumePhase>> place() {
             VolumePlacement.Placed placed = placement.place(volume, status, generation,
-                    clone != null ? clone.node() : spec.getNodeName());
+                    clone != null ? clone.node() : spec.getNodeName(), image);
             node = placed.node().orElse(null);
             return placed.waiting();
         }
@@ -198,6 +234,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
 
         /** States the desired volume when needed and mirrors the agent's view; watches it while work runs. */
         private Optional<Outcome<RootVolumePhase>> stateAndMirror() throws AgentCallException {
+            if (unresolved != null) {
+                Optional<VolumeStatus> kept = agent.getVolume(AgentNames.of(volume))
+                        .filter(v -> v.phase() == VolumePhase.Ready);
+                return Optional.of(kept.isPresent() ? mirror.mirror(status, generation, kept.get())
+                        : unresolvable(unresolved));
+            }
             if (clone != null) { // copied once; afterwards only read
                 String name = AgentNames.of(volume);
                 Optional<VolumeStatus> copied = agent.getVolume(name).filter(v -> v.phase() == VolumePhase.Ready);
@@ -206,14 +248,15 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             }
             Optional<ImageCredentials> credentials;
             try {
-                credentials = secrets.credentials(volume.getMetadata().getNamespace(),
-                        spec.getImage().getCredentialsSecret(), "spec.image.credentialsSecret");
+                credentials = secrets.credentials(image.credentialsNamespace(), image.source().getCredentialsSecret(),
+                        image.catalog() == null ? "spec.image.credentialsSecret"
+                                : "VirtualMachineImage " + image.catalog() + " spec.credentialsSecret");
             } catch (MissingSecret e) {
                 return Optional.of(Outcome.notReady(RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND, e.getMessage(),
                         RETRY_AFTER_FAILURE));
             }
             VolumeStatus observed = converge(agent, volume,
-                    desiredVolume(spec, credentials, volume.getMetadata().getUid()), specChanged);
+                    desiredVolume(spec, image.source(), credentials, volume.getMetadata().getUid()), specChanged);
             Outcome<RootVolumePhase> outcome = mirror.mirror(status, generation, observed);
             boolean atWork = observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed;
             if (atWork && progress.watch(volume, agent, AgentNames.of(volume), observed.phase())) {
@@ -237,6 +280,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
             return Outcome.notReady(RootVolumePhase.Failed, e.error().reason(), e.error().message(),
                     RETRY_AFTER_FAILURE);
         }
+    }
+
+    /** A missing catalogue image waits for it (Pending); an image the namespace may not use needs a person (Failed). */
+    private static Outcome<RootVolumePhase> unresolvable(Problem problem) {
+        return Outcome.notReady(problem.reason().equals(CatalogImages.IMAGE_NOT_FOUND) ? RootVolumePhase.Pending
+                : RootVolumePhase.Failed, problem.reason(), problem.message(), RETRY_AFTER_FAILURE);
     }
 
     /** A quota waits (Pending) for room; every other refusal needs a person (Failed). */
@@ -273,10 +322,16 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
      * sent as no provisioning at all, so that agents older than overlays keep taking full copies.
      */
     static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials, String ownerUid) {
-        return new VolumeRequest(spec.getImage().getUrl(), spec.getImage().getSha256(),
+        return desiredVolume(spec, spec.getImage(), credentials, ownerUid);
+    }
+
+    /** @param image the image to fetch: {@code spec.image}, or the catalogue image it names, resolved */
+    static VolumeRequest desiredVolume(RootVolumeSpec spec, ImageSource image, Optional<ImageCredentials> credentials,
+                                       String ownerUid) {
+        return new VolumeRequest(image.getUrl(), image.getSha256(),
                 Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getReprovisionToken(),
                 credentials.orElse(null),
-                spec.getImage().getFormat() == null ? null : spec.getImage().getFormat().wireName(), ownerUid,
+                image.getFormat() == null ? null : image.getFormat().wireName(), ownerUid,
                 spec.getProvisioning() == Provisioning.Overlay ? VolumeProvisioning.Overlay : null);
     }
 
@@ -287,6 +342,11 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
     private static boolean ownedByVirtualMachine(RootVolume volume) {
         return volume.getMetadata().getOwnerReferences().stream()
                 .anyMatch(o -> Boolean.TRUE.equals(o.getController()) && "VirtualMachine".equals(o.getKind()));
+    }
+
+    private static String catalogOf(RootVolume volume) {
+        return volume.getSpec() == null || volume.getSpec().getImage() == null ? null
+                : volume.getSpec().getImage().getCatalog();
     }
 
     private static RootVolumeStatus statusOf(RootVolume volume) {

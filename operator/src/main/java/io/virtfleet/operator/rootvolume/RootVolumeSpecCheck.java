@@ -2,6 +2,7 @@ package io.virtfleet.operator.rootvolume;
 
 import io.virtfleet.crds.v1alpha1.Patterns;
 import io.virtfleet.crds.v1alpha1.CloneSource;
+import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.operator.spec.FieldCheck;
@@ -27,11 +28,19 @@ public final class RootVolumeSpecCheck {
             clone(check, spec, prefix);
             return;
         }
-        if (spec == null || spec.getImage() == null || spec.getImage().getUrl() == null) {
-            check.require(false, prefix + ".image.url is required");
+        if (spec == null || spec.getImage() == null
+                || spec.getImage().getUrl() == null && spec.getImage().getCatalog() == null) {
+            check.require(false, prefix + ".image.url or " + prefix + ".image.catalog is required");
             return;
         }
-        check.pattern(spec.getImage().getUrl(), Patterns.IMAGE_URL, prefix + ".image.url")
+        ImageSource image = spec.getImage();
+        check.require(image.getUrl() == null || image.getCatalog() == null,
+                        prefix + ".image: set exactly one of url and catalog")
+                .pattern(image.getCatalog(), Patterns.CATALOG_IMAGE_NAME, prefix + ".image.catalog")
+                .require(image.getCatalog() == null || image.getSha256() == null && image.getCredentialsSecret() == null
+                        && image.getFormat() == null, prefix + ".image: a catalog image takes its sha256, "
+                        + "credentialsSecret and format from the VirtualMachineImage")
+                .pattern(image.getUrl(), Patterns.IMAGE_URL, prefix + ".image.url")
                 .pattern(spec.getImage().getSha256(), Patterns.SHA256, prefix + ".image.sha256")
                 .positive(spec.getSize(), prefix + ".size", "10Gi")
                 .require(spec.getNodeName() == null || spec.getNodeSelector() == null

@@ -5,6 +5,7 @@ import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.base.Quantities;
+import io.virtfleet.operator.image.CatalogImages;
 import io.virtfleet.operator.scheduling.ClusterCommitments;
 import io.virtfleet.operator.scheduling.Demand;
 import io.virtfleet.operator.scheduling.NodeScheduler;
@@ -28,11 +29,16 @@ final class VolumePlacement {
     record Placed(Optional<String> node, Optional<Outcome<RootVolumePhase>> waiting) {
     }
 
-    /** @param pin the node the volume must be on ({@code spec.nodeName}, or a clone's source's node); null: any */
-    Placed place(RootVolume volume, RootVolumeStatus status, long generation, String pin) {
+    /**
+     * @param pin   the node the volume must be on ({@code spec.nodeName}, or a clone's source's node); null: any
+     * @param image the image it is populated from (a catalogue image resolved), so that nodes caching it come first;
+     *              null for a clone
+     */
+    Placed place(RootVolume volume, RootVolumeStatus status, long generation, String pin,
+                 CatalogImages.Resolved image) {
         RootVolumeSpec spec = volume.getSpec();
         NodeScheduler.Placement placement = scheduler.place(key(volume), status.getNodeName(), pin,
-                spec.getNodeSelector(), demand(spec));
+                spec.getNodeSelector(), demand(spec, image));
         if (placement.nodeName().isEmpty()) {
             conditions.set(status, generation, ConditionType.Scheduled, false, placement.reason(),
                     placement.message());
@@ -59,9 +65,9 @@ final class VolumePlacement {
                 volume.getMetadata().getName());
     }
 
-    static Demand demand(RootVolumeSpec spec) {
-        return spec.getImage() == null ? Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), null, null)
-                : Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getImage().getSha256(),
-                spec.getImage().getUrl());
+    static Demand demand(RootVolumeSpec spec, CatalogImages.Resolved image) {
+        return image == null ? Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), null, null)
+                : Demand.storage(Quantities.bytes(spec.getSize()), spec.getStorage(), image.knownSha256(),
+                image.source().getUrl());
     }
 }

@@ -133,4 +133,15 @@ class PolicyChecksTest {
             assertThat(p.message()).contains("spec.rootVolume.template.image.url", "platform's S3 credentials");
         });
     }
+
+    /** The catalogue's own namespaceSelector allows a catalogue image (CatalogImages); imageSources are for URLs. */
+    @Test
+    void aCatalogImageIsNotAnImageSourceButItsStoragePoolIsStillChecked() {
+        RootVolumeSpec spec = volume(null, null, null);
+        spec.setImage(ImageSource.catalog("debian-12"));
+        assertThat(PolicyChecks.volume(spec, "spec", NONE)).isEmpty();
+        spec.setStorage("slow");
+        assertThat(PolicyChecks.volume(spec, "spec", ALLOWING)).get()
+                .satisfies(p -> assertThat(p.reason()).isEqualTo("StoragePoolNotAllowed"));
+    }
 }

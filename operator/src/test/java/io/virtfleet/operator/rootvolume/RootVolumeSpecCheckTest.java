@@ -41,6 +41,47 @@ class RootVolumeSpecCheckTest {
     }
 
     @Test
+    void aCatalogImageMapsToTheResolvedImageNotTheReference() {
+        RootVolumeSpec spec = spec("10Gi");
+        spec.setImage(ImageSource.catalog("debian-12"));
+        assertThat(RootVolumeSpecCheck.check("web01-root", spec)).isEmpty();
+        ImageSource resolved = new ImageSource("s3://platform-images/debian-12.qcow2", "ab".repeat(32));
+        resolved.setFormat(ImageFormat.RAW);
+
+        var request = RootVolumeReconciler.desiredVolume(spec, resolved, Optional.empty(), "uid-7");
+
+        assertThat(request.imageUrl()).isEqualTo("s3://platform-images/debian-12.qcow2");
+        assertThat(request.imageSha256()).isEqualTo("ab".repeat(32));
+        assertThat(request.imageFormat()).isEqualTo("raw");
+    }
+
+    @Test
+    void aCatalogReferenceIsExclusiveAndANameThatClimbsIsInvalid() {
+        RootVolumeSpec both = spec("10Gi");
+        both.getImage().setCatalog("debian-12");
+        assertThat(RootVolumeSpecCheck.check("v1", both)).get()
+                .satisfies(p -> assertThat(p.message()).contains("set exactly one of url and catalog"));
+
+        RootVolumeSpec withDigest = spec("10Gi");
+        withDigest.setImage(ImageSource.catalog("debian-12"));
+        withDigest.getImage().setSha256("ab".repeat(32));
+        assertThat(RootVolumeSpecCheck.check("v1", withDigest)).get()
+                .satisfies(p -> assertThat(p.message()).contains("takes its sha256"));
+
+        for (String name : new String[]{"../debian-12", "a/b", "..", "Debian"}) {
+            RootVolumeSpec climbing = spec("10Gi");
+            climbing.setImage(ImageSource.catalog(name));
+            assertThat(RootVolumeSpecCheck.check("v1", climbing)).as(name).get()
+                    .satisfies(p -> assertThat(p.message()).contains("spec.image.catalog"));
+        }
+
+        RootVolumeSpec neither = spec("10Gi");
+        neither.setImage(new ImageSource());
+        assertThat(RootVolumeSpecCheck.check("v1", neither)).get()
+                .satisfies(p -> assertThat(p.message()).contains("spec.image.url or spec.image.catalog is required"));
+    }
+
+    @Test
     void anOverlayIsAskedOfTheAgent() {
         RootVolumeSpec spec = spec("10Gi");
         spec.setProvisioning(Provisioning.Overlay);

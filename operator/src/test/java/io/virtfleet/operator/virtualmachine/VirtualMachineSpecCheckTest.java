@@ -70,6 +70,23 @@ class VirtualMachineSpecCheckTest {
     }
 
     @Test
+    void aTemplateMayNameACatalogImageButNotTogetherWithAUrl() {
+        VirtualMachineSpec spec = spec();
+        RootVolumeSpec template = new RootVolumeSpec();
+        template.setImage(io.virtfleet.crds.v1alpha1.ImageSource.catalog("debian-12"));
+        template.setSize(new io.fabric8.kubernetes.api.model.Quantity("10Gi"));
+        spec.setRootVolume(new io.virtfleet.crds.v1alpha1.RootVolumeReference());
+        spec.getRootVolume().setTemplate(template);
+        assertThat(problem(spec)).isEmpty();
+
+        template.getImage().setUrl("s3://images/x.qcow2");
+        assertThat(problem(spec)).contains("spec.rootVolume.template.image: set exactly one of url and catalog");
+        template.getImage().setUrl(null);
+        template.getImage().setCatalog("../secret");
+        assertThat(problem(spec)).contains("spec.rootVolume.template.image.catalog");
+    }
+
+    @Test
     void eachRuleNamesItsField() {
         VirtualMachineSpec zeroCpus = spec();
         zeroCpus.setVcpus(0);

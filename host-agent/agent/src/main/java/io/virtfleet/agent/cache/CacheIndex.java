@@ -53,7 +53,8 @@ final class CacheIndex {
     }
 
     private final CacheStore store;
-    private final CachePins pins;
+    /** Volume pins and catalogue pins: eviction skips every digest any of them names. */
+    private final List<CachePins> pins;
     private final long budgetBytes;
     private final CacheMetrics metrics;
 
@@ -66,8 +67,12 @@ final class CacheIndex {
 
     /** Loads the entries {@code store} recovered; call {@link #trimToBudget()} once the start is logged. */
     CacheIndex(CacheStore store, CachePins pins, long budgetBytes, CacheMetrics metrics) {
+        this(store, List.of(pins), budgetBytes, metrics);
+    }
+
+    CacheIndex(CacheStore store, List<CachePins> pins, long budgetBytes, CacheMetrics metrics) {
         this.store = store;
-        this.pins = pins;
+        this.pins = List.copyOf(pins);
         this.budgetBytes = budgetBytes;
         this.metrics = metrics;
         this.entries = store.load();
@@ -284,7 +289,7 @@ final class CacheIndex {
             }
             if (inUse().contains(sha256)) {
                 throw AgentException.conflict(AgentErrorReasons.IMAGE_IN_USE, "image " + sha256
-                        + " is in use (a volume is populated from it or is an overlay over it, or it is being downloaded or verified)");
+                        + " is in use (a volume is populated from it or is an overlay over it, a catalogue image pins it, or it is being downloaded or verified)");
             }
             remove(entry, "request");
         }
@@ -319,7 +324,8 @@ final class CacheIndex {
     // ---- under the lock
 
     private Set<String> inUse() {
-        Set<String> used = new HashSet<>(pins.digests()); // backing files of copy-on-write volumes
+        Set<String> used = new HashSet<>(); // backing files of copy-on-write volumes, catalogue images kept on the node
+        pins.forEach(p -> used.addAll(p.digests()));
         for (Download download : inFlight.values()) {
             if (download.sha256() != null) {
                 used.add(download.sha256());

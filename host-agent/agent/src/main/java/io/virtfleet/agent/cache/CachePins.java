@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * Pins that outlive a fetch: a copy-on-write volume whose backing file is an entry holds that entry for as long as
  * the volume exists, across agent restarts. One file per holder, {@code <cacheDir>/pins/<holder>}, holding the digest;
- * a holder pins at most one entry.
+ * a holder pins at most one entry. A second instance in {@code <cacheDir>/catalog-pins} holds the catalogue's pins
+ * (holders are VirtualMachineImage names), so a catalogue name never collides with a volume name.
  *
  * <p>Pins change outside the cache's lock: a holder pins only while an open fetch already holds the entry, and an
  * unpin only lets eviction take the entry later. {@link CacheIndex} reads {@link #digests()} under its lock.
@@ -30,7 +31,12 @@ final class CachePins {
     private final Map<String, String> byHolder = new ConcurrentHashMap<>();
 
     CachePins(Path cacheDir) {
-        this.dir = cacheDir.resolve("pins");
+        this(cacheDir, "pins");
+    }
+
+    /** @param kind the holders' directory under the cache: {@code pins} (volumes), {@code catalog-pins} (catalogue) */
+    CachePins(Path cacheDir, String kind) {
+        this.dir = cacheDir.resolve(kind);
         try {
             Files.createDirectories(dir);
             try (Stream<Path> files = Files.list(dir)) {
@@ -73,6 +79,16 @@ final class CachePins {
     /** The pinned digests (a digest pinned by several holders appears once or more). */
     Collection<String> digests() {
         return List.copyOf(byHolder.values());
+    }
+
+    /** Every holder and its digest. */
+    Map<String, String> all() {
+        return Map.copyOf(byHolder);
+    }
+
+    /** Whether {@code holder} is a name this class accepts (no separators, nothing that walks the tree). */
+    static boolean validHolder(String holder) {
+        return holder != null && HOLDER.matcher(holder).matches();
     }
 
     /** The holders of {@code sha256}. */

@@ -56,6 +56,7 @@ public final class ImageCache implements AutoCloseable {
     private final ExecutorService streamThreads;
     private final CacheIndex index;
     private final CachePins pins;
+    private final CachePins catalogPins;
     private final CacheFiller filler;
     private final Prefetches prefetches = new Prefetches(this::fetchAllowed);
 
@@ -75,7 +76,8 @@ public final class ImageCache implements AutoCloseable {
         CacheStore store = new CacheStore(cacheDir);
         CacheMetrics metrics = new CacheMetrics(registry, settings.budgetBytes());
         this.pins = new CachePins(cacheDir);
-        this.index = new CacheIndex(store, pins, settings.budgetBytes(), metrics);
+        this.catalogPins = new CachePins(cacheDir, "catalog-pins");
+        this.index = new CacheIndex(store, List.of(pins, catalogPins), settings.budgetBytes(), metrics);
         this.policy = new SourcePolicy(settings.httpHosts(), settings.allowedNetworks(), resolver);
         this.sources = new Sources(settings, s3, new HttpTransport(policy, settings.connectTimeout(),
                 settings.readTimeout()));
@@ -118,7 +120,7 @@ public final class ImageCache implements AutoCloseable {
                 .sorted(Comparator.comparing(CacheStore.Entry::lastUsedInstant).reversed())
                 .map(e -> toContract(e, now.inUse().contains(e.sha256())))
                 .toList();
-        return new CacheListing(settings.budgetBytes(), now.usedBytes(), listed);
+        return new CacheListing(settings.budgetBytes(), now.usedBytes(), listed, catalogPins.all());
     }
 
     public Optional<CacheEntry> entry(String sha256) {
@@ -168,8 +170,46 @@ public final class ImageCache implements AutoCloseable {
      * failure is reported once, and the next call tries again. A prefetch pins its image only while it downloads.
      */
     public PrefetchStatus prefetch(ImageRequest request) {
+        return prefetch(request, null);
+    }
+
+    /**
+     * A prefetch for a catalogue image: once cached, the image is pinned under {@code catalogPin} (a VirtualMachineImage
+     * name) durably, across restarts, so that eviction skips it and {@link #evict} refuses it until
+     * {@link #unpinCatalog}. A later prefetch under the same name moves the pin to its digest.
+     *
+     * @param catalogPin the catalogue image's name; null pins nothing
+     */
+    public PrefetchStatus prefetch(ImageRequest request, String catalogPin) {
         policy.checkUrl(request.url());
-        return prefetches.prefetch(request);
+        if (catalogPin == null) {
+            return prefetches.prefetch(request, image -> { });
+        }
+        checkCatalogName(catalogPin);
+        return prefetches.prefetch(request, image -> {
+            if (!catalogPins.pinnedBy(catalogPin).equals(Optional.of(image.sha256()))) {
+                catalogPins.pin(catalogPin, image.sha256());
+                LOG.info("image cache entry pinned sha256={} catalogImage={}", image.sha256(), catalogPin);
+            }
+        });
+    }
+
+    /** Drops the catalogue image's pin (absent is fine); an entry over the budget may go now. */
+    public void unpinCatalog(String catalogImage) {
+        checkCatalogName(catalogImage);
+        Optional<String> pinned = catalogPins.pinnedBy(catalogImage);
+        catalogPins.unpin(catalogImage);
+        if (pinned.isPresent()) {
+            LOG.info("image cache entry unpinned sha256={} catalogImage={}", pinned.get(), catalogImage);
+            index.trimToBudget();
+        }
+    }
+
+    private static void checkCatalogName(String name) {
+        if (!CachePins.validHolder(name)) {
+            throw AgentException.invalid("catalogPin '" + name + "' is not a catalogue image name (a-z, 0-9, '-' and "
+                    + "'.', starting with a letter or digit)");
+        }
     }
 
     /**

@@ -4,40 +4,78 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.PrefetchStatus;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** Prefetches by URL + digest, kept until their outcome has been reported once. */
 final class Prefetches {
     private final Function<ImageRequest, ImageFetch> fetcher;
-    private final Map<String, ImageFetch> running = new HashMap<>();
+    /** Guards every {@link Running}'s fields too. */
+    private final Map<String, Running> running = new HashMap<>();
+
+    /** A prefetch in flight and what its requesters asked to run once it is cached. */
+    private static final class Running {
+        final ImageFetch fetch;
+        final List<Consumer<CachedImage>> whenCached = new ArrayList<>();
+        /** Set (under the lock) when the callbacks were taken: a request seeing it starts anew instead of joining. */
+        boolean completed;
+
+        Running(ImageFetch fetch) {
+            this.fetch = fetch;
+        }
+    }
 
     Prefetches(Function<ImageRequest, ImageFetch> fetcher) {
         this.fetcher = fetcher;
     }
 
-    PrefetchStatus prefetch(ImageRequest request) {
+    /**
+     * @param whenCached runs with the cached image while the prefetch's fetch still holds it (so that a pin taken
+     *                   there cannot lose a race with eviction), also for a request that joins a running prefetch
+     */
+    PrefetchStatus prefetch(ImageRequest request, Consumer<CachedImage> whenCached) {
         String key = request.prefetchKey();
         synchronized (running) {
-            ImageFetch earlier = running.get(key);
-            if (earlier != null && !earlier.result().isDone()) {
-                return prefetchStatus(request.url().text(), earlier);
+            Running earlier = running.get(key);
+            if (earlier != null && !earlier.completed) {
+                earlier.whenCached.add(whenCached);
+                return prefetchStatus(request.url().text(), earlier.fetch);
             }
             running.remove(key);
-            if (earlier != null && earlier.result().isCompletedExceptionally()) {
-                return prefetchStatus(request.url().text(), earlier);
+            if (earlier != null && earlier.fetch.result().isCompletedExceptionally()) {
+                return prefetchStatus(request.url().text(), earlier.fetch);
             }
         }
-        ImageFetch fetch = fetcher.apply(request);
-        fetch.result().whenComplete((image, error) -> fetch.close());
-        if (!fetch.result().isDone()) {
+        Running started = new Running(fetcher.apply(request));
+        started.whenCached.add(whenCached);
+        if (!started.fetch.result().isDone()) { // one done already reports its outcome in this answer
             synchronized (running) {
-                running.putIfAbsent(key, fetch);
+                running.putIfAbsent(key, started);
             }
         }
-        return prefetchStatus(request.url().text(), fetch);
+        started.fetch.result().whenComplete((image, error) -> {
+            List<Consumer<CachedImage>> callbacks;
+            synchronized (running) {
+                started.completed = true;
+                callbacks = List.copyOf(started.whenCached);
+                if (error == null) {
+                    running.remove(key, started); // a failure stays until it has been reported once
+                }
+            }
+            try {
+                if (error == null) {
+                    callbacks.forEach(c -> c.accept(image));
+                }
+            } finally {
+                started.fetch.close();
+            }
+        });
+        return prefetchStatus(request.url().text(), started.fetch);
     }
 
     private static PrefetchStatus prefetchStatus(String url, ImageFetch fetch) {

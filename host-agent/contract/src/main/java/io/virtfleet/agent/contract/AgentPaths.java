@@ -27,6 +27,11 @@ public final class AgentPaths {
     public static final String PROVISION = "/api/v1/provision";
     /** {@code POST} a {@link PrefetchRequest}: get an image into the cache ahead of use. */
     public static final String CACHE_PREFETCH = "/api/v1/cache/prefetch";
+    /**
+     * {@code DELETE /{name}}: drop a catalogue pin ({@link PrefetchRequest#catalogPin()}); 204, also when absent. The
+     * pins are listed in {@link CacheListing#catalogPins()}.
+     */
+    public static final String CACHE_PINS = "/api/v1/cache/pins";
 
     /**
      * Long poll of a volume: {@code GET /api/v1/volumes/{name}?waitWhilePhase=Downloading&waitSeconds=20} answers as
@@ -96,6 +101,10 @@ public final class AgentPaths {
 
     public static final String CONSOLE_SUFFIX = "/console";
     public static final String VNC_SUFFIX = "/vnc";
+
+    public static String cachePin(String catalogImage) {
+        return CACHE_PINS + "/" + catalogImage;
+    }
 
     public static String cacheImage(String sha256) {
         return CACHE_IMAGES + "/" + sha256;
