@@ -69,6 +69,29 @@ class HostDeviceApiTest extends ReconcilerApiTests {
         client.resource(policy).delete();
     }
 
+    /**
+     * A placed template VM whose entry is renamed keeps its one GPU: its own status record (read back through the
+     * informer) is not another VM's, so it never waits for its own device.
+     */
+    @Test
+    void aRenamedDeviceEntryKeepsTheVmsGpu() {
+        TenantPolicy policy = allow("api-gpu-", spec -> spec.setHostDevices(List.of(T4)));
+        VirtualMachine vm = awaitStatus(client.resource(gpuVm("api-gpu-renamed", T4)).create(),
+                v -> v.getStatus().getPhase() == VirtualMachinePhase.Running);
+
+        vm.getSpec().setHostDevices(List.of(new HostDeviceRequest("gpu1", T4)));
+        VirtualMachine renamed = awaitStatus(client.resource(vm).update(), v -> v.getStatus().getHostDevices() != null
+                && "gpu1".equals(v.getStatus().getHostDevices().getFirst().getName()));
+
+        assertThat(renamed.getStatus().getHostDevices()).singleElement()
+                .satisfies(d -> assertThat(d.getAddress()).isEqualTo(GPU));
+        assertThat(renamed.getStatus().getPhase()).isEqualTo(VirtualMachinePhase.Running);
+        assertThat(Conditions.isTrue(renamed.getStatus(), ConditionType.Scheduled)).isTrue();
+        client.resource(renamed).delete();
+        await().atMost(TIMEOUT).until(() -> client.resource(renamed).get() == null);
+        client.resource(policy).delete();
+    }
+
     @Test
     void aResourceNoPolicyAllowsIsRefusedBeforePlacementWithAWarning() {
         VirtualMachine refused = awaitStatus(client.resource(gpuVm("api-gpu-refused", "gpu.example.com/a100")).create(),

@@ -11,9 +11,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Picks the node for an object that is not bound yet: the pinned node, else the nodes whose labels match the
@@ -155,7 +157,7 @@ public final class NodeScheduler {
             return DeviceAssignment.refused(Reason.AGENT_NOT_READY, "waiting for node capacity: " + node + ": "
                     + unknownWhy(node));
         }
-        java.util.Set<String> taken = new java.util.HashSet<>(committedByNode(key)
+        Set<String> taken = new HashSet<>(committedByNode(key)
                 .getOrDefault(node, Committed.nothing()).deviceAddresses());
         taken.addAll(kept);
         Optional<List<String>> picked = HostDeviceMatch.pick(capacity.get(), resourceNames, taken, ownDomain);
@@ -215,9 +217,15 @@ public final class NodeScheduler {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
     }
 
-    /** What bound objects and reservations hold, per node; {@code asking}'s own device holds are not counted. */
+    /**
+     * What other bound objects and reservations hold, per node. Nothing of {@code asking} is counted, neither its
+     * device holds nor what its status records (else a VM whose device entry was renamed would wait for its own
+     * device forever); an object not bound yet records nothing anyway.
+     */
     private Map<String, Committed> committedByNode(String asking) {
-        Map<String, Committed> committed = new HashMap<>(commitments.byNode(reservations.keySet()));
+        Set<String> excluding = new HashSet<>(reservations.keySet());
+        excluding.add(asking);
+        Map<String, Committed> committed = new HashMap<>(commitments.byNode(excluding));
         reservations.values().forEach(r -> committed.merge(r.node(), Committed.nothing().plus(r.demand()),
                 (a, b) -> a.plus(r.demand())));
         deviceHolds.forEach((key, hold) -> {

@@ -18,12 +18,14 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The VM's host devices on its node, recorded in {@code status.hostDevices}: a device once recorded stays the VM's
- * (an operator restart never reshuffles devices), a device the spec no longer asks for is given back, a new one is
- * taken from the node's free devices ({@link NodeScheduler#assignDevices}). A VM whose node has no free device of a
- * resource waits (Pending, {@code Scheduled=False}) with a message naming the resource.
+ * (an operator restart never reshuffles devices; an entry renamed keeps its address), a device the spec no longer
+ * asks for is given back, a new one is taken from the node's free devices ({@link NodeScheduler#assignDevices}). A VM
+ * whose node has no free device of a resource waits (Pending, {@code Scheduled=False}) with a message naming the
+ * resource.
  */
 final class HostDeviceAssignment {
     private final NodeScheduler scheduler;
@@ -38,9 +40,7 @@ final class HostDeviceAssignment {
     Optional<Outcome<VirtualMachinePhase>> ensure(VirtualMachine vm, VirtualMachineStatus status, long generation) {
         List<HostDeviceRequest> wanted = requests(vm.getSpec());
         List<AssignedHostDevice> recorded = status.getHostDevices() == null ? List.of() : status.getHostDevices();
-        List<AssignedHostDevice> kept = recorded.stream().filter(a -> a.getAddress() != null && wanted.stream()
-                .anyMatch(w -> w.getName().equals(a.getName()) && w.getResourceName().equals(a.getResourceName())))
-                .toList();
+        List<AssignedHostDevice> kept = kept(wanted, recorded);
         List<HostDeviceRequest> missing = wanted.stream()
                 .filter(w -> kept.stream().noneMatch(a -> a.getName().equals(w.getName()))).toList();
         if (wanted.isEmpty() && recorded.isEmpty()) {
@@ -63,6 +63,35 @@ final class HostDeviceAssignment {
                     + status.getNodeName() + " with its host devices");
         }
         return Optional.empty();
+    }
+
+    /**
+     * The recorded devices the spec still asks for: an entry with the same name and resource keeps its address; an
+     * entry renamed (its name new) then takes an address the VM recorded for the same resource under a name the spec
+     * no longer has, so a rename never moves or loses a device.
+     */
+    private static List<AssignedHostDevice> kept(List<HostDeviceRequest> wanted, List<AssignedHostDevice> recorded) {
+        List<AssignedHostDevice> unclaimed = new ArrayList<>(recorded.stream().filter(a -> a.getAddress() != null)
+                .toList());
+        List<AssignedHostDevice> kept = new ArrayList<>();
+        List<HostDeviceRequest> renamed = new ArrayList<>();
+        for (HostDeviceRequest request : wanted) {
+            claim(unclaimed, a -> a.getName().equals(request.getName())
+                    && a.getResourceName().equals(request.getResourceName()))
+                    .ifPresentOrElse(kept::add, () -> renamed.add(request));
+        }
+        for (HostDeviceRequest request : renamed) {
+            claim(unclaimed, a -> a.getResourceName().equals(request.getResourceName())).ifPresent(a -> kept.add(
+                    new AssignedHostDevice(request.getName(), request.getResourceName(), a.getAddress())));
+        }
+        return kept;
+    }
+
+    private static Optional<AssignedHostDevice> claim(List<AssignedHostDevice> unclaimed,
+                                                      Predicate<AssignedHostDevice> fits) {
+        Optional<AssignedHostDevice> claimed = unclaimed.stream().filter(fits).findFirst();
+        claimed.ifPresent(unclaimed::remove);
+        return claimed;
     }
 
     /** The PCI addresses the domain gets, in spec order. */

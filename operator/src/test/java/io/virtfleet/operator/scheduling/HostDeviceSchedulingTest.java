@@ -129,6 +129,23 @@ class HostDeviceSchedulingTest {
     }
 
     /**
+     * The asking VM's own status record (from the informer) is not another VM's: a bound VM whose entry was renamed
+     * gets its device back instead of waiting for it forever.
+     */
+    @Test
+    void aBoundVmsOwnRecordedDeviceIsNotTakenFromIt() {
+        hosts.put("hv1", host("hv1", free(GPU_A)));
+        Map<String, Committed> recordedByA = Map.of("hv1", Committed.nothing().holdingDevices(List.of(GPU_A)));
+        NodeScheduler scheduler = Schedulers.over(List.of("hv1"), node -> Map.of(),
+                node -> Optional.ofNullable(hosts.get(node)), excluding -> excluding.contains("a") ? Map.of() : recordedByA);
+
+        assertThat(scheduler.place("a", "hv1", null, null, gpus(T4)).nodeName()).contains("hv1");
+        assertThat(scheduler.assignDevices("a", "hv1", List.of(), List.of(T4), "ns.a").addresses())
+                .containsExactly(GPU_A);
+        assertThat(scheduler.assignDevices("b", "hv1", List.of(), List.of(T4), "ns.b").refused()).isTrue();
+    }
+
+    /**
      * An agent's report is input too: an address not in canonical form never reaches status or a domain request; a
      * device without an IOMMU group (a host whose IOMMU is off) cannot be assigned at all.
      */

@@ -33,11 +33,13 @@ class HostDeviceAssignmentTest {
     private static final String GPU_B = "0000:04:00.0";
 
     private final List<HostCapacity.HostDevice> reported = new ArrayList<>();
-    private final Map<String, Committed> committed = new HashMap<>();
+    /** The addresses each VM's status records as the informer sees it (an operator restart starts from these). */
+    private final Map<String, List<String>> informer = new HashMap<>();
     private final NodeScheduler scheduler = Schedulers.over(List.of("hv1"), node -> Map.of(),
             node -> Optional.of(new HostCapacity("hv1", 8, 1L << 36, 1L << 36, "pool",
                     List.of(new HostCapacity.Pool("pool", 1L << 40, 1L << 40)), List.of(), reported)),
-            excluding -> committed);
+            excluding -> Map.of("hv1", Committed.nothing().holdingDevices(informer.entrySet().stream()
+                    .filter(e -> !excluding.contains(e.getKey())).flatMap(e -> e.getValue().stream()).toList())));
     private final HostDeviceAssignment assignment = new HostDeviceAssignment(scheduler, new Conditions(Clock.systemUTC()));
 
     private static VirtualMachine vm(String name, String... deviceNames) {
@@ -56,6 +58,10 @@ class HostDeviceAssignmentTest {
         for (String address : addresses) {
             reported.add(new HostCapacity.HostDevice(T4, address, 1, "vfio-pci", false, null));
         }
+    }
+
+    private void informerSees(VirtualMachine vm) {
+        informer.put("VirtualMachine/team-a/" + vm.getMetadata().getName(), HostDeviceAssignment.addresses(vm.getStatus()));
     }
 
     private static List<String> recorded(VirtualMachine vm) {
@@ -99,6 +105,41 @@ class HostDeviceAssignmentTest {
         assertThat(recorded(other)).as("the device given back").containsExactly("gpu0=" + GPU_A);
         assertThat(assignment.ensure(vm, vm.getStatus(), 2)).isEmpty();
         assertThat(recorded(vm)).as("kept, not reshuffled").containsExactly("gpu1=" + GPU_B);
+    }
+
+    /** Its own recorded device is not another VM's: on a one-GPU node the renamed entry keeps it, not Pending. */
+    @Test
+    void aRenamedEntryKeepsTheVmsOwnDeviceOnAOneGpuNode() {
+        report(GPU_A);
+        VirtualMachine vm = vm("gpu-vm", "gpu0");
+        assignment.ensure(vm, vm.getStatus(), 1);
+        informerSees(vm);
+
+        vm.getSpec().setHostDevices(List.of(new HostDeviceRequest("gpu1", T4)));
+        assertThat(assignment.ensure(vm, vm.getStatus(), 2)).isEmpty();
+
+        assertThat(recorded(vm)).containsExactly("gpu1=" + GPU_A);
+        assertThat(Conditions.isTrue(vm.getStatus(), ConditionType.Scheduled)).isTrue();
+        VirtualMachine other = vm("other", "gpu0");
+        assertThat(assignment.ensure(other, other.getStatus(), 1)).as("still the VM's").isPresent();
+    }
+
+    /** A renamed entry keeps the address the VM recorded for its resource, not the lowest free one. */
+    @Test
+    void aRenamedEntryKeepsItsAddressWhenAnotherDeviceIsFree() {
+        report(GPU_A, GPU_B);
+        VirtualMachine first = vm("first", "gpu0");
+        VirtualMachine vm = vm("gpu-vm", "gpu0");
+        assignment.ensure(first, first.getStatus(), 1);
+        assignment.ensure(vm, vm.getStatus(), 1);
+        informerSees(vm);
+        assertThat(recorded(vm)).containsExactly("gpu0=" + GPU_B);
+        scheduler.release("VirtualMachine/team-a/first");
+
+        vm.getSpec().setHostDevices(List.of(new HostDeviceRequest("gpu1", T4), new HostDeviceRequest("gpu2", T4)));
+        assertThat(assignment.ensure(vm, vm.getStatus(), 2)).isEmpty();
+
+        assertThat(recorded(vm)).containsExactly("gpu1=" + GPU_B, "gpu2=" + GPU_A);
     }
 
     @Test

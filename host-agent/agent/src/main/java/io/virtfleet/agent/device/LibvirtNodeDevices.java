@@ -6,9 +6,11 @@ import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtErrors;
 import io.virtfleet.agent.libvirt.LibvirtXml;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
@@ -16,7 +18,7 @@ import org.libvirt.LibvirtException;
 /**
  * The host's PCI devices from libvirt's node device API ({@code virNodeListDevices("pci")}, the call libvirt-java
  * 0.5.4 offers; libvirt's test driver answers it from its node file) and the {@code hostdev} addresses of every
- * domain on the hypervisor connection.
+ * domain on the hypervisor connection, in its live and its next-start ({@code VIR_DOMAIN_XML_INACTIVE}) definition.
  */
 public final class LibvirtNodeDevices implements NodeDevices {
     private final LibvirtConnection libvirt;
@@ -44,9 +46,14 @@ public final class LibvirtNodeDevices implements NodeDevices {
         return libvirt.call("list host devices of domains", connect -> {
             List<HeldDevice> held = new ArrayList<>();
             for (Domain domain : domains(connect)) {
-                String xml = domain.getXMLDesc(0);
-                boolean ours = DomainFingerprint.definedByAgent(xml);
-                for (String address : addresses(xml)) {
+                // A running domain's live definition is not the one it starts with next time (a changed device list
+                // applies at the next start): a device either names is held, or two domains collide at that start.
+                String live = domain.getXMLDesc(0);
+                String nextStart = domain.getXMLDesc(Domain.XMLFlags.INACTIVE);
+                boolean ours = DomainFingerprint.definedByAgent(live) || DomainFingerprint.definedByAgent(nextStart);
+                Set<String> addresses = new LinkedHashSet<>(addresses(live));
+                addresses.addAll(addresses(nextStart));
+                for (String address : addresses) {
                     held.add(new HeldDevice(address, domain.getName(), ours));
                 }
             }

@@ -6,7 +6,7 @@ import java.util.List;
 public interface NodeDevices {
     List<PciDevice> pciDevices();
 
-    /** Every PCI address a domain on this host holds (active or only defined). */
+    /** Every PCI address a domain on this host holds (active or only defined; live or next-start definition). */
     List<HeldDevice> held();
 
     /**

@@ -14,6 +14,7 @@ import io.virtfleet.agent.device.LibvirtNodeDevices;
 import io.virtfleet.agent.libvirt.LibvirtConnection;
 import io.virtfleet.agent.libvirt.LibvirtXml;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -88,6 +89,21 @@ class HostDevicePassthroughTest {
     }
 
     @Test
+    void aRunningDomainHoldsTheDevicesOfItsNextStartDefinitionToo() {
+        libvirt.call("start", connect -> {
+            connect.domainDefineXML(foreignDomain("pt-running", GPU_B)).create();
+            return null;
+        });
+        // Redefining a running domain changes only its persistent definition: GPU_A is its at the next start.
+        define(foreignDomain("pt-running", GPU_A));
+
+        assertThat(inventory.list()).filteredOn(HostCapacity.HostDevice::inUse).extracting(HostCapacity.HostDevice::address)
+                .containsExactlyInAnyOrder(GPU_A, GPU_B);
+        assertThat(refusal(inventory, "pt-other", GPU_A).reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_IN_USE);
+        assertThatCode(() -> inventory.check("pt-running", List.of(GPU_A, GPU_B))).doesNotThrowAnyException();
+    }
+
+    @Test
     void refusesADeviceWhoseModelIsNotAllowedAnAddressTheHostDoesNotHaveAndADeviceWithoutIommu() {
         AgentException model = refusal(inventory, "pt-vm", NIC);
         assertThat(model.reason()).isEqualTo(AgentErrorReasons.HOST_DEVICE_NOT_ALLOWED);
@@ -131,12 +147,13 @@ class HostDevicePassthroughTest {
         return LibvirtXml.write(DomainFingerprint.stamped(DomainXmlConverter.convert(plan), null));
     }
 
+    /** A domain the agent did not define; its UUID follows from its name so that it can be redefined. */
     private static String foreignDomain(String name, String address) {
         String[] bus = address.split("[:.]");
         return """
-                <domain type='test'><name>%s</name><memory>65536</memory><os><type>hvm</type></os>
+                <domain type='test'><name>%s</name><uuid>%s</uuid><memory>65536</memory><os><type>hvm</type></os>
                 <devices><hostdev mode='subsystem' type='pci' managed='yes'><source>
                 <address domain='0x%s' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev></devices></domain>
-                """.formatted(name, bus[0], bus[1], bus[2], bus[3]);
+                """.formatted(name, UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)), bus[0], bus[1], bus[2], bus[3]);
     }
 }
