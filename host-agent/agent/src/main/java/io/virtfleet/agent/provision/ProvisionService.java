@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>its own name space: the host volume is {@code vf-prov-<volume>} with no '.' (every operator volume is
  *       {@code <namespace>.<name>}) and no '_' (every volume the agent derives, data disks and snapshots), so the call
  *       can never reach a volume the operator manages;</li>
- *   <li>images only from the {@link ProvisionImagePrefixes};</li>
+ *   <li>images only from the {@link ProvisionImagePrefixes}, also where a redirect leads;</li>
  *   <li>every call a new reprovision token: a repeat on a Ready volume fills it again from the image (refused while a
  *       running domain uses it), a smaller size is refused before anything changes;</li>
  *   <li>a synchronous answer within the {@link ProvisionSettings#waitCeiling()}; a repeat of the same request while
@@ -79,7 +79,7 @@ public final class ProvisionService {
     private synchronized VolumeStatus start(String hostVolume, VolumeRequest wanted) {
         VolumeRequest running = unfinished.get(hostVolume);
         VolumeRequest request = running != null && sameTarget(running, wanted) ? running : wanted;
-        VolumeStatus status = volumes.put(hostVolume, request);
+        VolumeStatus status = volumes.put(hostVolume, request, settings.imagePrefixes());
         unfinished.put(hostVolume, request);
         return status;
     }
