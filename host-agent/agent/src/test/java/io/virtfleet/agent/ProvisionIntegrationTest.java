@@ -46,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProvisionIntegrationTest {
     private static final String PREFIX = "s3://images/golden/";
     private static final long IMAGE_SIZE = TestImages.DEFAULT_VIRTUAL_SIZE;
+    private static final String OWNER_UID = "4f6c2a1e-0000-4000-8000-000000000001";
     private static final byte[] SENTINEL = "PROVISION-SENTINEL-7f3a".getBytes(StandardCharsets.US_ASCII);
 
     private Path dir;
@@ -145,9 +146,7 @@ class ProvisionIntegrationTest {
     @Test
     void theCallNeverReachesAVolumeTheOperatorManages() throws Exception {
         String tenantVolume = harness.sandbox().name("tenant-root");
-        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), AgentJson.MAPPER.writeValueAsString(
-                new VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE, null, "t1", null, null,
-                        "4f6c2a1e-0000-4000-8000-000000000001")));
+        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), volumeBody(OWNER_UID));
         assertThat(created.statusCode()).as(created.body()).isIn(200, 202);
         VolumeStatus before = await().atMost(Duration.ofSeconds(60)).until(() -> volumeStatus(tenantVolume),
                 status -> status.phase() == VolumePhase.Ready);
@@ -162,6 +161,41 @@ class ProvisionIntegrationTest {
                 AgentJson.MAPPER.writeValueAsString(AgentHarness.volumeRequest("t1")));
         assertThat(reserved.statusCode()).as("the volume API does not create names in the call's space").isEqualTo(400);
 
+        assertThat(Sentinels.countAligned(Path.of(before.devicePath()), SENTINEL)).isEqualTo(1);
+        assertThat(volumeStatus(tenantVolume).populatedToken()).isEqualTo("t1");
+    }
+
+    /**
+     * A namespace named like the call's space ({@code vf-prov-ci}) is an ordinary tenant: its volumes
+     * ({@code vf-prov-ci.root}) are created through the volume API, owner-checked as usual, and the call cannot reach
+     * them. Only the call's own names (no '.', no '_') are reserved.
+     */
+    @Test
+    void aNamespaceNamedLikeTheCallsSpaceKeepsItsVolumesAndTheCallCannotReachThem() throws Exception {
+        String tenantVolume = "vf-prov-ci.root";
+        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), volumeBody(OWNER_UID));
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 202);
+        VolumeStatus before = await().atMost(Duration.ofSeconds(60)).until(() -> volumeStatus(tenantVolume),
+                status -> status.phase() == VolumePhase.Ready);
+        writeSentinel(Path.of(before.devicePath()), 0);
+
+        HttpResponse<String> foreign = send("PUT", AgentPaths.volume(tenantVolume),
+                volumeBody("4f6c2a1e-0000-4000-8000-0000000000ff"));
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(409);
+        assertThat(error(foreign).reason()).isEqualTo(AgentErrorReasons.OWNED_BY_ANOTHER);
+        for (String reserved : new String[]{"vf-prov-web", "vf-prov-ci"}) {
+            HttpResponse<String> refused = send("PUT", AgentPaths.volume(reserved), volumeBody(OWNER_UID));
+            assertThat(refused.statusCode()).as(reserved).isEqualTo(400);
+            assertThat(error(refused).message()).contains("reserved");
+        }
+        for (String name : new String[]{"ci.root", tenantVolume}) {
+            assertThat(post(harness, operatorTls, AgentHarness.TOKEN, request(name, IMAGE_SIZE)).statusCode())
+                    .as(name).isEqualTo(400);
+        }
+        HttpResponse<String> own = post(harness, operatorTls, AgentHarness.TOKEN, request("ci", IMAGE_SIZE));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+
+        assertThat(AgentJson.MAPPER.readValue(own.body(), ProvisionStatus.class).hostVolume()).isEqualTo("vf-prov-ci");
         assertThat(Sentinels.countAligned(Path.of(before.devicePath()), SENTINEL)).isEqualTo(1);
         assertThat(volumeStatus(tenantVolume).populatedToken()).isEqualTo("t1");
     }
@@ -282,6 +316,11 @@ class ProvisionIntegrationTest {
         HttpResponse<String> answer = send("GET", AgentPaths.volume(name), null);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return AgentJson.MAPPER.readValue(answer.body(), VolumeStatus.class);
+    }
+
+    private static String volumeBody(String ownerUid) throws IOException {
+        return AgentJson.MAPPER.writeValueAsString(new VolumeRequest(AgentHarness.IMAGE_URL, null,
+                AgentHarness.VOLUME_SIZE, null, "t1", null, null, ownerUid));
     }
 
     private static String request(String volume, long sizeBytes) {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProvisionService {
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionService.class);
-    /** Prefix of every host volume this call creates; the volume API refuses to create names with it. */
+    /** Prefix of every host volume this call creates: {@code vf-prov-} and a name matching {@link #NAME}. */
     public static final String VOLUME_PREFIX = "vf-prov-";
     private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
@@ -49,9 +49,14 @@ public final class ProvisionService {
         this.defaultPool = defaultPool;
     }
 
-    /** Whether {@code name} lies in this call's name space (the volume API refuses to create such volumes). */
+    /**
+     * Whether {@code volumeName} is one this call can create ({@code vf-prov-} and a provisioning name): the volume
+     * API refuses to create those. Names with a '.' (the operator's, e.g. {@code vf-prov-ci.root} of namespace
+     * {@code vf-prov-ci}) or a '_' (derived by the agent) are never the call's and stay free.
+     */
     public static boolean reserved(String volumeName) {
-        return volumeName.startsWith(VOLUME_PREFIX);
+        return volumeName.startsWith(VOLUME_PREFIX)
+                && NAME.matcher(volumeName.substring(VOLUME_PREFIX.length())).matches();
     }
 
     /** Starts or joins the population and waits for it, at most {@link ProvisionSettings#waitCeiling()}. */
