@@ -68,7 +68,7 @@ class ProvisionRedirectIntegrationTest {
         Map<String, String> redirects = Map.of("open-redirect", base + OUTSIDE, "dot-segments", "/golden/%2e%2e" + OUTSIDE);
         for (var redirect : redirects.entrySet()) {
             HttpResponse<String> refused = post(harness, operatorTls, AgentHarness.TOKEN,
-                    body("/golden/redirect.qcow2?to=" + redirect.getValue(), redirect.getKey()));
+                    body("/golden/redirect.qcow2?to=" + redirect.getValue(), redirect.getKey(), harness.image().sha256()));
 
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
             ProvisionStatus failed = AgentJson.MAPPER.readValue(refused.body(), ProvisionStatus.class);
@@ -80,10 +80,24 @@ class ProvisionRedirectIntegrationTest {
         assertThat(requests).as("nothing fetched outside the prefixes").noneMatch(r -> r.contains(OUTSIDE));
     }
 
+    /** Without a digest in the body the agent reads {@code <image>.sha256} first: that read is held to the rule too. */
+    @Test
+    void aChecksumFileRedirectedOutOfThePrefixesIsRefused() throws Exception {
+        HttpResponse<String> refused = post(harness, operatorTls, AgentHarness.TOKEN,
+                body("/golden/redirect.qcow2?to=" + base + OUTSIDE + ".sha256", "sidecar", null));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        ProvisionStatus failed = AgentJson.MAPPER.readValue(refused.body(), ProvisionStatus.class);
+        assertThat(failed.error().reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED);
+        assertThat(failed.error().message()).contains("redirect", "/golden/redirect.qcow2.sha256");
+        assertThat(requests).contains("GET /golden/redirect.qcow2.sha256").noneMatch(r -> r.contains(OUTSIDE));
+        assertThat(poolVolumes()).doesNotContain("vf-prov-sidecar");
+    }
+
     @Test
     void aRedirectThatStaysUnderThePrefixesIsFollowed() throws Exception {
         HttpResponse<String> answer = post(harness, operatorTls, AgentHarness.TOKEN,
-                body("/golden/redirect.qcow2?to=/golden/disk.qcow2", "moved"));
+                body("/golden/redirect.qcow2?to=/golden/disk.qcow2", "moved", harness.image().sha256()));
 
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         ProvisionStatus ready = AgentJson.MAPPER.readValue(answer.body(), ProvisionStatus.class);
@@ -92,12 +106,15 @@ class ProvisionRedirectIntegrationTest {
         assertThat(requests).contains("GET /golden/disk.qcow2");
     }
 
-    /** {@code /golden/redirect.qcow2?to=<location>} redirects there; any other path serves the test image. */
+    /**
+     * {@code /golden/redirect.qcow2?to=<location>} (and its {@code .sha256}, which keeps the query) redirects there;
+     * any other path serves the test image.
+     */
     private void serve(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getRawPath();
         requests.add(exchange.getRequestMethod() + " " + path);
         String query = exchange.getRequestURI().getRawQuery();
-        if (path.equals("/golden/redirect.qcow2") && query != null && query.startsWith("to=")) {
+        if (path.startsWith("/golden/redirect.qcow2") && query != null && query.startsWith("to=")) {
             exchange.getResponseHeaders().set("Location", query.substring(3));
             exchange.sendResponseHeaders(302, -1);
         } else {
@@ -112,9 +129,10 @@ class ProvisionRedirectIntegrationTest {
         exchange.close();
     }
 
-    private String body(String path, String volume) {
-        return "{\"imageUrl\":\"" + base + path + "\",\"sha256\":\"" + harness.image().sha256()
-                + "\",\"format\":\"qcow2\",\"volume\":\"" + volume + "\",\"sizeBytes\":" + AgentHarness.VOLUME_SIZE + "}";
+    /** @param sha256 null: none in the body, the agent reads the checksum file */
+    private String body(String path, String volume, String sha256) {
+        return "{\"imageUrl\":\"" + base + path + "\"" + (sha256 == null ? "" : ",\"sha256\":\"" + sha256 + "\"")
+                + ",\"format\":\"qcow2\",\"volume\":\"" + volume + "\",\"sizeBytes\":" + AgentHarness.VOLUME_SIZE + "}";
     }
 
     private List<String> poolVolumes() throws Exception {
