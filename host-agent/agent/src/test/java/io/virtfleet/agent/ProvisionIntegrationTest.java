@@ -2,9 +2,10 @@ package io.virtfleet.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.virtfleet.agent.ProvisionCalls.error;
+import static io.virtfleet.agent.ProvisionCalls.post;
 import static org.awaitility.Awaitility.await;
 
-import io.virtfleet.agent.contract.AgentError;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.AgentPaths;
 import io.virtfleet.agent.contract.DomainRequest;
@@ -12,8 +13,6 @@ import io.virtfleet.agent.contract.ProvisionStatus;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
-import io.virtfleet.agent.contract.tls.ReloadingTls;
-import io.virtfleet.agent.contract.tls.TlsFiles;
 import io.virtfleet.agent.provision.ProvisionSettings;
 import io.virtfleet.fixtures.Sentinels;
 import io.virtfleet.fixtures.TestCertificates;
@@ -45,14 +44,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProvisionIntegrationTest {
-    private static final String AGENT = "virtfleet-agent";
-    private static final String OPERATOR = "virtfleet-operator";
     private static final String PREFIX = "s3://images/golden/";
     private static final long IMAGE_SIZE = TestImages.DEFAULT_VIRTUAL_SIZE;
+    private static final String OWNER_UID = "4f6c2a1e-0000-4000-8000-000000000001";
     private static final byte[] SENTINEL = "PROVISION-SENTINEL-7f3a".getBytes(StandardCharsets.US_ASCII);
 
     private Path dir;
-    private TestCertificates.Ca ca;
+    private ProvisionCalls calls;
     private AgentHarness harness;
     private HttpClient operatorTls;
     private String rawSha256;
@@ -60,9 +58,9 @@ class ProvisionIntegrationTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        ca = TestCertificates.newCa("provision-test-ca");
-        harness = startAgent(dir.resolve("agent"), ProvisionSettings.enabled(PREFIX));
-        operatorTls = client(ca.issue(OPERATOR));
+        calls = new ProvisionCalls(dir);
+        harness = calls.startAgent(dir.resolve("agent"), ProvisionSettings.enabled(PREFIX));
+        operatorTls = calls.operatorClient();
         Path raw = harness.image().writeRaw(dir.resolve("disk.raw"));
         rawSha256 = TestImages.sha256(raw);
         harness.s3().putObject("images", "golden/disk.raw", raw);
@@ -148,9 +146,7 @@ class ProvisionIntegrationTest {
     @Test
     void theCallNeverReachesAVolumeTheOperatorManages() throws Exception {
         String tenantVolume = harness.sandbox().name("tenant-root");
-        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), AgentJson.MAPPER.writeValueAsString(
-                new VolumeRequest(AgentHarness.IMAGE_URL, null, AgentHarness.VOLUME_SIZE, null, "t1", null, null,
-                        "4f6c2a1e-0000-4000-8000-000000000001")));
+        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), volumeBody(OWNER_UID));
         assertThat(created.statusCode()).as(created.body()).isIn(200, 202);
         VolumeStatus before = await().atMost(Duration.ofSeconds(60)).until(() -> volumeStatus(tenantVolume),
                 status -> status.phase() == VolumePhase.Ready);
@@ -165,6 +161,41 @@ class ProvisionIntegrationTest {
                 AgentJson.MAPPER.writeValueAsString(AgentHarness.volumeRequest("t1")));
         assertThat(reserved.statusCode()).as("the volume API does not create names in the call's space").isEqualTo(400);
 
+        assertThat(Sentinels.countAligned(Path.of(before.devicePath()), SENTINEL)).isEqualTo(1);
+        assertThat(volumeStatus(tenantVolume).populatedToken()).isEqualTo("t1");
+    }
+
+    /**
+     * A namespace named like the call's space ({@code vf-prov-ci}) is an ordinary tenant: its volumes
+     * ({@code vf-prov-ci.root}) are created through the volume API, owner-checked as usual, and the call cannot reach
+     * them. Only the call's own names (no '.', no '_') are reserved.
+     */
+    @Test
+    void aNamespaceNamedLikeTheCallsSpaceKeepsItsVolumesAndTheCallCannotReachThem() throws Exception {
+        String tenantVolume = "vf-prov-ci.root";
+        HttpResponse<String> created = send("PUT", AgentPaths.volume(tenantVolume), volumeBody(OWNER_UID));
+        assertThat(created.statusCode()).as(created.body()).isIn(200, 202);
+        VolumeStatus before = await().atMost(Duration.ofSeconds(60)).until(() -> volumeStatus(tenantVolume),
+                status -> status.phase() == VolumePhase.Ready);
+        writeSentinel(Path.of(before.devicePath()), 0);
+
+        HttpResponse<String> foreign = send("PUT", AgentPaths.volume(tenantVolume),
+                volumeBody("4f6c2a1e-0000-4000-8000-0000000000ff"));
+        assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(409);
+        assertThat(error(foreign).reason()).isEqualTo(AgentErrorReasons.OWNED_BY_ANOTHER);
+        for (String reserved : new String[]{"vf-prov-web", "vf-prov-ci"}) {
+            HttpResponse<String> refused = send("PUT", AgentPaths.volume(reserved), volumeBody(OWNER_UID));
+            assertThat(refused.statusCode()).as(reserved).isEqualTo(400);
+            assertThat(error(refused).message()).contains("reserved");
+        }
+        for (String name : new String[]{"ci.root", tenantVolume}) {
+            assertThat(post(harness, operatorTls, AgentHarness.TOKEN, request(name, IMAGE_SIZE)).statusCode())
+                    .as(name).isEqualTo(400);
+        }
+        HttpResponse<String> own = post(harness, operatorTls, AgentHarness.TOKEN, request("ci", IMAGE_SIZE));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+
+        assertThat(AgentJson.MAPPER.readValue(own.body(), ProvisionStatus.class).hostVolume()).isEqualTo("vf-prov-ci");
         assertThat(Sentinels.countAligned(Path.of(before.devicePath()), SENTINEL)).isEqualTo(1);
         assertThat(volumeStatus(tenantVolume).populatedToken()).isEqualTo("t1");
     }
@@ -228,16 +259,16 @@ class ProvisionIntegrationTest {
         assertThat(noToken.statusCode()).isEqualTo(401);
         assertThat(post(harness, operatorTls, "wrong-token", body).statusCode()).isEqualTo(401);
 
-        HttpClient anotherName = client(ca.issue("automation-without-the-operators-name"));
+        HttpClient anotherName = calls.client(calls.ca().issue("automation-without-the-operators-name"));
         assertThatThrownBy(() -> post(harness, anotherName, AgentHarness.TOKEN, body)).isInstanceOf(IOException.class);
-        HttpClient anotherCa = client(TestCertificates.newCa("another-ca").issue(OPERATOR));
+        HttpClient anotherCa = calls.client(TestCertificates.newCa("another-ca").issue(ProvisionCalls.OPERATOR));
         assertThatThrownBy(() -> post(harness, anotherCa, AgentHarness.TOKEN, body)).isInstanceOf(IOException.class);
         assertThat(send("GET", AgentPaths.volume("vf-prov-auth"), null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void theCallDoesNotExistUnlessEnabled() throws Exception {
-        try (AgentHarness off = startAgent(dir.resolve("off"), ProvisionSettings.DISABLED)) {
+        try (AgentHarness off = calls.startAgent(dir.resolve("off"), ProvisionSettings.DISABLED)) {
             HttpResponse<String> absent = post(off, operatorTls, AgentHarness.TOKEN, documentedBody());
 
             assertThat(absent.statusCode()).isEqualTo(404);
@@ -251,7 +282,7 @@ class ProvisionIntegrationTest {
      */
     @Test
     void pastTheWaitCeilingTheCallAnswers202AndARepeatJoinsThePopulation() throws Exception {
-        try (AgentHarness quick = startAgent(dir.resolve("quick"),
+        try (AgentHarness quick = calls.startAgent(dir.resolve("quick"),
                 ProvisionSettings.enabled("s3://images/").withWaitCeiling(Duration.ZERO))) {
             String body = "{\"imageUrl\":\"" + AgentHarness.IMAGE_URL + "\",\"volume\":\"quick\",\"sizeBytes\":"
                     + AgentHarness.VOLUME_SIZE + "}";
@@ -272,29 +303,6 @@ class ProvisionIntegrationTest {
         }
     }
 
-    private AgentHarness startAgent(Path workDir, ProvisionSettings provision) throws Exception {
-        Path agentTls = ca.issue(AGENT).writeTo(workDir.resolve("tls"));
-        return AgentHarness.start(workDir, config -> config.tls(TlsFiles.inDirectory(agentTls, OPERATOR))
-                .provision(provision));
-    }
-
-    private HttpClient client(TestCertificates.Issued certificate) throws Exception {
-        Path files = certificate.writeTo(dir.resolve("client-" + certificate.certificate().getSerialNumber()), ca);
-        return HttpClient.newBuilder().sslContext(ReloadingTls.context(TlsFiles.inDirectory(files, AGENT))).build();
-    }
-
-    /** The request as curl sends it: JSON text, the bearer token, nothing of the agent's own client code. */
-    private static HttpResponse<String> post(AgentHarness agent, HttpClient client, String token, String json)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(agent.agent().baseUri().resolve(AgentPaths.PROVISION))
-                .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private HttpResponse<String> send(String method, String path, String json) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(harness.agent().baseUri().resolve(path))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + AgentHarness.TOKEN)
@@ -310,13 +318,14 @@ class ProvisionIntegrationTest {
         return AgentJson.MAPPER.readValue(answer.body(), VolumeStatus.class);
     }
 
+    private static String volumeBody(String ownerUid) throws IOException {
+        return AgentJson.MAPPER.writeValueAsString(new VolumeRequest(AgentHarness.IMAGE_URL, null,
+                AgentHarness.VOLUME_SIZE, null, "t1", null, null, ownerUid));
+    }
+
     private static String request(String volume, long sizeBytes) {
         return "{\"imageUrl\":\"" + PREFIX + "disk.raw\",\"format\":\"raw\",\"volume\":\"" + volume
                 + "\",\"sizeBytes\":" + sizeBytes + "}";
-    }
-
-    private static AgentError error(HttpResponse<String> response) throws IOException {
-        return AgentJson.MAPPER.readValue(response.body(), AgentError.class);
     }
 
     /** The single-quoted {@code -d} argument of the curl example in docs/provision.md. */

@@ -14,7 +14,8 @@ import java.time.Duration;
  * The volumes' routes: {@code PUT /api/v1/volumes/{name}} (202 while downloading or populating, 200 once Ready or
  * Failed), {@code GET} (also as a long poll with {@code waitWhilePhase} and {@code waitSeconds}) and {@code DELETE}
  * (204, also when absent; {@code ?ownerUid=} deletes only the owner's). A PUT never creates a volume in the
- * provisioning call's name space ({@code vf-prov-}); GET and DELETE reach those volumes like any other.
+ * provisioning call's name space ({@code vf-prov-<name>} without '.' or '_', see {@link ProvisionService#reserved});
+ * GET and DELETE reach those volumes like any other.
  */
 final class VolumeRoutes {
     private VolumeRoutes() {
@@ -47,8 +48,8 @@ final class VolumeRoutes {
     /** The provisioning call's name space is its own: the volume API does not create volumes in it. */
     private static String notReserved(String name) {
         if (ProvisionService.reserved(name)) {
-            throw AgentException.invalid("volume names starting with " + ProvisionService.VOLUME_PREFIX
-                    + " are reserved for POST " + AgentPaths.PROVISION);
+            throw AgentException.invalid("volume " + name + " is reserved for POST " + AgentPaths.PROVISION
+                    + ": names " + ProvisionService.VOLUME_PREFIX + "<name> without '.' or '_' are that call's");
         }
         return name;
     }

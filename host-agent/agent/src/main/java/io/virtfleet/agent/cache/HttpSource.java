@@ -9,10 +9,12 @@ import java.util.Optional;
 final class HttpSource implements ImageSource {
     private final ImageUrl url;
     private final HttpTransport transport;
+    private final RedirectRule redirects;
 
-    HttpSource(ImageUrl url, HttpTransport transport) {
+    HttpSource(ImageUrl url, HttpTransport transport, RedirectRule redirects) {
         this.url = url;
         this.transport = transport;
+        this.redirects = redirects;
     }
 
     @Override
@@ -23,7 +25,7 @@ final class HttpSource implements ImageSource {
     @Override
     public Optional<String> readSidecar() throws IOException {
         ImageUrl sidecar = url.sidecar();
-        HttpTransport.Answer answer = transport.send("GET", sidecar.uri(), Map.of(), sidecar.toString(), true);
+        HttpTransport.Answer answer = transport.send("GET", sidecar.uri(), Map.of(), sidecar.toString(), true, redirects);
         try {
             if (answer.status() == 404 || answer.status() == 410) {
                 return Optional.empty();
@@ -41,7 +43,7 @@ final class HttpSource implements ImageSource {
 
     @Override
     public RemoteObject stat() throws IOException {
-        HttpTransport.Answer answer = transport.send("HEAD", url.uri(), Map.of(), url.toString(), true);
+        HttpTransport.Answer answer = transport.send("HEAD", url.uri(), Map.of(), url.toString(), true, redirects);
         try {
             if (answer.status() == 405 || answer.status() == 501) { // no HEAD: learn as we go, one stream from byte 0
                 return new RemoteObject(-1, null, null, false);
@@ -58,6 +60,6 @@ final class HttpSource implements ImageSource {
 
     @Override
     public HttpTransport.Body open(RemoteObject object, long start, long endExclusive) throws IOException {
-        return transport.openRange(url.uri(), object, start, endExclusive, url.toString(), true);
+        return transport.openRange(url.uri(), object, start, endExclusive, url.toString(), true, redirects);
     }
 }

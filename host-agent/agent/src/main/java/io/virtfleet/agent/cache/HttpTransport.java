@@ -28,7 +28,8 @@ import okhttp3.Response;
  * connect (rebinding) cannot redirect it. TLS hostname verification stays OkHttp's default (against the URL's host).
  * Address literals never reach a {@code Dns}; they are checked here before the request.
  *
- * <p>Redirects are followed here, not by OkHttp, so that every target passes the {@link SourcePolicy} first. The S3
+ * <p>Redirects are followed here, not by OkHttp, so that every target passes the {@link SourcePolicy} and the
+ * request's {@link RedirectRule} first. The S3
  * endpoint (platform configuration) is requested through a client without the address check; its redirects are
  * checked like any other. Error messages name the caller's label (a URL without query), never the URL itself:
  * presigned URLs carry signatures.
@@ -122,14 +123,18 @@ final class HttpTransport {
      * Sends {@code method} to {@code uri}, following up to {@value #MAX_REDIRECTS} redirects.
      *
      * @param checkPolicy whether {@code uri} itself must pass the policy (user URLs); redirect targets always must
+     * @param redirects   what redirect targets must pass besides the policy
      */
-    Answer send(String method, URI uri, Map<String, String> headers, String label, boolean checkPolicy)
-            throws IOException {
+    Answer send(String method, URI uri, Map<String, String> headers, String label, boolean checkPolicy,
+                RedirectRule redirects) throws IOException {
         URI target = uri;
         for (int hop = 0; ; hop++) {
             boolean check = checkPolicy || hop > 0;
             if (check) {
                 policy.checkTarget(target, hop == 0 ? label : label + " (redirected to " + target.getHost() + ")");
+                if (hop > 0) {
+                    checkRedirect(redirects, target, label);
+                }
                 HttpUrl url = HttpUrl.get(target.toString());
                 if (isAddressLiteral(url.host())) {
                     policy.lookup(url.host()); // OkHttp resolves literals without asking the Dns
@@ -164,13 +169,21 @@ final class HttpTransport {
         }
     }
 
+    private static void checkRedirect(RedirectRule redirects, URI target, String label) {
+        try {
+            redirects.check(ImageUrl.parse(target.toString()));
+        } catch (AgentException e) {
+            throw new AgentException(e.kind(), e.reason(), "image " + label + " redirects: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * GETs {@code [start, endExclusive)} of {@code uri} (-1: to the end) pinned to the object's version when it has a
      * strong ETag. The whole object is a plain GET; a server that ignores a range and sends everything is read past
      * the first {@code start} bytes.
      */
-    Body openRange(URI uri, RemoteObject object, long start, long endExclusive, String label, boolean checkPolicy)
-            throws IOException {
+    Body openRange(URI uri, RemoteObject object, long start, long endExclusive, String label, boolean checkPolicy,
+                   RedirectRule redirects) throws IOException {
         Map<String, String> headers = new java.util.HashMap<>();
         boolean whole = start == 0 && (endExclusive < 0 || endExclusive == object.sizeBytes());
         if (!whole) {
@@ -179,7 +192,7 @@ final class HttpTransport {
         if (object.ifMatch() != null) {
             headers.put("If-Match", object.ifMatch());
         }
-        Answer answer = send("GET", uri, headers, label, checkPolicy);
+        Answer answer = send("GET", uri, headers, label, checkPolicy, redirects);
         try {
             if (answer.status() == 206) {
                 Matcher range = CONTENT_RANGE.matcher(String.valueOf(answer.header("Content-Range")));

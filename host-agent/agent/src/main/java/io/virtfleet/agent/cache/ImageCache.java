@@ -104,13 +104,13 @@ public final class ImageCache implements AutoCloseable {
 
     private ImageFetch fetchAllowed(ImageRequest request) {
         ImageUrl url = request.url();
-        ImageSource source = sources.source(url, request.credentials());
+        ImageSource source = sources.source(url, request.credentials(), request.redirects());
         String expected = request.sha256();
         if (expected == null) {
             expected = sources.retrying(url, "read " + url.sidecar(), source::readSidecar)
                     .map(text -> Sha256.parseSidecar(text, url.sidecar())).orElse(null);
         }
-        return expected != null ? fetchVerified(source, expected, request) : fetchUnverified(source, request.tenant());
+        return expected != null ? fetchVerified(source, expected, request) : fetchUnverified(source, request);
     }
 
     /** The entries, most recently used first. */
@@ -256,16 +256,16 @@ public final class ImageCache implements AutoCloseable {
         }
         boolean statPassed = index.isVerifiedSource(sha256, url)
                 && Readers.statAsRequester(sources, source, sha256, tenant);
-        String key = sha256 + " " + url.text() + " " + request.credentialsKey();
+        String key = sha256 + " " + url.text() + " " + request.sharingKey();
         return started(index.claimVerified(key, sha256, url, tenant, statPassed, reuse), source, null);
     }
 
     /** The stat of the requester's own URL with its own credentials comes first, so a hit here is authorized. */
-    private ImageFetch fetchUnverified(ImageSource source, String tenant) {
+    private ImageFetch fetchUnverified(ImageSource source, ImageRequest request) {
         ImageUrl url = source.url();
         RemoteObject object = sources.retrying(url, "stat " + url, source::stat);
-        String key = "url " + url.text() + " " + object.validator();
-        return started(index.claimByUrl(key, url, object.validator(), tenant, !settings.verifyOnUse()), source, object);
+        String key = "url " + url.text() + " " + object.validator() + request.redirectsKey();
+        return started(index.claimByUrl(key, url, object.validator(), request.tenant(), !settings.verifyOnUse()), source, object);
     }
 
     private static CacheEntry toContract(CacheStore.Entry e, boolean inUse) {

@@ -15,13 +15,26 @@ import java.util.HexFormat;
  *                    ({@code toString} masks the secret)
  * @param tenant      who asks (the namespace of the volume); {@link #PLATFORM} for the platform's own requests
  *                    (prefetch). A cached image is handed to a tenant only once it proved it can read the source
+ * @param redirects   what the source's redirects must pass besides the {@link SourcePolicy}; null:
+ *                    {@link RedirectRule#SOURCE_POLICY_ONLY}
  */
-public record ImageRequest(ImageUrl url, String sha256, ImageCredentials credentials, String tenant) {
+public record ImageRequest(ImageUrl url, String sha256, ImageCredentials credentials, String tenant,
+                           RedirectRule redirects) {
     /** The platform itself: not a namespace name (those never contain parentheses). */
     public static final String PLATFORM = "(platform)";
 
     public ImageRequest {
         tenant = tenant == null ? PLATFORM : tenant;
+        redirects = redirects == null ? RedirectRule.SOURCE_POLICY_ONLY : redirects;
+    }
+
+    public ImageRequest(ImageUrl url, String sha256, ImageCredentials credentials, String tenant) {
+        this(url, sha256, credentials, tenant, null);
+    }
+
+    /** The same request with its redirects held to {@code rule}. */
+    public ImageRequest withRedirects(RedirectRule rule) {
+        return new ImageRequest(url, sha256, credentials, tenant, rule);
     }
 
     /** Parses the URL and normalizes the digest (400 {@code InvalidRequest}/{@code UnsupportedImageUrl} when bad). */
@@ -44,8 +57,21 @@ public record ImageRequest(ImageUrl url, String sha256, ImageCredentials credent
         return dot < 0 ? volumeName : volumeName.substring(0, dot);
     }
 
-    /** Requests with the same credentials (or none) may share a download; a hash keeps secrets out of the key. */
-    String credentialsKey() {
+    /**
+     * Requests with the same credentials (or none) and the same redirect rule may share a download: a request under
+     * a stricter rule never receives bytes that came through redirects it would refuse.
+     */
+    String sharingKey() {
+        return credentialsKey() + redirectsKey();
+    }
+
+    /** Empty for the usual rule; else the rule's own text (a record's lists its entries). */
+    String redirectsKey() {
+        return redirects == RedirectRule.SOURCE_POLICY_ONLY ? "" : " redirects " + redirects;
+    }
+
+    /** A hash keeps secrets out of the sharing key. */
+    private String credentialsKey() {
         if (credentials == null) {
             return "platform";
         }

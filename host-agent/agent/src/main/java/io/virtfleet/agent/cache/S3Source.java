@@ -36,11 +36,13 @@ final class S3Source implements ImageSource {
     private final ImageUrl url;
     private final MinioClient client;
     private final HttpTransport transport;
+    private final RedirectRule redirects;
 
-    S3Source(ImageUrl url, MinioClient client, HttpTransport transport) {
+    S3Source(ImageUrl url, MinioClient client, HttpTransport transport, RedirectRule redirects) {
         this.url = url;
         this.client = client;
         this.transport = transport;
+        this.redirects = redirects;
     }
 
     @Override
@@ -88,7 +90,7 @@ final class S3Source implements ImageSource {
 
     @Override
     public HttpTransport.Body open(RemoteObject object, long start, long endExclusive) throws IOException {
-        return transport.openRange(presignedGet(), object, start, endExclusive, url.toString(), false);
+        return transport.openRange(presignedGet(), object, start, endExclusive, url.toString(), false, redirects);
     }
 
     private URI presignedGet() throws IOException {

@@ -27,9 +27,10 @@ final class Sources {
         this.transport = transport;
     }
 
-    ImageSource source(ImageUrl url, ImageCredentials credentials) {
+    /** @param redirects what the source's redirects must pass besides the {@link SourcePolicy} */
+    ImageSource source(ImageUrl url, ImageCredentials credentials, RedirectRule redirects) {
         if (!url.objectStore()) {
-            return new HttpSource(url, transport);
+            return new HttpSource(url, transport, redirects);
         }
         if (credentials == null) {
             PlatformPrefixes.check(settings.s3PlatformPrefixes(), url);
@@ -50,7 +51,7 @@ final class Sources {
             client.setTimeout(settings.connectTimeout().toMillis(), readMillis, readMillis);
             return client;
         });
-        return new S3Source(url, s3Client, transport);
+        return new S3Source(url, s3Client, transport, redirects);
     }
 
     /**

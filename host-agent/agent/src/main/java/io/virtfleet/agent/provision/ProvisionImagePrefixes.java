@@ -3,6 +3,7 @@ package io.virtfleet.agent.provision;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.AgentException.Kind;
 import io.virtfleet.agent.cache.ImageUrl;
+import io.virtfleet.agent.cache.RedirectRule;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import java.net.URI;
 import java.util.Arrays;
@@ -15,9 +16,9 @@ import java.util.Locale;
  * that a prefix is a folder, never part of a host or a name. Compared in one canonical form: scheme and host
  * lower-cased, {@code minio://} as {@code s3://}, the query left out. A URL with dot segments or encoded dots,
  * slashes or backslashes in its path is refused outright: no prefix can vouch for where it leads. Empty: nothing
- * is allowed.
+ * is allowed. As a {@link RedirectRule} it holds every redirect hop of the call's downloads to the same folders.
  */
-public record ProvisionImagePrefixes(List<String> entries) {
+public record ProvisionImagePrefixes(List<String> entries) implements RedirectRule {
     public static final ProvisionImagePrefixes NONE = new ProvisionImagePrefixes(List.of());
     private static final String SETTING = "VIRTFLEET_AGENT_PROVISION_IMAGE_PREFIXES";
 
@@ -32,6 +33,7 @@ public record ProvisionImagePrefixes(List<String> entries) {
     }
 
     /** Refuses ({@link AgentErrorReasons#SOURCE_NOT_ALLOWED}) an image URL under none of the prefixes. */
+    @Override
     public void check(ImageUrl url) {
         String path = url.objectStore() ? url.key() : url.uri().getRawPath();
         if (!safePath(path)) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *   <li>its own name space: the host volume is {@code vf-prov-<volume>} with no '.' (every operator volume is
  *       {@code <namespace>.<name>}) and no '_' (every volume the agent derives, data disks and snapshots), so the call
  *       can never reach a volume the operator manages;</li>
- *   <li>images only from the {@link ProvisionImagePrefixes};</li>
+ *   <li>images only from the {@link ProvisionImagePrefixes}, also where a redirect leads;</li>
  *   <li>every call a new reprovision token: a repeat on a Ready volume fills it again from the image (refused while a
  *       running domain uses it), a smaller size is refused before anything changes;</li>
  *   <li>a synchronous answer within the {@link ProvisionSettings#waitCeiling()}; a repeat of the same request while
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ProvisionService {
     private static final Logger LOG = LoggerFactory.getLogger(ProvisionService.class);
-    /** Prefix of every host volume this call creates; the volume API refuses to create names with it. */
+    /** Prefix of every host volume this call creates: {@code vf-prov-} and a name matching {@link #NAME}. */
     public static final String VOLUME_PREFIX = "vf-prov-";
     private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9-]{0,62}$");
 
@@ -49,9 +49,14 @@ public final class ProvisionService {
         this.defaultPool = defaultPool;
     }
 
-    /** Whether {@code name} lies in this call's name space (the volume API refuses to create such volumes). */
+    /**
+     * Whether {@code volumeName} is one this call can create ({@code vf-prov-} and a provisioning name): the volume
+     * API refuses to create those. Names with a '.' (the operator's, e.g. {@code vf-prov-ci.root} of namespace
+     * {@code vf-prov-ci}) or a '_' (derived by the agent) are never the call's and stay free.
+     */
     public static boolean reserved(String volumeName) {
-        return volumeName.startsWith(VOLUME_PREFIX);
+        return volumeName.startsWith(VOLUME_PREFIX)
+                && NAME.matcher(volumeName.substring(VOLUME_PREFIX.length())).matches();
     }
 
     /** Starts or joins the population and waits for it, at most {@link ProvisionSettings#waitCeiling()}. */
@@ -79,7 +84,7 @@ public final class ProvisionService {
     private synchronized VolumeStatus start(String hostVolume, VolumeRequest wanted) {
         VolumeRequest running = unfinished.get(hostVolume);
         VolumeRequest request = running != null && sameTarget(running, wanted) ? running : wanted;
-        VolumeStatus status = volumes.put(hostVolume, request);
+        VolumeStatus status = volumes.put(hostVolume, request, settings.imagePrefixes());
         unfinished.put(hostVolume, request);
         return status;
     }

@@ -4,6 +4,7 @@ import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.HostAllowLists;
 import io.virtfleet.agent.cache.ImageCache;
 import io.virtfleet.agent.cache.ImageRequest;
+import io.virtfleet.agent.cache.RedirectRule;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.VolumePhase;
 import io.virtfleet.agent.contract.VolumeProvisioning;
@@ -81,7 +82,12 @@ public final class VolumeService implements AutoCloseable {
      * that belongs to another owner, is refused before anything happens.
      */
     public VolumeStatus put(String name, VolumeRequest request) {
-        ImageRequest image = validate(name, request);
+        return put(name, request, RedirectRule.SOURCE_POLICY_ONLY);
+    }
+
+    /** {@link #put(String, VolumeRequest)} with the image's redirects held to {@code redirects}. */
+    public VolumeStatus put(String name, VolumeRequest request, RedirectRule redirects) {
+        ImageRequest image = validate(name, request).withRedirects(redirects);
         String pool = request.pool() != null ? request.pool() : defaultPool;
         if (!allowed.poolAllowed(pool, defaultPool)) {
             throw AgentException.conflict(AgentErrorReasons.POOL_NOT_ALLOWED, "storage pool " + pool
