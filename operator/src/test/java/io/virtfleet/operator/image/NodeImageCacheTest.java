@@ -52,6 +52,16 @@ class NodeImageCacheTest {
                 spec(null), pinnedForOldUrl)).as("the new URL is not cached yet: prefetch it").isEmpty();
     }
 
+    /** The agents list a presigned URL without its query (a credential): the image is still found by it. */
+    @Test
+    void aPresignedUrlIsFoundInTheFormTheAgentsList() {
+        CacheEntry signed = entry("ee", "https://images.example.com:8443/base/debian-12.qcow2?…");
+        VirtualMachineImageSpec spec = spec(null);
+        spec.setUrl("https://Images.Example.com:8443/base/debian-12.qcow2?X-Amz-Signature=0a1b");
+        assertThat(NodeImageCache.find(new CacheListing(0, 0, List.of(OTHER, signed), Map.of()), spec, null))
+                .contains(signed);
+    }
+
     @Test
     void anUnpinnedPrefetchLeavesTheFieldOutForOlderAgents() throws Exception {
         ObjectMapper json = new ObjectMapper();
