@@ -1,5 +1,6 @@
 package io.virtfleet.operator.image;
 
+import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.crds.v1alpha1.ConditionedStatus;
 import io.virtfleet.operator.status.Outcome;
 
@@ -71,8 +72,20 @@ public final class CatalogImageText {
      * they go to the API (conditions, Events, the VM's status that copies them).
      */
     public <P extends Enum<P>> Outcome<P> forTenant(ConditionedStatus status, Outcome<P> outcome) {
-        status.getConditions().forEach(c -> c.setMessage(forTenant(c.getMessage())));
-        return outcome.withMessage(forTenant(outcome.message()));
+        status.getConditions().forEach(c -> c.setMessage(forTenant(c.getReason(), c.getMessage())));
+        return outcome.withMessage(forTenant(outcome.reason(), outcome.message()));
+    }
+
+    /**
+     * As {@link #forTenant(String)}; an agent's refusal to read the image with its own keys lists the platform's
+     * prefixes and setting, which are the platform's business: the tenant reads whom to ask.
+     */
+    private String forTenant(String reason, String text) {
+        if (name != null && AgentErrorReasons.SOURCE_NOT_ALLOWED.equals(reason)) {
+            return "the agents may not read catalogue image " + name + " with their own object-store keys; ask the "
+                    + "platform team";
+        }
+        return forTenant(text);
     }
 
     /** The tenant's message for a missing or unreadable credentials Secret, which is the platform's to name. */

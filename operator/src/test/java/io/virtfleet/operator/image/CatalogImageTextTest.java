@@ -1,5 +1,10 @@
 package io.virtfleet.operator.image;
 
+import io.virtfleet.agent.contract.AgentErrorReasons;
+import io.virtfleet.crds.v1alpha1.ConditionedStatus;
+import io.virtfleet.crds.v1alpha1.RootVolumePhase;
+import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
+import io.virtfleet.operator.status.Outcome;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +54,22 @@ class CatalogImageTextTest {
     void aMissingSecretIsNotNamedToTheTenant() {
         assertThat(CatalogImageText.of("debian-12", S3_URL).credentialsUnavailable())
                 .isEqualTo("the catalogue image debian-12's credentials are not available; ask the platform team");
+    }
+
+    /** The agents' list of platform prefixes is the platform's configuration, not the tenant's business. */
+    @Test
+    void aSourceTheAgentsKeysMayNotReadNamesNeitherThePrefixesNorTheSetting() {
+        ConditionedStatus status = new RootVolumeStatus();
+        Outcome<RootVolumePhase> refused = Outcome.notReady(RootVolumePhase.Failed,
+                AgentErrorReasons.SOURCE_NOT_ALLOWED, "image " + S3_URL + " comes without credentials, and the "
+                        + "platform's S3 keys may read only secret-bucket/ (VIRTFLEET_AGENT_S3_PLATFORM_PREFIXES); give "
+                        + "the image a credentials Secret of its own or ask the platform to list it", null);
+
+        Outcome<RootVolumePhase> shown = CatalogImageText.of("debian-12", S3_URL).forTenant(status, refused);
+
+        assertThat(shown.message()).isEqualTo("the agents may not read catalogue image debian-12 with their own "
+                + "object-store keys; ask the platform team").doesNotContain("secret-bucket", "VIRTFLEET");
+        assertThat(shown.reason()).isEqualTo(AgentErrorReasons.SOURCE_NOT_ALLOWED);
     }
 
     @Test
