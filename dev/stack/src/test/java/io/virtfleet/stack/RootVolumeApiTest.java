@@ -9,12 +9,19 @@ import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
+import io.virtfleet.crds.v1alpha1.VirtualMachineImage;
+import io.virtfleet.crds.v1alpha1.VirtualMachineImageSpec;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.virtfleet.operator.base.AgentNames;
 import io.virtfleet.operator.status.ConditionType;
 import io.virtfleet.operator.status.Conditions;
 import io.virtfleet.operator.status.Reason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 
@@ -111,6 +118,50 @@ class RootVolumeApiTest extends ReconcilerApiTests {
 
         assertThat(ready(refused).getReason()).isEqualTo(Reason.IMAGE_SOURCE_NOT_ALLOWED);
         assertThat(refused.getStatus().getNodeName()).as("refused before placement").isNull();
+    }
+
+    /**
+     * A catalogue image's URL and Secret are the platform's: an object that does not exist and a credentials Secret
+     * that does not exist show the tenant the image's name only, in the conditions and in the Events.
+     */
+    @Test
+    void aBrokenCatalogueImageShowsTheTenantItsNameNeverItsUrlOrSecret() {
+        String key = "catalog/gone-" + UUID.randomUUID().toString().substring(0, 6) + ".qcow2";
+        String missing = catalogImage("api-gone-", "s3://" + LocalStack.IMAGE_BUCKET + "/" + key, null);
+        String locked = catalogImage("api-locked-", SampleObjects.IMAGE_URL, "images-s3");
+        RootVolumeSpec spec = SampleObjects.volumeSpec("64Mi");
+        spec.setImage(ImageSource.catalog(missing));
+        RootVolume failed = awaitStatus(create("api-cat-gone", spec),
+                v -> v.getStatus().getPhase() == RootVolumePhase.Failed);
+        spec.setImage(ImageSource.catalog(locked));
+        RootVolume waiting = awaitStatus(create("api-cat-locked", spec),
+                v -> Reason.SECRET_NOT_FOUND.equals(ready(v).getReason()));
+
+        assertThat(ready(failed).getMessage()).contains("catalogue image " + missing);
+        assertThat(ready(waiting).getMessage())
+                .isEqualTo("the catalogue image " + locked + "'s credentials are not available; ask the platform team");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(stack.events(failed))
+                .anySatisfy(e -> assertThat(e.getType()).isEqualTo("Warning")));
+        List<String> shown = new ArrayList<>();
+        for (RootVolume volume : List.of(failed, waiting)) {
+            client.resource(volume).get().getStatus().getConditions().forEach(c -> shown.add(c.getMessage()));
+            stack.events(volume).forEach(e -> shown.add(e.getMessage()));
+        }
+        assertThat(shown).isNotEmpty().allSatisfy(text -> assertThat(text)
+                .doesNotContain(LocalStack.IMAGE_BUCKET, key, "images-s3", "s3://"));
+    }
+
+    /** A cluster-wide catalogue image for the test namespace; returns its name. */
+    private String catalogImage(String prefix, String url, String credentialsSecret) {
+        VirtualMachineImageSpec spec = new VirtualMachineImageSpec();
+        spec.setUrl(url);
+        spec.setCredentialsSecret(credentialsSecret);
+        spec.setNamespaceSelector(new LabelSelectorBuilder()
+                .withMatchLabels(Map.of("kubernetes.io/metadata.name", ReconcilerStack.NAMESPACE)).build());
+        VirtualMachineImage image = new VirtualMachineImage();
+        image.getMetadata().setName(prefix + UUID.randomUUID().toString().substring(0, 6));
+        image.setSpec(spec);
+        return client.resource(image).create().getMetadata().getName();
     }
 
     @Test

@@ -70,6 +70,10 @@ public final class CatalogImages implements ImageAllowance, AutoCloseable {
      *                              the expected digest (the URL may serve a newer image by now)
      */
     public record Resolved(ImageSource source, String credentialsNamespace, String catalog, String knownSha256) {
+        /** How texts about this image read to the tenant: a catalogue image by its name, a URL image as written. */
+        public CatalogImageText tenantText() {
+            return catalog == null ? CatalogImageText.unchanged() : CatalogImageText.of(catalog, source.getUrl());
+        }
     }
 
     /** The image, or why a volume of {@code namespace} may not have it ({@link #IMAGE_NOT_FOUND}, {@link #IMAGE_NOT_ALLOWED}). */

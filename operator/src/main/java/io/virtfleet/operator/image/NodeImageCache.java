@@ -10,6 +10,10 @@ import io.virtfleet.crds.v1alpha1.VirtualMachineImageStatus.NodeImage;
 import io.virtfleet.operator.agent.AgentCallException;
 import io.virtfleet.operator.agent.AgentClient;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -71,13 +75,37 @@ final class NodeImageCache {
                 clip(message))), Optional.ofNullable(progress.imageSha256()));
     }
 
-    /** The image's entry: by digest (the spec's, else the pinned one), else by its URL among the entry's sources. */
+    /**
+     * The image's entry: by the spec's digest; without one, by its URL among the entry's sources, the pinned digest
+     * first. The pin alone does not name the image: after a change of {@code spec.url} it still names the old URL's
+     * bytes, which must then be prefetched anew and the pin moved.
+     */
     static Optional<CacheEntry> find(CacheListing listing, VirtualMachineImageSpec spec, String pinned) {
-        String digest = spec.getSha256() != null ? spec.getSha256() : pinned;
-        return listing.entries().stream()
-                .filter(e -> digest != null ? e.sha256().equals(digest)
-                        : e.sourceUrls() != null && e.sourceUrls().contains(spec.getUrl()))
-                .findFirst();
+        if (spec.getSha256() != null) {
+            return listing.entries().stream().filter(e -> e.sha256().equals(spec.getSha256())).findFirst();
+        }
+        String listed = listed(spec.getUrl());
+        List<CacheEntry> byUrl = listing.entries().stream().filter(e -> e.sourceUrls() != null
+                && (e.sourceUrls().contains(spec.getUrl()) || e.sourceUrls().contains(listed))).toList();
+        return byUrl.stream().filter(e -> e.sha256().equals(pinned)).findFirst().or(() -> byUrl.stream().findFirst());
+    }
+
+    /**
+     * The URL as the agents list it: an http(s) URL with scheme and host lower-cased and its query (a presigned
+     * signature) shown as {@code ?…}; an object-store URL as written.
+     */
+    static String listed(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null || !url.regionMatches(true, 0, "http", 0, 4)) {
+                return url;
+            }
+            return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT)
+                    + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + uri.getRawPath()
+                    + (uri.getRawQuery() == null ? "" : "?…");
+        } catch (URISyntaxException e) {
+            return url;
+        }
     }
 
     static String clip(String message) {

@@ -163,12 +163,22 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         }
 
         Outcome<RootVolumePhase> steps() {
+            Outcome<RootVolumePhase> outcome;
             try {
-                return Steps.run(this::checkSpec, this::admit, this::resolveImage, this::checkReachability,
+                outcome = Steps.run(this::checkSpec, this::admit, this::resolveImage, this::checkReachability,
                         this::findCloneSource, this::place, this::findAgent, this::stateAndMirror);
             } catch (AgentCallException e) {
-                return agentFailed(e);
+                outcome = agentFailed(e);
             }
+            if (image == null || image.catalog() == null) {
+                return outcome;
+            }
+            // The platform's URL: the tenant reads the image's name, the log keeps the agent's words.
+            Outcome<RootVolumePhase> worded = image.tenantText().forTenant(status, outcome);
+            if (!Objects.equals(worded.message(), outcome.message())) {
+                LOG.atInfo().addKeyValue("virtualmachineimage", image.catalog()).log("{}", outcome.message());
+            }
+            return worded;
         }
 
         private Optional<Outcome<RootVolumePhase>> checkSpec() {
@@ -252,7 +262,12 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                         image.catalog() == null ? "spec.image.credentialsSecret"
                                 : "VirtualMachineImage " + image.catalog() + " spec.credentialsSecret");
             } catch (MissingSecret e) {
-                return Optional.of(Outcome.notReady(RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND, e.getMessage(),
+                String message = e.getMessage();
+                if (image.catalog() != null) { // the platform's Secret: named in the log only
+                    LOG.atWarn().addKeyValue("virtualmachineimage", image.catalog()).log("{}", message);
+                    message = image.tenantText().credentialsUnavailable();
+                }
+                return Optional.of(Outcome.notReady(RootVolumePhase.Pending, Reason.SECRET_NOT_FOUND, message,
                         RETRY_AFTER_FAILURE));
             }
             VolumeStatus observed = converge(agent, volume,

@@ -33,6 +33,11 @@ public record Outcome<P extends Enum<P>>(P phase, ConditionStatus ready, String 
         return new Outcome<>(null, ConditionStatus.False, reason, message, retryAfter);
     }
 
+    /** The same conclusion in other words. */
+    public Outcome<P> withMessage(String words) {
+        return new Outcome<>(phase, ready, reason, words, retryAfter);
+    }
+
     /** The same conclusion, looked at again after {@code delay}. */
     public Outcome<P> retryingAfter(Duration delay) {
         return new Outcome<>(phase, ready, reason, message, delay);

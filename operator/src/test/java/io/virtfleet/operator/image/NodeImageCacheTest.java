@@ -17,6 +17,8 @@ class NodeImageCacheTest {
     private static final String URL = "s3://platform-images/debian-12.qcow2";
     private static final CacheEntry BY_URL = entry("aa", URL);
     private static final CacheEntry OTHER = entry("bb", "s3://platform-images/other.qcow2");
+    /** The same URL served newer bytes later: a second entry with it among its sources. */
+    private static final CacheEntry UPSTREAM_CHANGED = entry("dd", URL);
     private static final CacheListing LISTING = new CacheListing(0, 0, List.of(OTHER, BY_URL), Map.of("old", "bb"));
 
     private static CacheEntry entry(String digestByte, String url) {
@@ -34,9 +36,30 @@ class NodeImageCacheTest {
     @Test
     void byTheSpecsDigestFirstThenThePinnedDigestThenTheUrl() {
         assertThat(NodeImageCache.find(LISTING, spec("bb".repeat(32)), null)).contains(OTHER);
-        assertThat(NodeImageCache.find(LISTING, spec(null), "bb".repeat(32))).as("the pin names the digest").contains(OTHER);
+        assertThat(NodeImageCache.find(new CacheListing(0, 0, List.of(OTHER, BY_URL, UPSTREAM_CHANGED), Map.of()),
+                spec(null), "dd".repeat(32))).as("the pin picks among the URL's entries").contains(UPSTREAM_CHANGED);
         assertThat(NodeImageCache.find(LISTING, spec(null), null)).as("by URL among the sources").contains(BY_URL);
         assertThat(NodeImageCache.find(LISTING, spec("cc".repeat(32)), null)).as("a digest nothing has").isEmpty();
+    }
+
+    /** A new spec.url without a sha256: the entry pinned for the old URL is not the image any more. */
+    @Test
+    void aPinnedDigestFromAnEarlierUrlIsNotTheImage() {
+        String pinnedForOldUrl = "bb".repeat(32);
+        assertThat(NodeImageCache.find(LISTING, spec(null), pinnedForOldUrl)).as("the new URL's own entry")
+                .contains(BY_URL);
+        assertThat(NodeImageCache.find(new CacheListing(0, 0, List.of(OTHER), Map.of("debian-12", pinnedForOldUrl)),
+                spec(null), pinnedForOldUrl)).as("the new URL is not cached yet: prefetch it").isEmpty();
+    }
+
+    /** The agents list a presigned URL without its query (a credential): the image is still found by it. */
+    @Test
+    void aPresignedUrlIsFoundInTheFormTheAgentsList() {
+        CacheEntry signed = entry("ee", "https://images.example.com:8443/base/debian-12.qcow2?…");
+        VirtualMachineImageSpec spec = spec(null);
+        spec.setUrl("https://Images.Example.com:8443/base/debian-12.qcow2?X-Amz-Signature=0a1b");
+        assertThat(NodeImageCache.find(new CacheListing(0, 0, List.of(OTHER, signed), Map.of()), spec, null))
+                .contains(signed);
     }
 
     @Test

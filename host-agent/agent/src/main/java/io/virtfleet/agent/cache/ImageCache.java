@@ -183,10 +183,10 @@ public final class ImageCache implements AutoCloseable {
     public PrefetchStatus prefetch(ImageRequest request, String catalogPin) {
         policy.checkUrl(request.url());
         if (catalogPin == null) {
-            return prefetches.prefetch(request, image -> { });
+            return prefetches.prefetch(request, null, image -> { });
         }
         checkCatalogName(catalogPin);
-        return prefetches.prefetch(request, image -> {
+        return prefetches.prefetch(request, catalogPin, image -> {
             if (!catalogPins.pinnedBy(catalogPin).equals(Optional.of(image.sha256()))) {
                 catalogPins.pin(catalogPin, image.sha256());
                 LOG.info("image cache entry pinned sha256={} catalogImage={}", image.sha256(), catalogPin);
@@ -194,9 +194,14 @@ public final class ImageCache implements AutoCloseable {
         });
     }
 
-    /** Drops the catalogue image's pin (absent is fine); an entry over the budget may go now. */
+    /**
+     * Drops the catalogue image's pin (absent is fine), and the pin of any prefetch under that name still running (the
+     * image may be deleted while it downloads: its pin would then never be released); an entry over the budget may go
+     * now.
+     */
     public void unpinCatalog(String catalogImage) {
         checkCatalogName(catalogImage);
+        prefetches.cancelPin(catalogImage);
         Optional<String> pinned = catalogPins.pinnedBy(catalogImage);
         catalogPins.unpin(catalogImage);
         if (pinned.isPresent()) {

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.virtfleet.agent.AgentException;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.PrefetchStatus;
+import io.virtfleet.fixtures.FaultyProxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,46 @@ class CatalogPinsIntegrationTest extends S3ImageCacheTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> cache.list().catalogPins().containsKey("big"));
         assertThat(cache.list().catalogPins()).containsEntry("big", sha256(big));
         assertThat(counter("misses")).as("joined, not downloaded twice").isEqualTo(1);
+    }
+
+    /**
+     * The image is deleted while its pinned prefetch downloads (the operator unpins and drops its finalizer at once):
+     * the download finishes, but the pin must not be written after the unpin, else nothing would ever release it.
+     */
+    @Test
+    void anUnpinWinsOverThePinnedPrefetchStillDownloading() throws Exception {
+        byte[] big = put("retired-big.qcow2", random(6 * SIZE, 61));
+        proxy = FaultyProxy.start(s3.endpoint());
+        cache.close();
+        cache = newCache(settings(), proxy.endpoint());
+        proxy.pauseResponsesAfter(2L * SIZE);
+        ImageRequest request = ImageRequest.of("s3://images/retired-big.qcow2", sha256(big));
+        assertThat(cache.prefetch(request, "retired").phase()).isEqualTo(PrefetchStatus.DOWNLOADING);
+        assertThat(proxy.awaitPaused(Duration.ofSeconds(30))).isTrue();
+
+        cache.unpinCatalog("retired");
+        proxy.release();
+
+        // Cached, then evictable once the prefetch let go of its hold, which is after its pin callbacks ran.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cache.cached(sha256(big)).isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> evicted(sha256(big)));
+        assertThat(cache.list().catalogPins()).as("no pin outlives the unpin").isEmpty();
+        assertThat(cacheDir.resolve("catalog-pins")).isEmptyDirectory();
+
+        assertThat(prefetchUntilDone("retired-big.qcow2", sha256(big), "retired").phase())
+                .isEqualTo(PrefetchStatus.CACHED);
+        assertThat(cache.list().catalogPins()).as("a pinned prefetch after the unpin pins again")
+                .containsEntry("retired", sha256(big));
+    }
+
+    private boolean evicted(String sha256) {
+        try {
+            cache.evict(sha256);
+            return true;
+        } catch (AgentException e) {
+            assertThat(e.reason()).isEqualTo(AgentErrorReasons.IMAGE_IN_USE);
+            return false;
+        }
     }
 
     private void reopen(long budgetBytes) {
