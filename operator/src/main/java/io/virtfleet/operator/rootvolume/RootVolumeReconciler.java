@@ -13,14 +13,11 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.virtfleet.agent.contract.AgentErrorReasons;
 import io.virtfleet.agent.contract.ImageCredentials;
 import io.virtfleet.agent.contract.VolumePhase;
-import io.virtfleet.agent.contract.VolumeProvisioning;
 import io.virtfleet.agent.contract.VolumeRequest;
 import io.virtfleet.agent.contract.VolumeStatus;
 import io.virtfleet.crds.v1alpha1.DeletionPolicy;
-import io.virtfleet.crds.v1alpha1.ImageSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
-import io.virtfleet.crds.v1alpha1.Provisioning;
 import io.virtfleet.crds.v1alpha1.RootVolumeSpec;
 import io.virtfleet.crds.v1alpha1.RootVolumeStatus;
 import io.virtfleet.operator.agent.AgentCallException;
@@ -28,7 +25,6 @@ import io.virtfleet.operator.agent.AgentClient;
 import io.virtfleet.operator.agent.AgentDirectory;
 import io.virtfleet.operator.agent.RetryGate;
 import io.virtfleet.operator.base.AgentNames;
-import io.virtfleet.operator.base.Quantities;
 import io.virtfleet.operator.finalizer.AgentCleanup;
 import io.virtfleet.operator.health.AgentHealth;
 import io.virtfleet.operator.image.CatalogEventSource;
@@ -271,7 +267,7 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
                         RETRY_AFTER_FAILURE));
             }
             VolumeStatus observed = converge(agent, volume,
-                    desiredVolume(spec, image.source(), credentials, volume.getMetadata().getUid()), specChanged);
+                    VolumeRequestMapper.map(spec, image.source(), credentials, volume.getMetadata().getUid()), specChanged);
             Outcome<RootVolumePhase> outcome = mirror.mirror(status, generation, observed);
             boolean atWork = observed.phase() != VolumePhase.Ready && observed.phase() != VolumePhase.Failed;
             if (atWork && progress.watch(volume, agent, AgentNames.of(volume), observed.phase())) {
@@ -330,24 +326,6 @@ public final class RootVolumeReconciler implements Reconciler<RootVolume>, Clean
         }
         retries.attempted(name);
         return agent.putVolume(name, desired);
-    }
-
-    /**
-     * The volume as the agent should hold it, recorded for this object's UID (the agent refuses other owners). Copy is
-     * sent as no provisioning at all, so that agents older than overlays keep taking full copies.
-     */
-    static VolumeRequest desiredVolume(RootVolumeSpec spec, Optional<ImageCredentials> credentials, String ownerUid) {
-        return desiredVolume(spec, spec.getImage(), credentials, ownerUid);
-    }
-
-    /** @param image the image to fetch: {@code spec.image}, or the catalogue image it names, resolved */
-    static VolumeRequest desiredVolume(RootVolumeSpec spec, ImageSource image, Optional<ImageCredentials> credentials,
-                                       String ownerUid) {
-        return new VolumeRequest(image.getUrl(), image.getSha256(),
-                Quantities.bytes(spec.getSize()), spec.getStorage(), spec.getReprovisionToken(),
-                credentials.orElse(null),
-                image.getFormat() == null ? null : image.getFormat().wireName(), ownerUid,
-                spec.getProvisioning() == Provisioning.Overlay ? VolumeProvisioning.Overlay : null);
     }
 
     /**

@@ -30,7 +30,7 @@ class RootVolumeSpecCheckTest {
         spec.setNodeSelector(Map.of("virtfleet.io/hypervisor", "true"));
         assertThat(RootVolumeSpecCheck.check("web01-root", spec)).isEmpty();
         spec.getImage().setFormat(ImageFormat.QCOW2);
-        var request = RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7");
+        var request = VolumeRequestMapper.map(spec, Optional.empty(), "uid-7");
         assertThat(request.ownerUid()).isEqualTo("uid-7");
         assertThat(request.imageFormat()).isEqualTo("qcow2");
         assertThat(request.sizeBytes()).isEqualTo(10L << 30);
@@ -48,7 +48,7 @@ class RootVolumeSpecCheckTest {
         ImageSource resolved = new ImageSource("s3://platform-images/debian-12.qcow2", "ab".repeat(32));
         resolved.setFormat(ImageFormat.RAW);
 
-        var request = RootVolumeReconciler.desiredVolume(spec, resolved, Optional.empty(), "uid-7");
+        var request = VolumeRequestMapper.map(spec, resolved, Optional.empty(), "uid-7");
 
         assertThat(request.imageUrl()).isEqualTo("s3://platform-images/debian-12.qcow2");
         assertThat(request.imageSha256()).isEqualTo("ab".repeat(32));
@@ -85,10 +85,10 @@ class RootVolumeSpecCheckTest {
     void anOverlayIsAskedOfTheAgent() {
         RootVolumeSpec spec = spec("10Gi");
         spec.setProvisioning(Provisioning.Overlay);
-        assertThat(RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7").provisioning())
+        assertThat(VolumeRequestMapper.map(spec, Optional.empty(), "uid-7").provisioning())
                 .isEqualTo(VolumeProvisioning.Overlay);
         spec.setProvisioning(Provisioning.Copy);
-        assertThat(RootVolumeReconciler.desiredVolume(spec, Optional.empty(), "uid-7").provisioning()).isNull();
+        assertThat(VolumeRequestMapper.map(spec, Optional.empty(), "uid-7").provisioning()).isNull();
     }
 
     @Test
