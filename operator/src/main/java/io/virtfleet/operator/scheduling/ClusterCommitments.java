@@ -1,6 +1,7 @@
 package io.virtfleet.operator.scheduling;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.virtfleet.crds.v1alpha1.AssignedHostDevice;
 import io.virtfleet.crds.v1alpha1.RootVolume;
@@ -65,6 +66,26 @@ public final class ClusterCommitments implements Commitments, AutoCloseable {
                     .holdingDevices(devices));
         }
         return byNode;
+    }
+
+    @Override
+    public void onMachineGone(Runnable listener) {
+        machines.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(VirtualMachine vm) {
+            }
+
+            @Override
+            public void onUpdate(VirtualMachine before, VirtualMachine after) {
+            }
+
+            @Override
+            public void onDelete(VirtualMachine vm, boolean finalStateUnknown) {
+                if (vm.getStatus() != null && vm.getStatus().getNodeName() != null) {
+                    listener.run();
+                }
+            }
+        });
     }
 
     /** The namespace's RootVolumes as the informer sees them (quota counts them). */

@@ -9,4 +9,8 @@ public interface Commitments {
      * @param excluding keys of objects whose share is counted elsewhere (the scheduler's own reservations)
      */
     Map<String, Committed> byNode(Set<String> excluding);
+
+    /** Runs {@code listener} whenever a placed VirtualMachine is gone; commitments that never change need not. */
+    default void onMachineGone(Runnable listener) {
+    }
 }

@@ -60,6 +60,11 @@ public final class NodeScheduler {
         this.cpuOvercommit = cpuOvercommit;
     }
 
+    /** Runs {@code listener} whenever capacity a placed VirtualMachine held is free again (it is gone). */
+    public void onCapacityFreed(Runnable listener) {
+        commitments.onMachineGone(listener);
+    }
+
     /**
      * @param key        the object, e.g. {@code RootVolume/ns/name}; its reservation lasts until {@link #release}
      * @param boundNode  the node already recorded in status, or null

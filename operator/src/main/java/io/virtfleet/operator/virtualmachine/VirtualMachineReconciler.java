@@ -36,6 +36,7 @@ import io.virtfleet.operator.metrics.PhaseGauges;
 import io.virtfleet.operator.policy.PolicyEventSource;
 import io.virtfleet.operator.policy.TenantGate;
 import io.virtfleet.operator.policy.TenantPolicies;
+import io.virtfleet.operator.scheduling.CapacityEventSource;
 import io.virtfleet.operator.scheduling.NodeScheduler;
 import io.virtfleet.operator.secrets.SecretValues.MissingSecret;
 import io.virtfleet.operator.secrets.SecretValues.SecretNotOptedIn;
@@ -93,6 +94,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
     private final OwnedRootVolumes owned;
     private final TemplatePlacement placement;
     private final HostDeviceAssignment devices;
+    private final NodeScheduler scheduler;
     private final VolumeGate volumes;
     private final Reprovisioning reprovisioning;
     private final DomainStatusMirror mirror;
@@ -121,6 +123,7 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
         this.owned = new OwnedRootVolumes(client);
         this.placement = new TemplatePlacement(scheduler, owned, conditions);
         this.devices = new HostDeviceAssignment(scheduler, conditions);
+        this.scheduler = scheduler;
         this.volumes = new VolumeGate(conditions, settled);
         this.reprovisioning = new Reprovisioning(agents, owned, events);
         this.mirror = new DomainStatusMirror(conditions, settled);
@@ -147,7 +150,8 @@ public final class VirtualMachineReconciler implements Reconciler<VirtualMachine
                 .build();
         return List.of(new InformerEventSource<>(configuration, context), new NodeEventSource<>(health,
                 context.getPrimaryCache(), vm -> vm.getStatus() == null ? null : vm.getStatus().getNodeName()),
-                new PolicyEventSource<>(policies, context.getPrimaryCache()));
+                new PolicyEventSource<>(policies, context.getPrimaryCache()),
+                new CapacityEventSource<>(scheduler, context.getPrimaryCache(), VirtualMachine::getStatus));
     }
 
     @Override
