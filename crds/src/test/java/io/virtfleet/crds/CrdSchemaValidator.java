@@ -1,5 +1,7 @@
 package io.virtfleet.crds;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.types.SimpleType;
@@ -192,5 +194,15 @@ final class CrdSchemaValidator {
             return list.stream().map(CrdSchemaValidator::normalize).toList();
         }
         return value;
+    }
+
+    /**
+     * Asserts that {@code validYaml} with {@code valid} replaced by {@code broken} is refused by a rule whose message
+     * contains {@code expected}: the shape of every table of broken cases (a {@code \\n} in a case is a newline).
+     */
+    void assertRefusesEdit(String what, String validYaml, String valid, String broken, String expected) {
+        String yaml = validYaml.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
+        assertThat(yaml).as("the case edits the object").isNotEqualTo(validYaml);
+        assertThat(violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
     }
 }

@@ -91,9 +91,7 @@ class CrdValidationRulesTest {
             token without template           | '    template:'                | '    name: web01-root\n    unused:' | reprovisionToken needs rootVolume.template
             """)
     void eachBrokenRuleIsReportedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_VM.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n").formatted("t".repeat(254)));
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_VM);
-        assertThat(VM.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        VM.assertRefusesEdit(what, VALID_VM, valid, broken.formatted("t".repeat(254)), expected);
     }
 
     @Test

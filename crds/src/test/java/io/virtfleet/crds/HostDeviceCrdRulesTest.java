@@ -51,9 +51,7 @@ class HostDeviceCrdRulesTest {
             resource with a quote        | 'gpu1, resourceName: gpu.example.com/t4' | 'gpu1, resourceName: "gpu.example.com/t4''"' | resourceName: does not match
             """)
     void eachBrokenDeviceIsRefusedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_VM.replace(valid, broken);
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_VM);
-        assertThat(VM.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        VM.assertRefusesEdit(what, VALID_VM, valid, broken, expected);
     }
 
     @Test

@@ -70,9 +70,7 @@ class ImageCatalogCrdRulesTest {
             secret name with a slash        | 'credentialsSecret: images-s3'        | 'credentialsSecret: ../x'       | credentialsSecret: does not match
             """)
     void eachBrokenImageIsRefusedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_IMAGE.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_IMAGE);
-        assertThat(IMAGE.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        IMAGE.assertRefusesEdit(what, VALID_IMAGE, valid, broken, expected);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -85,8 +83,6 @@ class ImageCatalogCrdRulesTest {
             catalog name too long            | '{catalog: debian-12}' | '{catalog: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa}' | catalog: 
             """)
     void eachBrokenCatalogReferenceIsRefusedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_VOLUME.replace(valid, broken);
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_VOLUME);
-        assertThat(RV.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        RV.assertRefusesEdit(what, VALID_VOLUME, valid, broken, expected);
     }
 }

@@ -75,9 +75,7 @@ class NetworkCrdRulesTest {
             CIDR with an injected attribute  | '198.51.100.0/24'              | '"198.51.100.0/24'' x=''"'    | does not match
             """)
     void eachBrokenNicIsRefusedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_VM.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_VM);
-        assertThat(VM.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        VM.assertRefusesEdit(what, VALID_VM, valid, broken, expected);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -90,9 +88,7 @@ class NetworkCrdRulesTest {
             DHCP start not an address        | 'start: 192.0.2.100'           | 'start: 192.0.2.300'          | start: does not match
             """)
     void eachBrokenNetworkIsRefusedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID_NETWORK.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID_NETWORK);
-        assertThat(NET.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        NET.assertRefusesEdit(what, VALID_NETWORK, valid, broken, expected);
     }
 
     @Test

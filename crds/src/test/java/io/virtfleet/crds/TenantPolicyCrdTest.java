@@ -79,9 +79,7 @@ class TenantPolicyCrdTest {
             memory quota not a quantity| 'memory: 256Gi'                      | 'memory: lots'                      | memory must be a quantity
             """)
     void eachBrokenRuleIsReportedByItsRule(String what, String valid, String broken, String expected) {
-        String yaml = VALID.replace(valid.replace("\\n", "\n"), broken.replace("\\n", "\n"));
-        assertThat(yaml).as("the case edits the object").isNotEqualTo(VALID);
-        assertThat(POLICY.violations(yaml)).as(what).anySatisfy(v -> assertThat(v).contains(expected));
+        POLICY.assertRefusesEdit(what, VALID, valid, broken, expected);
     }
 
     @Test
