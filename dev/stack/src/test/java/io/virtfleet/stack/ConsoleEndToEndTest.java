@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.ConsoleSpec;
 import io.virtfleet.crds.v1alpha1.KernelBoot;
 import io.virtfleet.crds.v1alpha1.VirtualMachine;
@@ -27,17 +26,12 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The consoles through the whole path on the local stack: client → console gateway (in the operator's process) →
@@ -47,29 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link StandInReviews} (the mock API has no aggregation layer, no authenticators, no RBAC: canned answers stand in
  * for them); a user allowed only in another namespace is refused.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleEndToEndTest {
+class ConsoleEndToEndTest extends OneNodeEndToEndTests {
     private static final Duration ANSWER = Duration.ofSeconds(120);
 
-    @TempDir
-    static Path work;
-
-    private OneNodeStack node;
-    private LocalStack stack;
-    private KubernetesClient client;
-    private NodeContents host;
-
-    @BeforeAll
-    void startOneNode() {
-        node = OneNodeStack.start(work, "vf-console-");
-        stack = node.stack();
-        client = node.client();
-        host = node.host();
-    }
-
-    @AfterAll
-    void stopAndSweep() throws Exception {
-        node.close();
+    @Override
+    String poolPrefix() {
+        return "vf-console-";
     }
 
     @Test

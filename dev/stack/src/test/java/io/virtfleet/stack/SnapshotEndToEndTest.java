@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.virtfleet.crds.v1alpha1.CloneSource;
 import io.virtfleet.crds.v1alpha1.RootVolume;
 import io.virtfleet.crds.v1alpha1.RootVolumePhase;
@@ -25,11 +24,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Snapshot, restore and clone through the operator (mock API) on the real agent, the real libvirtd and a real QEMU
@@ -38,27 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * equals the snapshot's; a clone of the snapshot equals it; the VM boots again from the restored volume; deleting the
  * snapshot removes its file. One QEMU domain (the sample image boots no OS; the domain runs all the same).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SnapshotEndToEndTest {
-    @TempDir
-    static Path work;
-
-    private OneNodeStack node;
-    private LocalStack stack;
-    private KubernetesClient client;
-    private NodeContents host;
-
-    @BeforeAll
-    void startOneNode() {
-        node = OneNodeStack.start(work, "vf-snap-");
-        stack = node.stack();
-        client = node.client();
-        host = node.host();
-    }
-
-    @AfterAll
-    void stopAndSweep() throws Exception {
-        node.close();
+class SnapshotEndToEndTest extends OneNodeEndToEndTests {
+    @Override
+    String poolPrefix() {
+        return "vf-snap-";
     }
 
     @Test
